@@ -1,0 +1,28 @@
+// glip — GLIP from the command line: tokenize, predict, bench, eval, merge.
+#include <spdlog/spdlog.h>
+
+#include <exception>
+#include <iostream>
+
+#include "app/glip/commands.h"
+#include "core/common/error.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"glip — GLIP (Grounded Language-Image Pre-training) in C++"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "glip 0.1.0");
+  // Each add_* registers a subcommand whose callback does the work (see cmd_*.cpp).
+  glip::cli::add_tokenize_command(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const glip::Error& e) {
+    std::cerr << "glip: error: " << e.what() << "\n";
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "glip: internal error: " << e.what() << "\n";
+    return 2;
+  }
+  return 0;
+}

@@ -1,0 +1,32 @@
+// Modulated deformable convolution (DCNv2), the op behind GLIP's DyConv (maskrcnn_benchmark's
+// ModulatedDeformConv). Device dispatch: CPU implementation in deform_conv_cpu.cpp; a CUDA kernel can be added
+// beside it (deform_conv_cuda.cu) and selected by input.device().
+//
+// Layout (as maskrcnn_benchmark's kernels): for tap k = i*kw + j of deformable group g,
+//   offset channel (g*kh*kw + k)*2     = dy, (g*kh*kw + k)*2 + 1 = dx;  mask channel g*kh*kw + k.
+// Sampling is bilinear; samples outside the input read zeros (per corner), exactly as the official kernel.
+#pragma once
+#include <ATen/Tensor.h>
+
+#include <cstdint>
+
+namespace glip::ops {
+
+struct DeformConvParams {
+  int64_t stride = 1;
+  int64_t padding = 1;
+  int64_t dilation = 1;
+  int64_t groups = 1;
+  int64_t deformable_groups = 1;
+};
+
+// input  N x Cin x H x W
+// offset N x (2*dg*kh*kw) x Ho x Wo
+// mask   N x (dg*kh*kw) x Ho x Wo   (already passed through sigmoid)
+// weight Cout x Cin/groups x kh x kw
+// bias   Cout or undefined
+// returns N x Cout x Ho x Wo
+at::Tensor modulated_deform_conv2d(const at::Tensor& input, const at::Tensor& offset, const at::Tensor& mask,
+                                   const at::Tensor& weight, const at::Tensor& bias, const DeformConvParams& p);
+
+}  // namespace glip::ops

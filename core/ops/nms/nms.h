@@ -1,0 +1,21 @@
+// Class-wise ("multi-label") NMS as maskrcnn_benchmark's ml_nms: "+1" box areas, a box is suppressed by a
+// higher-scoring box of the same label when IoU > threshold. Device dispatch like deform_conv.
+#pragma once
+#include <ATen/Tensor.h>
+
+namespace glip::ops {
+
+// boxes N x 4 (xyxy, float), scores N, labels N (int64). Returns the kept indices (int64), sorted ascending
+// (as the official kernel returns them).
+at::Tensor ml_nms(const at::Tensor& boxes, const at::Tensor& scores, const at::Tensor& labels, double iou_threshold);
+
+// Same, also reporting for every suppressed box the kept box that suppressed it (-1 for kept boxes) and the IoU.
+struct NmsResult {
+  at::Tensor keep;             // K int64, ascending
+  at::Tensor suppressed_by;    // N int64, index of the suppressing box or -1
+  at::Tensor suppression_iou;  // N float, IoU with the suppressing box (0 for kept)
+};
+NmsResult ml_nms_explained(const at::Tensor& boxes, const at::Tensor& scores, const at::Tensor& labels,
+                           double iou_threshold);
+
+}  // namespace glip::ops
