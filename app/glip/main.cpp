@@ -12,7 +12,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", "glip 0.1.0");
   // Each add_* registers a subcommand whose callback does the work (see cmd_*.cpp).
-  glip::cli::add_tokenize_command(app);
+  // (subcommands are added here as they land)
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
