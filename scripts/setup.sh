@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# GLIP Studio set-up: installs the Debian packages, configures (Release, Ninja), builds, then runs what you ask.
+#
+#   scripts/setup.sh demo     install + build + run GLIP Studio on the bundled demo (the main program)
+#   scripts/setup.sh test     install + build + run every test (what CI runs)
+#   scripts/setup.sh build    install + build only
+#   scripts/setup.sh deps     install the Debian packages only
+#
+# Once the packages are installed, a plain `cmake -S . -B build -G Ninja && cmake --build build` builds everything.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PACKAGES=(
+  build-essential cmake ninja-build ccache pkg-config
+  libtorch-dev libopenblas0-pthread
+  qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libqcustomplot-dev
+  libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libutf8proc-dev
+  libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev
+  qt6-qpa-plugins fonts-dejavu-core
+)
+BUILD_DIR=${BUILD_DIR:-build}
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+deps() {
+  local missing=()
+  for p in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "setup: installing ${missing[*]}"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  fi
+}
+
+build() {
+  cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release
+  cmake --build "$BUILD_DIR" -j "$(nproc)"
+}
+
+run_tests() {
+  # One test at a time: the golden tests use both cores for libtorch.
+  ctest --test-dir "$BUILD_DIR" --output-on-failure --timeout 900
+}
+
+demo() {
+  if [ -x "$BUILD_DIR/app/glip-studio/glip-studio" ]; then
+    exec "$BUILD_DIR/app/glip-studio/glip-studio" --demo
+  fi
+  exec "$BUILD_DIR/app/glip/glip" predict --config-file models/demo/glip_demo_tiny.yaml \
+    --image resources/demo/astronaut.png \
+    --caption "an astronaut in a white spacesuit holding a helmet next to a flag"
+}
+
+case "${1:-build}" in
+  deps) deps ;;
+  build) deps; build ;;
+  test) deps; build; run_tests ;;
+  demo) deps; build; demo ;;
+  *) echo "usage: $0 [deps|build|test|demo]" >&2; exit 2 ;;
+esac
