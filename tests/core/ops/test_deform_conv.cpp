@@ -1,0 +1,266 @@
+// modulated_deform_conv2d: equality with at::conv2d for zero offsets / unit mask, and with an independent naive
+// scalar reference of maskrcnn_benchmark's modulated_deformable_im2col_gpu_kernel for random offsets and masks.
+#include <ATen/ATen.h>
+#include <ATen/Parallel.h>
+#include <QtTest>
+#include <c10/core/InferenceMode.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+
+#include "core/common/error.h"
+#include "core/ops/deform_conv/deform_conv.h"
+
+using glip::ops::DeformConvParams;
+using glip::ops::modulated_deform_conv2d;
+
+namespace {
+
+// Written from the CUDA kernel's formula, one sample at a time, with the per-corner checks (no shared code).
+float kernel_bilinear(const float* im, int height, int width, float h, float w) {
+  const int h_low = static_cast<int>(std::floor(h)), w_low = static_cast<int>(std::floor(w));
+  const int h_high = h_low + 1, w_high = w_low + 1;
+  const float lh = h - h_low, lw = w - w_low, hh = 1 - lh, hw = 1 - lw;
+  float v1 = 0, v2 = 0, v3 = 0, v4 = 0;
+  if (h_low >= 0 && w_low >= 0) v1 = im[h_low * width + w_low];
+  if (h_low >= 0 && w_high <= width - 1) v2 = im[h_low * width + w_high];
+  if (h_high <= height - 1 && w_low >= 0) v3 = im[h_high * width + w_low];
+  if (h_high <= height - 1 && w_high <= width - 1) v4 = im[h_high * width + w_high];
+  return hh * hw * v1 + hh * lw * v2 + lh * hw * v3 + lh * lw * v4;
+}
+
+at::Tensor naive_reference(const at::Tensor& input, const at::Tensor& offset, const at::Tensor& mask,
+                           const at::Tensor& weight, const at::Tensor& bias, const DeformConvParams& p) {
+  const at::Tensor in = input.contiguous(), off = offset.contiguous(), msk = mask.contiguous();
+  const at::Tensor wt = weight.contiguous().to(at::kDouble);
+  const int n = in.size(0), cin = in.size(1), h = in.size(2), w = in.size(3);
+  const int cout = wt.size(0), cpg_in = wt.size(1), kh = wt.size(2), kw = wt.size(3);
+  const int ho = off.size(2), wo = off.size(3);
+  const int g = p.groups, dg = p.deformable_groups, cpdg = cin / dg;
+  at::Tensor out = at::zeros({n, cout, ho, wo}, at::kDouble);
+  auto o = out.accessor<double, 4>();
+  auto wa = wt.accessor<double, 4>();
+  const float* inp = in.data_ptr<float>();
+  auto oa = off.accessor<float, 4>();
+  auto ma = msk.accessor<float, 4>();
+  for (int b = 0; b < n; ++b)
+    for (int co = 0; co < cout; ++co) {
+      const int grp = co / (cout / g);
+      for (int y = 0; y < ho; ++y)
+        for (int x = 0; x < wo; ++x) {
+          double acc = bias.defined() ? bias[co].item<double>() : 0.0;
+          for (int cl = 0; cl < cpg_in; ++cl) {
+            const int c = grp * cpg_in + cl, d = c / cpdg;
+            for (int i = 0; i < kh; ++i)
+              for (int j = 0; j < kw; ++j) {
+                const int k = i * kw + j;
+                const float dy = oa[b][d * 2 * kh * kw + 2 * k][y][x];
+                const float dx = oa[b][d * 2 * kh * kw + 2 * k + 1][y][x];
+                const float m = ma[b][d * kh * kw + k][y][x];
+                const float h_im = (y * p.stride - p.padding) + i * p.dilation + dy;
+                const float w_im = (x * p.stride - p.padding) + j * p.dilation + dx;
+                float val = 0;
+                if (h_im > -1 && w_im > -1 && h_im < h && w_im < w)
+                  val = kernel_bilinear(inp + (static_cast<int64_t>(b) * cin + c) * h * w, h, w, h_im, w_im);
+                acc += wa[co][cl][i][j] * static_cast<double>(val * m);
+              }
+          }
+          o[b][co][y][x] = acc;
+        }
+    }
+  return out.to(at::kFloat);
+}
+
+int64_t out_size(int64_t in, int64_t k, const DeformConvParams& p) {
+  return (in + 2 * p.padding - (p.dilation * (k - 1) + 1)) / p.stride + 1;
+}
+
+double max_abs_diff(const at::Tensor& a, const at::Tensor& b) { return (a - b).abs().max().item<double>(); }
+
+// Offsets in [-r, r] plus some exact integers and half-integers so that samples land exactly on pixel centres, on
+// the -1 / H boundary and outside the image.
+at::Tensor make_offsets(int64_t n, int64_t c, int64_t ho, int64_t wo, double r) {
+  at::Tensor off = (at::rand({n, c, ho, wo}) * 2 - 1) * r;
+  at::Tensor pick = at::rand({n, c, ho, wo});
+  off = at::where(pick < 0.15, at::round(off), off);
+  off = at::where((pick >= 0.15) & (pick < 0.25), at::round(off * 2) / 2, off);
+  return off;
+}
+
+}  // namespace
+
+class TestDeformConv : public QObject {
+  Q_OBJECT
+ private slots:
+  void initTestCase() { at::manual_seed(1234); }
+
+  void zero_offsets_equal_conv2d_data() {
+    QTest::addColumn<int>("k");
+    QTest::addColumn<int>("stride");
+    QTest::addColumn<int>("padding");
+    QTest::addColumn<int>("dilation");
+    QTest::addColumn<int>("groups");
+    QTest::newRow("3x3 s1 p1") << 3 << 1 << 1 << 1 << 1;
+    QTest::newRow("3x3 s2 p1") << 3 << 2 << 1 << 1 << 1;
+    QTest::newRow("3x3 s1 p0") << 3 << 1 << 0 << 1 << 1;
+    QTest::newRow("3x3 s2 p2 d2") << 3 << 2 << 2 << 2 << 1;
+    QTest::newRow("3x3 s1 p1 g2") << 3 << 1 << 1 << 1 << 2;
+    QTest::newRow("3x3 s2 p3 d3 g4") << 3 << 2 << 3 << 3 << 4;
+    QTest::newRow("1x1 s1 p0") << 1 << 1 << 0 << 1 << 1;
+    QTest::newRow("5x5 s1 p2") << 5 << 1 << 2 << 1 << 1;
+  }
+  void zero_offsets_equal_conv2d() {
+    QFETCH(int, k);
+    QFETCH(int, stride);
+    QFETCH(int, padding);
+    QFETCH(int, dilation);
+    QFETCH(int, groups);
+    c10::InferenceMode guard;
+    DeformConvParams p{stride, padding, dilation, groups, 1};
+    const int64_t n = 2, cin = 8, cout = 12, h = 13, w = 17;
+    at::Tensor x = at::randn({n, cin, h, w});
+    at::Tensor wt = at::randn({cout, cin / groups, k, k}) / std::sqrt(cin * k * k / groups);
+    at::Tensor bias = at::randn({cout});
+    const int64_t ho = out_size(h, k, p), wo = out_size(w, k, p);
+    at::Tensor off = at::zeros({n, 2 * k * k, ho, wo});
+    at::Tensor mask = at::ones({n, k * k, ho, wo});
+    at::Tensor got = modulated_deform_conv2d(x, off, mask, wt, bias, p);
+    at::Tensor want = at::conv2d(x, wt, bias, stride, padding, dilation, groups);
+    QCOMPARE(got.sizes(), want.sizes());
+    const double err = max_abs_diff(got, want);
+    qInfo("max |deform - conv2d| = %.3g", err);
+    QVERIFY(err < 1e-5);
+    // Without bias.
+    QVERIFY(max_abs_diff(modulated_deform_conv2d(x, off, mask, wt, at::Tensor(), p),
+                         at::conv2d(x, wt, {}, stride, padding, dilation, groups)) < 1e-5);
+  }
+
+  void random_offsets_match_kernel_formula_data() {
+    QTest::addColumn<int>("stride");
+    QTest::addColumn<int>("dilation");
+    QTest::addColumn<int>("groups");
+    QTest::addColumn<int>("dg");
+    QTest::addColumn<double>("range");
+    QTest::newRow("dg1 small") << 1 << 1 << 1 << 1 << 1.5;
+    QTest::newRow("dg1 far outside") << 1 << 1 << 1 << 1 << 12.0;
+    QTest::newRow("dg2") << 1 << 1 << 1 << 2 << 4.0;
+    QTest::newRow("dg2 g2 s2") << 2 << 1 << 2 << 2 << 4.0;
+    QTest::newRow("dg2 d2") << 1 << 2 << 1 << 2 << 3.0;
+  }
+  void random_offsets_match_kernel_formula() {
+    QFETCH(int, stride);
+    QFETCH(int, dilation);
+    QFETCH(int, groups);
+    QFETCH(int, dg);
+    QFETCH(double, range);
+    c10::InferenceMode guard;
+    DeformConvParams p{stride, dilation, dilation, groups, dg};
+    const int64_t n = 2, cin = 8, cout = 6, h = 11, w = 9, k = 3;
+    at::Tensor x = at::randn({n, cin, h, w});
+    at::Tensor wt = at::randn({cout, cin / groups, k, k});
+    at::Tensor bias = at::randn({cout});
+    const int64_t ho = out_size(h, k, p), wo = out_size(w, k, p);
+    at::Tensor off = make_offsets(n, 2 * dg * k * k, ho, wo, range);
+    at::Tensor mask = at::rand({n, dg * k * k, ho, wo});
+    at::Tensor got = modulated_deform_conv2d(x, off, mask, wt, bias, p);
+    at::Tensor want = naive_reference(x, off, mask, wt, bias, p);
+    const double err = max_abs_diff(got, want);
+    qInfo("max |deform - naive| = %.3g (max |out| %.3g)", err, want.abs().max().item<double>());
+    QVERIFY(err < 1e-4);
+    // The result really depends on the offsets (the reference is not trivially equal to conv2d).
+    QVERIFY(max_abs_diff(want, at::conv2d(x, wt, bias, stride, dilation, dilation, groups)) > 1e-2);
+  }
+
+  // Exact boundary: h_im == -1 and h_im == H must read 0, h_im just inside must not.
+  void boundary_samples() {
+    c10::InferenceMode guard;
+    DeformConvParams p{1, 0, 1, 1, 1};
+    at::Tensor x = at::arange(1, 13, at::kFloat).view({1, 1, 3, 4});
+    at::Tensor wt = at::ones({1, 1, 1, 1});
+    at::Tensor mask = at::ones({1, 1, 3, 4});
+    at::Tensor off = at::zeros({1, 2, 3, 4});
+    off[0][0][0][0] = -1.0f;   // h_im = -1 -> 0
+    off[0][1][0][1] = -2.0f;   // w_im = -1 -> 0
+    off[0][0][2][0] = 1.0f;    // h_im = 3 = H -> 0
+    off[0][0][0][2] = -0.5f;   // h_im = -0.5: half of x[0][2] (upper corners read 0)
+    off[0][1][1][3] = 0.25f;   // w_im = 3.25: right corners outside, 0.75 * x[1][3]
+    at::Tensor got = modulated_deform_conv2d(x, off, mask, wt, at::Tensor(), p);
+    at::Tensor want = x.clone();
+    want[0][0][0][0] = 0.f;
+    want[0][0][0][1] = 0.f;
+    want[0][0][2][0] = 0.f;
+    want[0][0][0][2] = 0.5f * 3.f;
+    want[0][0][1][3] = 0.75f * 8.f;
+    QVERIFY(max_abs_diff(got, want) < 1e-6);
+    QVERIFY(max_abs_diff(got, naive_reference(x, off, mask, wt, at::Tensor(), p)) < 1e-6);
+  }
+
+  // DyConv[0] on level l+1 reads the level-l offset/mask buffers as a contiguous prefix: the caller builds a
+  // non-owning view of the prefix; the mask is a channel slice of the 27-channel offset conv output.
+  void dyconv_prefix_view() {
+    c10::InferenceMode guard;
+    DeformConvParams p{1, 1, 1, 1, 1};
+    const int64_t c = 8, hl = 10, wl = 14, hs = 5, ws = 7;
+    at::Tensor om = at::randn({1, 27, hl, wl}) * 2;  // level-l offset conv output
+    at::Tensor off_l = om.narrow(1, 0, 18).contiguous();
+    at::Tensor mask_l = om.narrow(1, 18, 9).sigmoid();
+    at::Tensor off_view = off_l.view({-1}).narrow(0, 0, 18 * hs * ws).view({1, 18, hs, ws});
+    at::Tensor mask_view = mask_l.view({-1}).narrow(0, 0, 9 * hs * ws).view({1, 9, hs, ws});
+    QVERIFY(off_view.data_ptr() == off_l.data_ptr());  // a view, not a copy
+    at::Tensor x = at::randn({1, c, hs, ws});
+    at::Tensor wt = at::randn({c, c, 3, 3});
+    at::Tensor bias = at::randn({c});
+    at::Tensor got = modulated_deform_conv2d(x, off_view, mask_view, wt, bias, p);
+    at::Tensor want = naive_reference(x, off_view.clone(), mask_view.clone(), wt, bias, p);
+    QVERIFY(max_abs_diff(got, want) < 1e-4);
+    // Non-contiguous mask slice straight from the 27-channel output (level-l shapes).
+    at::Tensor xl = at::randn({1, c, hl, wl});
+    at::Tensor mask_slice = om.narrow(1, 18, 9);
+    QVERIFY(mask_slice.storage_offset() == 18 * hl * wl);  // reads from inside the 27-channel buffer
+    at::Tensor got_l = modulated_deform_conv2d(xl, om.narrow(1, 0, 18), mask_slice, wt, bias, p);
+    QVERIFY(max_abs_diff(got_l, naive_reference(xl, off_l, mask_slice.contiguous(), wt, bias, p)) < 1e-4);
+  }
+
+  void bad_input_throws() {
+    c10::InferenceMode guard;
+    DeformConvParams p;
+    at::Tensor x = at::randn({1, 4, 8, 8});
+    at::Tensor wt = at::randn({4, 4, 3, 3});
+    at::Tensor off = at::zeros({1, 18, 8, 8}), mask = at::ones({1, 9, 8, 8});
+    QVERIFY_THROWS_EXCEPTION(glip::Error, modulated_deform_conv2d(x, off.narrow(2, 0, 4), mask, wt, {}, p));
+    QVERIFY_THROWS_EXCEPTION(glip::Error, modulated_deform_conv2d(x, off, mask.narrow(1, 0, 8), wt, {}, p));
+    QVERIFY_THROWS_EXCEPTION(glip::Error, modulated_deform_conv2d(x, off, mask, at::randn({4, 3, 3, 3}), {}, p));
+    QVERIFY_THROWS_EXCEPTION(glip::Error, modulated_deform_conv2d(x, off, mask, wt, at::randn({5}), p));
+    QVERIFY_THROWS_EXCEPTION(glip::Error, modulated_deform_conv2d(x.to(at::kHalf), off, mask, wt, {}, p));
+    QVERIFY_THROWS_EXCEPTION(glip::Error, modulated_deform_conv2d(x[0], off, mask, wt, {}, p));
+  }
+
+  // GLIP-T P3 shape; printed, not asserted.
+  void timing_glip_t_p3() {
+    c10::InferenceMode guard;
+    DeformConvParams p{1, 1, 1, 1, 1};
+    at::Tensor x = at::randn({1, 256, 100, 168});
+    at::Tensor wt = at::randn({256, 256, 3, 3}) / 48;
+    at::Tensor bias = at::randn({256});
+    at::Tensor off = at::randn({1, 18, 100, 168});
+    at::Tensor mask = at::rand({1, 9, 100, 168});
+    auto time_it = [](auto&& f) {
+      f();  // warm-up
+      double best = 1e9;
+      for (int r = 0; r < 3; ++r) {
+        const auto t0 = std::chrono::steady_clock::now();
+        f();
+        best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+      }
+      return best;
+    };
+    const double t_dense = time_it([&] { at::conv2d(x, wt, bias, 1, 1); });
+    const double t_deform = time_it([&] { modulated_deform_conv2d(x, off, mask, wt, bias, p); });
+    qInfo("1x256x100x168 3x3, %d threads: conv2d %.1f ms, modulated_deform_conv2d %.1f ms (%.2fx)",
+          at::get_num_threads(), t_dense * 1e3, t_deform * 1e3, t_deform / t_dense);
+  }
+};
+
+QTEST_APPLESS_MAIN(TestDeformConv)
+#include "test_deform_conv.moc"
