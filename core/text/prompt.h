@@ -1,0 +1,100 @@
+// GLIP text prompts and positive maps, as the official code builds them (no torch here: plain C++ containers).
+//
+// Detection (engine/inference.py create_queries_and_maps): the category names go through clean_name and are
+// joined with DATASETS.SEPARATION_TOKENS (". "), with no trailing separator; label i+1 (plus=1) is the span of
+// name i. Its positive map is create_positive_dict: char_to_token(start) / char_to_token(end-1), with the
+// fallbacks start+1, start+2 and end-2, end-3, every token index in between; a label whose span finds no token is
+// absent from the map.
+//
+// Grounding (data/datasets/modulated_coco.py create_positive_map + inference.py
+// create_positive_map_label_to_token_from_positive_map(plus=1)): a caption with explicit character spans per
+// phrase (a phrase may have several spans); label j+1 gets the union of the token ranges of its spans, and every
+// phrase has an entry (empty if no token was found).
+//
+// Both are tokenized like the model's tokenizer call: [CLS] ... [SEP], truncated to MAX_QUERY_LEN (256) tokens
+// and padded to it with an attention mask (PAD_MAX). Truncation drops text at the end; the phrases/labels lost are
+// named in Prompt::warnings (and logged with spdlog).
+//
+// Chunking: a category list whose prompt is longer than MAX_QUERY_LEN tokens is split into several prompts, as
+// TEST.CHUNKED_EVALUATION does (engine/inference.py create_queries_and_maps_from_dataset + chunks): consecutive
+// runs of categories, each its own prompt, with the label ids kept global (chunk 2 of COCO-sized chunks of 40 has
+// labels 41..80). PromptOptions::chunk_size > 0 is CHUNKED_EVALUATION (that many categories per prompt, the last
+// one shorter); chunk_size <= 0 (the default, -1) gives one prompt when it fits, identical to the official
+// unchunked prompt, and otherwise as many consecutive categories per prompt as fit in MAX_QUERY_LEN.
+//
+// All character positions are code point indices into the caption (Python str indices).
+#pragma once
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/text/bert_tokenizer.h"
+
+namespace glip::text {
+
+// label id -> token indices into Encoding::tokens (ascending).
+using PositiveMap = std::map<int64_t, std::vector<int64_t>>;
+
+struct PromptOptions {
+  std::string separation_tokens = ". ";  // DATASETS.SEPARATION_TOKENS
+  int64_t max_query_len = 256;           // MODEL.LANGUAGE_BACKBONE.MAX_QUERY_LEN
+  bool pad_max = true;                   // MODEL.LANGUAGE_BACKBONE.PAD_MAX: pad input_ids to max_query_len
+  int64_t chunk_size = -1;               // TEST.CHUNKED_EVALUATION (categories per prompt); <= 0: automatic
+};
+
+// A phrase of a grounding caption: its name (for display) and its character spans in the caption.
+struct Phrase {
+  std::string name;            // "" -> the caption text of its spans, joined by " "
+  std::vector<CharSpan> spans;
+};
+
+struct Prompt {
+  std::string caption;
+  Encoding encoding;                               // tokens/spans/input_ids/attention_mask of the caption
+  std::vector<int64_t> labels;                     // one per category/phrase, in order (1-based, global)
+  std::vector<std::string> label_names;            // cleaned category name / phrase name, per label
+  std::vector<std::vector<CharSpan>> label_spans;  // character spans of each label in `caption`
+  PositiveMap positive_map;                        // label -> token indices
+  std::vector<std::string> warnings;               // truncation, phrases or labels without tokens
+};
+
+// Row-major K x width matrix with 1 at the token indices of each label (the golden `text.positive_map.dense`).
+struct DensePositiveMap {
+  std::vector<int64_t> labels;  // the map's keys, ascending
+  int64_t width = 0;
+  std::vector<float> values;    // labels.size() * width
+};
+
+// GLIP's clean_name: drop "(...)" (greedy, from the first "(" to the last ")" of a line), "_" -> " ", then each
+// double space -> one space (a single left-to-right pass, like re.sub("  ", " ")).
+std::string clean_name(std::string_view name);
+
+// Splits "a, b,c" on commas and trims ASCII whitespace around each name. glip::Error on an empty name.
+std::vector<std::string> split_category_list(std::string_view comma_separated);
+
+// Detection prompts for categories 1..K (see the chunking rule above). glip::Error if the list is empty or a
+// name has no token after clean_name.
+std::vector<Prompt> detection_prompts(const std::vector<std::string>& category_names,
+                                      const PromptOptions& options = {},
+                                      const BertTokenizer& tokenizer = BertTokenizer::bert_base_uncased());
+// Same with explicit label ids (e.g. dataset category ids), one per name.
+std::vector<Prompt> detection_prompts(const std::vector<std::string>& category_names,
+                                      const std::vector<int64_t>& label_ids, const PromptOptions& options = {},
+                                      const BertTokenizer& tokenizer = BertTokenizer::bert_base_uncased());
+
+// Grounding prompt: labels 1..P for the phrases. glip::Error if the caption is empty or has no token, if there
+// are no phrases, or if a span is empty or outside the caption.
+Prompt grounding_prompt(const std::string& caption, const std::vector<Phrase>& phrases,
+                        const PromptOptions& options = {},
+                        const BertTokenizer& tokenizer = BertTokenizer::bert_base_uncased());
+
+// The official char_to_token lookup of a span with its fallbacks: first token = char_to_token(start), else
+// start+1, else start+2; last token = char_to_token(end-1), else end-2, else end-3. false if either is missing.
+// `first > last` (an empty range) is possible and is returned as found.
+bool span_to_token_range(const Encoding& encoding, const CharSpan& span, int64_t& first, int64_t& last);
+
+DensePositiveMap dense_positive_map(const PositiveMap& map, int64_t width = 256);
+
+}  // namespace glip::text
