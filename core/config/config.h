@@ -9,7 +9,14 @@
 //   cfg.merge_from_list({"MODEL.DYHEAD.SCORE_AGG", "\"MEAN\"", "TEST.IMS_PER_BATCH", "3"});
 //   int64_t c = cfg.get_int("MODEL.DYHEAD.CHANNELS");
 //
-// Unknown keys and type mismatches throw glip::Error naming the file (or "command line"), the key and the value.
+// Unknown keys and type mismatches throw glip::Error naming the file and line (or "command line"), the key and the
+// value. Type rules are exactly yacs 0.1.8's (_check_and_coerce_cfg_value_type): the value must have the type of the
+// key's current value, except list <-> tuple (converted) and None (accepted for and by any leaf). An int is NOT
+// accepted for a float key (yacs raises), nor a bool for an int key. Values read from YAML are typed like PyYAML's
+// safe_load (YAML 1.1: yes/no/on/off are bools, 1e-5 is a string, ...); then, like yacs, a string value goes
+// through Python's literal_eval ("(64, 128)" -> tuple, "1e-5" -> float, "'x'" -> 'x'; anything that is not a
+// Python literal stays a string). Sections that defaults.py creates with new_allowed=True (MODEL.MULTITASK,
+// MODEL.SPEC, MODEL.BACKBONE.LAYER_SEARCH, DATASETS.REGISTER) accept new keys from files, as in yacs.
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -23,6 +30,7 @@ class Config {
   // The official defaults (defaults.py at GLIP commit 9dda955).
   static Config defaults();
 
+  // An empty config (like yacs' CN()): no keys at all. Use Config::defaults() for GLIP's.
   Config();
   Config(const Config&);
   Config& operator=(const Config&);
@@ -30,15 +38,30 @@ class Config {
   Config& operator=(Config&&) noexcept;
   ~Config();
 
-  // yacs merge_from_file: keys must exist; values are coerced like yacs (int -> float allowed, list <-> tuple).
-  // Remembers the directory of the last merged file (see config_dir()).
+  // yacs merge_from_file: keys must exist (or their section accept new keys); values are checked as described
+  // above. Remembers the directory of the last merged file (see config_dir()). A failed merge leaves the config
+  // unchanged. Errors: missing/unreadable file, malformed YAML (file:line:column), unknown key, wrong type.
   void merge_from_file(const std::string& path);
+  // The same for YAML text; `origin` names it in error messages. Does not change config_dir().
   void merge_from_string(const std::string& yaml_text, const std::string& origin = "<string>");
   // yacs merge_from_list: alternating KEY VALUE tokens as on GLIP's command line; VALUE goes through
   // literal_eval ("3" -> 3, "\"MEAN\"" -> "MEAN", "False" -> false, "(1, 2)" -> tuple); a bare word stays a string.
+  // The key must exist (new_allowed does not apply, as in yacs); an odd token count is an error. A failed merge
+  // leaves the config unchanged.
   void merge_from_list(const std::vector<std::string>& key_values);
 
-  bool has(const std::string& key) const;
+  // Getters take dotted keys ("MODEL.DYHEAD.CHANNELS") of leaf values and throw glip::Error when the key does
+  // not exist, names a section, or holds another type (get_float and get_float_list also take ints).
+  bool has(const std::string& key) const;  // a leaf value or a section
+  bool is_none(const std::string& key) const;
+  // Python type name of the value: "NoneType", "bool", "int", "float", "str", "list", "tuple" ("CfgNode" for a
+  // section).
+  std::string type_name(const std::string& key) const;
+  // Python repr() of the value, e.g. "'MEAN'", "(64, 128)", "True", "None", "1e-05".
+  std::string repr(const std::string& key) const;
+  // The value (or section) as JSON text: lists and tuples as arrays, dicts and sections as objects, None as
+  // null. For values the getters below do not cover, e.g. ODinW's DATASETS.OVERRIDE_CATEGORY list of dicts.
+  std::string to_json(const std::string& key) const;
   bool get_bool(const std::string& key) const;
   int64_t get_int(const std::string& key) const;
   double get_float(const std::string& key) const;  // accepts int values too
@@ -47,11 +70,21 @@ class Config {
   std::vector<double> get_float_list(const std::string& key) const;  // accepts ints
   std::vector<std::string> get_str_list(const std::string& key) const;
 
+  // Every leaf key (dotted), sorted; sections themselves are not listed (empty sections have no leaves).
+  std::vector<std::string> keys() const;
+  // Same keys, same types (list and tuple differ) and same values.
+  bool operator==(const Config& other) const;
+  bool operator!=(const Config& other) const { return !(*this == other); }
+
   // Directory of the last file given to merge_from_file ("" if none): relative paths such as MODEL.WEIGHT and
   // the BERT directory are resolved against it.
   const std::string& config_dir() const;
 
-  // YAML text in the style of yacs cfg.dump() (sorted keys).
+  // YAML text as yacs' cfg.dump() writes it (yaml.safe_dump: sorted keys, block style, PyYAML's quoting and
+  // float format, tuples as lists), except that repeated tuples are written out instead of as &id/*id aliases.
+  // Merging the dump into Config::defaults() gives the same dump back and the same keys, types and to_json()
+  // values, with yacs' two caveats: tuples nested in a tuple/list come back as lists (yacs converts only the
+  // outer container: TEST.RANGES), and a str value that reads as a Python literal ('(1, 2)') comes back as it.
   std::string dump() const;
 
  private:
