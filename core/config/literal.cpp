@@ -16,9 +16,6 @@ namespace {
 struct NotLiteral {};  // Python would raise ValueError/SyntaxError: yacs keeps the text as a string.
 
 [[noreturn]] void not_literal() { throw NotLiteral{}; }
-[[noreturn]] void unsupported(const std::string& what, const std::string& text) {
-  throw Error("value " + text + " is a Python " + what + ", which a GLIP config value cannot be");
-}
 
 bool is_ident_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_' || (c & 0x80); }
 bool is_ident_char(char c) { return is_ident_start(c) || std::isdigit(static_cast<unsigned char>(c)); }
@@ -55,23 +52,32 @@ class Parser {
   explicit Parser(const std::string& text) : t_(text) {}
 
   Value parse_top() {
-    // Python strips leading spaces and tabs before parsing in eval mode.
-    while (p_ < t_.size() && (t_[p_] == ' ' || t_[p_] == '\t')) ++p_;
-    skip(0);
+    // Leading blank lines, spaces and comments are fine in eval mode.
+    skip(1);
     if (p_ >= t_.size()) not_literal();
     Expr e = parse_testlist(0, '\0');
     skip(0);
     if (p_ != t_.size()) not_literal();
-    return finish(e);
+    Value v = finish(e);
+    // Python parses everything first (SyntaxError -> string) and raises ValueError for names anywhere (string
+    // too); only a fully valid literal holding a set/complex/bytes/huge int is an error.
+    if (!unsupported_.empty())
+      throw Error("value " + t_ + " is a Python " + unsupported_ + ", which a GLIP config value cannot be");
+    return v;
   }
 
  private:
   const std::string& t_;
   size_t p_ = 0;
+  std::string unsupported_;  // the first part Python accepts but a config value cannot hold
+
+  void unsupported(const char* what) {
+    if (unsupported_.empty()) unsupported_ = what;
+  }
 
   Value finish(const Expr& e) {
-    if (e.imaginary) unsupported("complex number", t_);
-    if (e.big_int) unsupported("integer beyond 64 bits", t_);
+    if (e.imaginary) unsupported("complex number");
+    if (e.big_int) unsupported("integer beyond 64 bits");
     return e.v;
   }
 
@@ -126,8 +132,9 @@ class Parser {
       ++p_;
       skip(depth);
       Expr right = parse_unary(depth);
-      if (right.imaginary) unsupported("complex number", t_);
-      not_literal();  // e.g. "1 + 2": a BinOp literal_eval rejects
+      if (!right.imaginary) not_literal();  // e.g. "1 + 2": a BinOp literal_eval rejects
+      unsupported("complex number");
+      return Expr{};
     }
     return left;
   }
@@ -214,6 +221,16 @@ class Parser {
       }
       p_ = q;
       Expr e;
+      if (word == "set") {  // set(): the one call literal_eval accepts
+        skip(depth + 1);
+        if (!at('(')) not_literal();
+        ++p_;
+        skip(depth + 1);
+        if (!at(')')) not_literal();
+        ++p_;
+        unsupported("set");
+        return e;
+      }
       if (word == "True") e.v = Value::boolean(true);
       else if (word == "False") e.v = Value::boolean(false);
       else if (word == "None") e.v = Value::none();
@@ -238,7 +255,7 @@ class Parser {
         ++p_;
         Value val = finish(parse_expr(depth + 1));
         if (key.kind == Value::Kind::List || key.kind == Value::Kind::Dict)
-          unsupported("dict with an unhashable key", t_);
+          unsupported("dict with an unhashable key");
         d.dict_set(std::move(key), std::move(val));
         skip(depth + 1);
       } else {
@@ -253,7 +270,7 @@ class Parser {
       }
     }
     ++p_;
-    if (is_set) unsupported("set", t_);
+    if (is_set) unsupported("set");
     Expr e;
     e.v = std::move(d);
     return e;
@@ -378,7 +395,7 @@ class Parser {
     }
     if (kind < 0) not_literal();
     if (any_f) not_literal();  // f-strings are JoinedStr: ValueError
-    if (kind == 1) unsupported("bytes literal", t_);
+    if (kind == 1) unsupported("bytes literal");
     Expr e;
     e.v = Value::str(out);
     return e;
