@@ -26,6 +26,9 @@
 //    the colour by alpha; PIL just drops alpha. Opaque pixels are identical.
 //  - CMYK TIFF: libtiff's CMYK->RGB rounds differently from PIL's cmyk2rgb (off by at most 1).
 //  - 32-bit integer / float images (TIFF) are refused; PIL would clip them ("I") or fail.
+//  - Animated WebP and BigTIFF are refused (PIL reads frame 0); GIF and other PIL formats are "unsupported".
+//  - A deflate/LZW TIFF with corrupt compressed data may decode (libtiff only reports it on stderr) where PIL
+//    raises. Truncated files of every format are errors, as in PIL.
 #pragma once
 #include <cstddef>
 #include <cstdint>

@@ -160,6 +160,8 @@ ImageInfo probe_webp(const uint8_t* d, size_t n, const std::string& origin) {
     info.width = (bits & 0x3fff) + 1;
     info.height = ((bits >> 14) & 0x3fff) + 1;
   } else if (std::memcmp(c, "VP8X", 4) == 0) {
+    // OpenCV decodes still images only (PIL would return the first frame of an animation).
+    if (p[0] & 0x02) fail(origin, "unsupported WebP: animated WebP files are not supported");
     info.width = int64_t(le24(p + 4)) + 1;
     info.height = int64_t(le24(p + 7)) + 1;
     size_t pos = 12;

@@ -254,6 +254,10 @@ class TestImageDecode : public QObject {
     const std::string gif = "GIF89a\x01\x00\x01\x00\x00\x00\x00;";
     expect_error([&] { glip::image::decode_image(reinterpret_cast<const uint8_t*>(gif.data()), gif.size()); },
                  "unsupported or unrecognised image format");
+    // Animated WebP (VP8X with the animation flag): PIL would return frame 0, OpenCV cannot; a clear refusal.
+    std::vector<uint8_t> anim = {'R', 'I', 'F', 'F', 22, 0, 0, 0, 'W', 'E', 'B', 'P', 'V', 'P', '8', 'X', 10, 0, 0, 0,
+                                 0x02, 0, 0, 0, 9, 0, 0, 9, 0, 0};
+    expect_error([&] { glip::image::decode_image(anim); }, "animated WebP files are not supported");
     expect_error([&] { glip::image::load_image(path("does_not_exist.png")); }, "file not found");
     expect_error([&] { glip::image::load_image(tmp_.path().toStdString()); }, "not a regular file");
   }
