@@ -1,15 +1,25 @@
-// CPU modulated deformable convolution: bilinear-gather im2col into a (Cin*kh*kw) x (Ho*Wo) column buffer, then
-// one GEMM per group (as maskrcnn_benchmark's modulated_deform_conv_cuda_forward), then the bias.
+// CPU modulated deformable convolution.
 //
-// Sampling equals modulated_deformable_im2col_gpu_kernel + dmcn_im2col_bilinear:
+// Sampling equals maskrcnn_benchmark's modulated_deformable_im2col_gpu_kernel + dmcn_im2col_bilinear:
 //   h_im = ho*stride - pad + i*dilation + dy,  w_im = wo*stride - pad + j*dilation + dx
-//   if (h_im > -1 && w_im > -1 && h_im < H && w_im < W): bilinear from the 4 corners, a corner outside the
-//   image reads 0; otherwise the sample is 0. The sample is multiplied by the mask.
-// Implementation: each image is copied into a 1-pixel zero border, so every corner of an in-range sample lies
-// inside the bordered plane and corners outside the image read that zero border: the same arithmetic as the
-// kernel (w*0 terms included) without per-corner branches. The sampling table (corner base index, 4 bilinear
-// weights, mask) depends only on (deformable group, tap, output position), so it is built once per position
-// block and reused for all channels of the deformable group. Blocks of output positions run in parallel.
+//   if (h_im > -1 && w_im > -1 && h_im < H && w_im < W): (w1*v1 + w2*v2 + w3*v3 + w4*v4) from the 4 corners, a
+//   corner outside the image reads 0; otherwise the sample is 0. The sample is then multiplied by the mask.
+//
+// Layout (for speed; the arithmetic of each sample is the kernel's):
+//   1. The input is copied channels-last with a 1-pixel zero border: (H+2) x (W+2) x Cin. Every corner of an
+//      in-range sample lies inside the bordered plane, corners outside the image read the zero border (the same
+//      w*0 terms as the kernel, no per-corner branches), and the 4 corners of a sample are 4 contiguous Cin-vectors.
+//   2. The sampled values are written to a channels-last "expanded" image E of size (Ho*kh) x (Wo*kw) x Cin with
+//      E[ho*kh + i][wo*kw + j][c] = sample(c, tap (i,j), output (ho,wo)), i.e. the im2col column buffer arranged so
+//      that a dense kh x kw convolution with stride (kh,kw) over E is exactly the deformable convolution:
+//        out[co][ho][wo] = sum_{c,i,j} weight[co][c][i][j] * E[ho*kh+i][wo*kw+j][c]  (+ bias).
+//      That convolution runs in at::conv2d (oneDNN on CPU, channels-last), as fast as a dense conv of the same
+//      shape, instead of a generic GEMM over a (Cin*kh*kw) x (Ho*Wo) buffer.
+//   3. Output rows are processed in bands so that E stays bounded (16 MB); bands are sampled in parallel
+//      (at::parallel_for over output rows) and convolved band by band. The output of each band is copied into
+//      the NCHW result.
+// The sampling table (corner base, 4 bilinear weights, mask) depends only on (deformable group, tap, position) and
+// is computed once per position for all channels of its deformable group.
 #include "core/ops/deform_conv/deform_conv_cpu.h"
 
 #include <ATen/ATen.h>
@@ -17,69 +27,51 @@
 
 #include <algorithm>
 #include <cmath>
-#include <vector>
 
 namespace glip::ops::detail {
 namespace {
 
-constexpr int64_t kBlock = 256;  // output positions per parallel work item
-
-template <typename T>
 struct Geometry {
   int64_t cin, h, w, kh, kw, ho, wo, stride, pad, dil, dg;
 };
 
-// im_pad: Cin x (H+2) x (W+2) with a zero border; off: 2*dg*kk x P; msk: dg*kk x P; col: (Cin*kk) x P.
+// im: (H+2) x (W+2) x Cin channels-last with a zero border. off: 2*dg*kk x Ho*Wo; msk: dg*kk x Ho*Wo.
+// Fills output rows [r0, r1) of E, written at band row (ho - r0): E band = ((r1-r0)*kh) x (Wo*kw) x Cin.
 template <typename T>
-void deformable_im2col(const T* im_pad, const T* off, const T* msk, const Geometry<T>& g, T* col) {
-  const int64_t kk = g.kh * g.kw, npos = g.ho * g.wo, hp = g.h + 2, wp = g.w + 2;
-  const int64_t cpg = g.cin / g.dg;  // channels per deformable group
-  at::parallel_for(0, (npos + kBlock - 1) / kBlock, 1, [&](int64_t b0, int64_t b1) {
-    std::vector<int64_t> base(static_cast<size_t>(kk * kBlock));
-    std::vector<T> wt(static_cast<size_t>(kk * kBlock * 5));  // w1 w2 w3 w4 mask, tap-major
-    for (int64_t blk = b0; blk < b1; ++blk) {
-      const int64_t p0 = blk * kBlock, np = std::min(kBlock, npos - p0);
-      for (int64_t d = 0; d < g.dg; ++d) {
-        const T* off_d = off + d * 2 * kk * npos;
-        const T* msk_d = msk + d * kk * npos;
-        for (int64_t k = 0; k < kk; ++k) {
-          const int64_t i = k / g.kw, j = k % g.kw;
-          int64_t* bk = base.data() + k * kBlock;
-          T* wk = wt.data() + k * kBlock * 5;
-          for (int64_t q = 0; q < np; ++q) {
-            const int64_t pos = p0 + q, oh = pos / g.wo, ow = pos % g.wo;
-            const T dy = off_d[(2 * k) * npos + pos];
-            const T dx = off_d[(2 * k + 1) * npos + pos];
-            const T h_im = static_cast<T>(oh * g.stride - g.pad + i * g.dil) + dy;
-            const T w_im = static_cast<T>(ow * g.stride - g.pad + j * g.dil) + dx;
-            T* wq = wk + q * 5;
-            wq[4] = msk_d[k * npos + pos];
-            if (h_im > -1 && w_im > -1 && h_im < static_cast<T>(g.h) && w_im < static_cast<T>(g.w)) {
+void sample_band(const T* im, const T* off, const T* msk, const Geometry& g, int64_t r0, int64_t r1, T* e) {
+  const int64_t kk = g.kh * g.kw, npos = g.ho * g.wo, wp = g.w + 2, cin = g.cin, cpdg = cin / g.dg;
+  const int64_t e_row = g.wo * g.kw * cin;  // elements per row of E
+  const T fh = static_cast<T>(g.h), fw = static_cast<T>(g.w);
+  at::parallel_for(r0, r1, 1, [&](int64_t y0, int64_t y1) {
+    for (int64_t oh = y0; oh < y1; ++oh) {
+      for (int64_t ow = 0; ow < g.wo; ++ow) {
+        const int64_t pos = oh * g.wo + ow;
+        for (int64_t i = 0; i < g.kh; ++i) {
+          T* dst_row = e + ((oh - r0) * g.kh + i) * e_row + ow * g.kw * cin;
+          for (int64_t j = 0; j < g.kw; ++j) {
+            const int64_t k = i * g.kw + j;
+            T* dst = dst_row + j * cin;
+            for (int64_t d = 0; d < g.dg; ++d) {
+              const T dy = off[(d * 2 * kk + 2 * k) * npos + pos];
+              const T dx = off[(d * 2 * kk + 2 * k + 1) * npos + pos];
+              const T m = msk[(d * kk + k) * npos + pos];
+              const T h_im = static_cast<T>(oh * g.stride - g.pad + i * g.dil) + dy;
+              const T w_im = static_cast<T>(ow * g.stride - g.pad + j * g.dil) + dx;
+              T* out = dst + d * cpdg;
+              if (!(h_im > -1 && w_im > -1 && h_im < fh && w_im < fw)) {
+                for (int64_t c = 0; c < cpdg; ++c) out[c] = T(0) * m;  // the kernel's val = 0, times the mask
+                continue;
+              }
               const int64_t h_low = static_cast<int64_t>(std::floor(h_im));
               const int64_t w_low = static_cast<int64_t>(std::floor(w_im));
               const T lh = h_im - static_cast<T>(h_low), lw = w_im - static_cast<T>(w_low);
               const T hh = 1 - lh, hw = 1 - lw;
-              wq[0] = hh * hw;
-              wq[1] = hh * lw;
-              wq[2] = lh * hw;
-              wq[3] = lh * lw;
-              bk[q] = (h_low + 1) * wp + (w_low + 1);
-            } else {
-              wq[0] = wq[1] = wq[2] = wq[3] = 0;
-              bk[q] = 0;  // the zero corner of the border
-            }
-          }
-        }
-        for (int64_t c = d * cpg; c < (d + 1) * cpg; ++c) {
-          const T* plane = im_pad + c * hp * wp;
-          for (int64_t k = 0; k < kk; ++k) {
-            const int64_t* bk = base.data() + k * kBlock;
-            const T* wk = wt.data() + k * kBlock * 5;
-            T* out = col + (c * kk + k) * npos + p0;
-            for (int64_t q = 0; q < np; ++q) {
-              const T* v = plane + bk[q];
-              const T* wq = wk + q * 5;
-              out[q] = (wq[0] * v[0] + wq[1] * v[1] + wq[2] * v[wp] + wq[3] * v[wp + 1]) * wq[4];
+              const T w1 = hh * hw, w2 = hh * lw, w3 = lh * hw, w4 = lh * lw;
+              const T* v1 = im + ((h_low + 1) * wp + (w_low + 1)) * cin + d * cpdg;
+              const T* v2 = v1 + cin;
+              const T* v3 = v1 + wp * cin;
+              const T* v4 = v3 + cin;
+              for (int64_t c = 0; c < cpdg; ++c) out[c] = (w1 * v1[c] + w2 * v2[c] + w3 * v3[c] + w4 * v4[c]) * m;
             }
           }
         }
@@ -88,38 +80,66 @@ void deformable_im2col(const T* im_pad, const T* off, const T* msk, const Geomet
   });
 }
 
+// src: Cin x H x W (contiguous) -> dst: (H+2) x (W+2) x Cin with a zero border.
+template <typename T>
+void to_padded_channels_last(const T* src, int64_t cin, int64_t h, int64_t w, T* dst) {
+  const int64_t wp = w + 2, row = wp * cin;
+  std::fill(dst, dst + row, T(0));
+  std::fill(dst + (h + 1) * row, dst + (h + 2) * row, T(0));
+  at::parallel_for(0, h, 1, [&](int64_t y0, int64_t y1) {
+    constexpr int64_t kTile = 16;
+    for (int64_t y = y0; y < y1; ++y) {
+      T* d = dst + (y + 1) * row;
+      std::fill(d, d + cin, T(0));
+      std::fill(d + (w + 1) * cin, d + row, T(0));
+      for (int64_t c0 = 0; c0 < cin; c0 += kTile)
+        for (int64_t x0 = 0; x0 < w; x0 += kTile)
+          for (int64_t c = c0; c < std::min(cin, c0 + kTile); ++c) {
+            const T* s = src + (c * h + y) * w;
+            for (int64_t x = x0; x < std::min(w, x0 + kTile); ++x) d[(x + 1) * cin + c] = s[x];
+          }
+    }
+  });
+}
+
+// Bound on the expanded-image band (4..64 MB measured within noise at the GLIP-T P3 shape).
+constexpr int64_t kBandBytes = int64_t{16} << 20;
+
 }  // namespace
 
-at::Tensor modulated_deform_conv2d_cpu(const at::Tensor& input_, const at::Tensor& offset_, const at::Tensor& mask_,
-                                       const at::Tensor& weight_, const at::Tensor& bias, const DeformConvParams& p) {
-  const at::Tensor input = input_.contiguous(), offset = offset_.contiguous(), mask = mask_.contiguous();
-  const at::Tensor weight = weight_.contiguous();
+at::Tensor modulated_deform_conv2d_cpu(const at::Tensor& input, const at::Tensor& offset_, const at::Tensor& mask_,
+                                       const at::Tensor& weight, const at::Tensor& bias, const DeformConvParams& p) {
+  const at::Tensor offset = offset_.contiguous(), mask = mask_.contiguous();
   const int64_t n = input.size(0), cin = input.size(1), h = input.size(2), w = input.size(3);
-  const int64_t cout = weight.size(0), kh = weight.size(2), kw = weight.size(3), kk = kh * kw;
-  const int64_t groups = p.groups;
+  const int64_t cout = weight.size(0), kh = weight.size(2), kw = weight.size(3);
   const int64_t ho = (h + 2 * p.padding - (p.dilation * (kh - 1) + 1)) / p.stride + 1;
   const int64_t wo = (w + 2 * p.padding - (p.dilation * (kw - 1) + 1)) / p.stride + 1;
-  const int64_t npos = ho * wo;
+  const Geometry geo{cin, h, w, kh, kw, ho, wo, p.stride, p.padding, p.dilation, p.deformable_groups};
 
+  const at::Tensor in = input.contiguous();
+  at::Tensor padded = at::empty({h + 2, w + 2, cin}, input.options());  // one image, channels-last, zero border
   at::Tensor output = at::empty({n, cout, ho, wo}, input.options());
-  at::Tensor columns = at::empty({cin * kk, npos}, input.options());
-  const at::Tensor w_g = weight.view({groups, cout / groups, (cin / groups) * kk});  // G x Cout/G x Cin/G*kk
-  at::Tensor padded = at::constant_pad_nd(input, {1, 1, 1, 1}, 0).contiguous();      // N x Cin x H+2 x W+2
+  const int64_t row_bytes = kh * wo * kw * cin * static_cast<int64_t>(input.element_size());
+  const int64_t band = std::max<int64_t>(1, std::min<int64_t>(ho, kBandBytes / std::max<int64_t>(row_bytes, 1)));
+  at::Tensor e_buf = at::empty({1, band * kh, wo * kw, cin}, input.options());
 
   AT_DISPATCH_FLOATING_TYPES(input.scalar_type(), "modulated_deform_conv2d_cpu", [&] {
-    const Geometry<scalar_t> geo{cin, h, w, kh, kw, ho, wo, p.stride, p.padding, p.dilation, p.deformable_groups};
     for (int64_t b = 0; b < n; ++b) {
-      deformable_im2col<scalar_t>(padded[b].data_ptr<scalar_t>(), offset[b].data_ptr<scalar_t>(),
-                                  mask[b].data_ptr<scalar_t>(), geo, columns.data_ptr<scalar_t>());
-      const at::Tensor col_g = columns.view({groups, (cin / groups) * kk, npos});  // G x Cin/G*kk x P
-      at::Tensor out_g = output[b].view({groups, cout / groups, npos});           // G x Cout/G x P
-      for (int64_t gi = 0; gi < groups; ++gi) {
-        at::Tensor out_slice = out_g[gi];
-        at::mm_out(out_slice, w_g[gi], col_g[gi]);  // Cout/G x P
+      to_padded_channels_last<scalar_t>(in[b].data_ptr<scalar_t>(), cin, h, w, padded.data_ptr<scalar_t>());
+      const scalar_t* im = padded.data_ptr<scalar_t>();
+      const scalar_t* off = offset[b].data_ptr<scalar_t>();
+      const scalar_t* msk = mask[b].data_ptr<scalar_t>();
+      for (int64_t r0 = 0; r0 < ho; r0 += band) {
+        const int64_t r1 = std::min(ho, r0 + band);
+        sample_band<scalar_t>(im, off, msk, geo, r0, r1, e_buf.data_ptr<scalar_t>());
+        // 1 x Cin x rows*kh x Wo*kw with channels-last strides, so at::conv2d takes its channels-last path
+        // (the batch stride must stay the full buffer's for the strides to be recognised as channels-last).
+        const at::Tensor e = e_buf.narrow(1, 0, (r1 - r0) * kh).permute({0, 3, 1, 2});
+        const at::Tensor y = at::conv2d(e, weight, bias, at::IntArrayRef{kh, kw}, at::IntArrayRef{0}, at::IntArrayRef{1}, p.groups);  // 1 x Cout x rows x Wo
+        output[b].narrow(1, r0, r1 - r0).copy_(y[0]);
       }
     }
   });
-  if (bias.defined()) output.add_(bias.contiguous().view({1, cout, 1, 1}));
   return output;
 }
 
