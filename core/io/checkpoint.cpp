@@ -56,7 +56,7 @@ std::unique_ptr<PyTorchStreamReader> open_archive(const std::string& path) {
     if (magic[0] == 0x80 && magic[1] == 0x02 && magic[2] == 0x8a)
       throw Error("legacy (before PyTorch 1.6) torch.save format is not supported; re-save it with "
                   "torch.save(torch.load(f), f) in Python");
-    throw Error("not a PyTorch checkpoint (not a zip archive as written by torch.save)");
+    throw Error("not a PyTorch file (not a zip archive as written by torch.save)");
   }
   std::unique_ptr<PyTorchStreamReader> reader;
   try {

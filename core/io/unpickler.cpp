@@ -342,6 +342,8 @@ class Parser {
       o->global = PyGlobal::RebuildTensorV2;
     } else if (module == "torch._utils" && name == "_rebuild_parameter") {
       o->global = PyGlobal::RebuildParameter;
+    } else if (module == "torch.jit._pickle" && name == "restore_type_tag") {
+      o->global = PyGlobal::RestoreTypeTag;
     } else {
       bool found = false;
       if (module == "torch") {
@@ -355,7 +357,7 @@ class Parser {
       }
       if (!found)
         fail("forbidden GLOBAL '" + module + "." + name +
-             "' (a checkpoint may only reference tensors, storages, torch.Size and OrderedDict; nothing was run)");
+             "' (a checkpoint may only reference tensors, storages, torch.Size, OrderedDict; nothing was run)");
     }
     return o;
   }
@@ -382,6 +384,10 @@ class Parser {
         // _rebuild_parameter(data, requires_grad, backward_hooks)
         if (a.size() != 3 || a[0]->kind != Kind::Tensor || a[1]->kind != Kind::Bool || a[2]->kind != Kind::Dict)
           fail("malformed _rebuild_parameter arguments");
+        return a[0];
+      case PyGlobal::RestoreTypeTag:
+        // restore_type_tag(value, "Dict[str, Tensor]") returns value (torch::pickle_save output)
+        if (a.size() != 2 || a[1]->kind != Kind::Str) fail("malformed restore_type_tag arguments");
         return a[0];
       case PyGlobal::RebuildTensorV2: return rebuild_tensor(a);
       case PyGlobal::StorageType: fail("a storage class cannot be called");

@@ -2,7 +2,8 @@
 //
 // It never runs anything: it builds an inert object graph from a fixed set of protocol-2 (and the few protocol-4)
 // opcodes that torch.save writes, and it resolves only whitelisted GLOBALs (collections.OrderedDict, torch.Size,
-// torch._utils._rebuild_tensor_v2 / _rebuild_parameter and the torch.<T>Storage classes). Any other GLOBAL or
+// torch._utils._rebuild_tensor_v2 / _rebuild_parameter, the torch.<T>Storage classes, and the identity
+// torch.jit._pickle.restore_type_tag that libtorch's own pickler writes around typed containers). Any other GLOBAL or
 // opcode throws glip::Error naming it and its byte offset. Tensors stay LAZY: a tensor is a description
 // (storage key, dtype, offset, sizes, strides); the caller decides which storage records to read.
 #pragma once
@@ -17,7 +18,7 @@
 
 namespace glip::io::detail {
 
-enum class PyGlobal { OrderedDict, TorchSize, RebuildTensorV2, RebuildParameter, StorageType };
+enum class PyGlobal { OrderedDict, TorchSize, RebuildTensorV2, RebuildParameter, RestoreTypeTag, StorageType };
 
 struct PyObj {
   enum class Kind { None, Bool, Int, Float, Str, Tuple, List, Dict, Global, Storage, Tensor };
