@@ -212,15 +212,39 @@ void evaluate_category(const Prepared& prep, size_t k, const CocoDataset& gt, co
   }
 }
 
+// numpy's float64 add.reduce: pairwise summation (8-way unrolled below 128 elements) inside 8192-element buffers,
+// the buffers added in order. Reproduced so that means are bit-identical to np.mean.
+double pairwise_sum(const double* a, size_t n) {
+  if (n < 8) {
+    double res = 0.;
+    for (size_t i = 0; i < n; ++i) res += a[i];
+    return res;
+  }
+  if (n <= 128) {
+    double r[8];
+    for (size_t j = 0; j < 8; ++j) r[j] = a[j];
+    size_t i = 8;
+    for (; i < n - (n % 8); i += 8)
+      for (size_t j = 0; j < 8; ++j) r[j] += a[i + j];
+    double res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+    for (; i < n; ++i) res += a[i];
+    return res;
+  }
+  size_t n2 = n / 2;
+  n2 -= n2 % 8;
+  return pairwise_sum(a, n2) + pairwise_sum(a + n2, n - n2);
+}
+
+// np.mean(s[s > -1]), or -1 when no entry is > -1 (COCOeval.summarize).
 double mean_defined(const std::vector<double>& v) {
-  double sum = 0;
-  int64_t n = 0;
+  std::vector<double> kept;
+  kept.reserve(v.size());
   for (double x : v)
-    if (x > -1) {
-      sum += x;
-      ++n;
-    }
-  return n == 0 ? -1.0 : sum / static_cast<double>(n);
+    if (x > -1) kept.push_back(x);
+  if (kept.empty()) return -1.0;
+  double sum = 0.;
+  for (size_t c = 0; c < kept.size(); c += 8192) sum += pairwise_sum(kept.data() + c, std::min<size_t>(8192, kept.size() - c));
+  return sum / static_cast<double>(kept.size());
 }
 
 // COCOeval.summarize()._summarize: returns the mean and the printed line.
