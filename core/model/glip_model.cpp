@@ -1,0 +1,70 @@
+#include "core/model/glip_model.h"
+
+#include <spdlog/spdlog.h>
+
+#include "core/common/error.h"
+#include "core/config/config.h"
+#include "core/io/checkpoint.h"
+#include "core/io/state_dict.h"
+#include "core/language/options.h"
+#include "core/vision/options.h"
+
+namespace glip {
+
+GlipModelOptions glip_model_options(const Config& cfg) {
+  const std::string arch = cfg.get_str("MODEL.META_ARCHITECTURE");
+  if (arch != "GeneralizedVLRCNN")
+    throw Error("MODEL.META_ARCHITECTURE is \"" + arch + "\"; GLIP Studio runs \"GeneralizedVLRCNN\" (GLIP)");
+  if (cfg.get_str("MODEL.RPN_ARCHITECTURE") != "VLDYHEAD")
+    throw Error("MODEL.RPN_ARCHITECTURE is \"" + cfg.get_str("MODEL.RPN_ARCHITECTURE") +
+                "\"; GLIP Studio runs \"VLDYHEAD\"");
+  if (!cfg.get_bool("MODEL.RPN_ONLY")) throw Error("MODEL.RPN_ONLY must be True for GLIP");
+  GlipModelOptions o;
+  o.vision = vision_backbone_options(cfg);
+  o.language = language_backbone_options(cfg);
+  head::BertLayerOptions bert;
+  bert.hidden_size = o.language.bert.hidden_size;
+  bert.num_attention_heads = o.language.bert.num_attention_heads;
+  bert.intermediate_size = o.language.bert.intermediate_size;
+  bert.layer_norm_eps = o.language.bert.layer_norm_eps;
+  o.head = head::vldyhead_options_from_config(cfg, bert);
+  o.anchors = anchor_generator_options(cfg);
+  return o;
+}
+
+LanguageBackboneImpl::LanguageBackboneImpl(const LanguageBackboneOptions& o) {
+  body = register_module("body", BertEncoder(o));
+}
+
+RpnImpl::RpnImpl(const head::VLDyHeadOptions& h, const AnchorGeneratorOptions& a) {
+  head = register_module("head", head::VLDyHead(h));
+  anchor_generator = register_module("anchor_generator", AnchorGenerator(a));
+}
+
+GlipModelImpl::GlipModelImpl(const GlipModelOptions& o) : options_(o) {
+  backbone = register_module("backbone", VisionBackbone(o.vision));
+  language_backbone = register_module("language_backbone", LanguageBackbone(o.language));
+  rpn = register_module("rpn", Rpn(o.head, o.anchors));
+  eval();
+}
+
+std::vector<std::pair<std::string, std::vector<int64_t>>> state_dict_shapes(const torch::nn::Module& m) {
+  std::vector<std::pair<std::string, std::vector<int64_t>>> out;
+  for (const auto& p : m.named_parameters(true)) out.emplace_back(p.key(), p.value().sizes().vec());
+  for (const auto& b : m.named_buffers(true)) out.emplace_back(b.key(), b.value().sizes().vec());
+  return out;
+}
+
+size_t load_glip_weights(GlipModelImpl& model, const std::string& checkpoint_path) {
+  io::CheckpointInfo info;
+  io::TensorMap tensors = io::load_checkpoint(checkpoint_path, &info);
+  size_t used = 0;
+  const auto shapes = state_dict_shapes(model);
+  for (const auto& [name, shape] : shapes) used += tensors.count(name);
+  io::load_state_dict(model, tensors, "");
+  spdlog::info("loaded {} tensors from {} ({} MiB read); ignored {} checkpoint entries the model does not use",
+               used, checkpoint_path, info.bytes_read >> 20, tensors.size() - used);
+  return used;
+}
+
+}  // namespace glip
