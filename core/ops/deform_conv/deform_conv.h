@@ -5,6 +5,8 @@
 // Layout (as maskrcnn_benchmark's kernels): for tap k = i*kw + j of deformable group g,
 //   offset channel (g*kh*kw + k)*2     = dy, (g*kh*kw + k)*2 + 1 = dx;  mask channel g*kh*kw + k.
 // Sampling is bilinear; samples outside the input read zeros (per corner), exactly as the official kernel.
+// Forward only (inference): no autograd support for offset/mask gradients.
+// Bad shapes/dtypes/devices throw glip::Error. float32 and float64.
 #pragma once
 #include <ATen/Tensor.h>
 

@@ -1,5 +1,6 @@
 // Class-wise ("multi-label") NMS as maskrcnn_benchmark's ml_nms: "+1" box areas, a box is suppressed by a
 // higher-scoring box of the same label when IoU > threshold. Device dispatch like deform_conv.
+// Equal scores are visited in input order (stable sort; the CUDA kernel's sort leaves ties unspecified).
 #pragma once
 #include <ATen/Tensor.h>
 

@@ -239,6 +239,20 @@ class TestDeformConv : public QObject {
     QVERIFY(err < 1e-4);
   }
 
+  // float64 runs the same code path in double precision.
+  void double_precision() {
+    c10::InferenceMode guard;
+    DeformConvParams p{1, 1, 1, 1, 2};
+    at::Tensor x = at::randn({1, 4, 9, 7});
+    at::Tensor wt = at::randn({5, 4, 3, 3});
+    at::Tensor off = make_offsets(1, 36, 9, 7, 3.0);
+    at::Tensor mask = at::rand({1, 18, 9, 7});
+    at::Tensor got = modulated_deform_conv2d(x.to(at::kDouble), off.to(at::kDouble), mask.to(at::kDouble),
+                                             wt.to(at::kDouble), at::Tensor(), p);
+    QCOMPARE(got.scalar_type(), at::kDouble);
+    QVERIFY(max_abs_diff(got.to(at::kFloat), naive_reference(x, off, mask, wt, at::Tensor(), p)) < 1e-4);
+  }
+
   void bad_input_throws() {
     c10::InferenceMode guard;
     DeformConvParams p;
