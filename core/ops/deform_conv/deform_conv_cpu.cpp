@@ -135,7 +135,8 @@ at::Tensor modulated_deform_conv2d_cpu(const at::Tensor& input, const at::Tensor
         // 1 x Cin x rows*kh x Wo*kw with channels-last strides, so at::conv2d takes its channels-last path
         // (the batch stride must stay the full buffer's for the strides to be recognised as channels-last).
         const at::Tensor e = e_buf.narrow(1, 0, (r1 - r0) * kh).permute({0, 3, 1, 2});
-        const at::Tensor y = at::conv2d(e, weight, bias, at::IntArrayRef{kh, kw}, at::IntArrayRef{0}, at::IntArrayRef{1}, p.groups);  // 1 x Cout x rows x Wo
+        const at::Tensor y = at::conv2d(e, weight, bias, at::IntArrayRef{kh, kw}, at::IntArrayRef{0},
+                                        at::IntArrayRef{1}, p.groups);  // 1 x Cout x rows x Wo
         output[b].narrow(1, r0, r1 - r0).copy_(y[0]);
       }
     }
