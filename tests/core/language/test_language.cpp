@@ -1,0 +1,124 @@
+// Language backbone: HF BertModel + GLIP BertEncoder against the official outputs (tests/data/golden/tiny-a).
+// torch before QtTest: Qt's `slots` macro breaks torch's headers.
+#include <torch/serialize.h>
+#include <torch/torch.h>
+
+#include <QtTest>
+
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+
+#include "tests/core/language/golden_util.h"
+
+#include "core/common/error.h"
+#include "core/io/state_dict.h"
+#include "core/language/bert_encoder.h"
+#include "core/model/probe.h"
+
+using glip::test::load_pt;
+using glip::test::max_abs_diff;
+
+namespace {
+const std::string kTiny = std::string(GLIP_TEST_DATA_DIR) + "/golden/tiny-a";
+
+glip::LanguageBackboneOptions tiny_options() {
+  glip::LanguageBackboneOptions o;
+  o.bert = glip::load_bert_config(kTiny + "/bert-base-uncased/config.json");
+  o.n_layers = 1;
+  return o;
+}
+}  // namespace
+
+class TestLanguage : public QObject {
+  Q_OBJECT
+ private slots:
+  void initTestCase() { at::set_num_threads(2); }
+
+  void bertConfigJson() {
+    glip::BertConfig c = glip::load_bert_config(kTiny + "/bert-base-uncased/config.json");
+    QCOMPARE(c.hidden_size, int64_t(32));
+    QCOMPARE(c.num_hidden_layers, int64_t(2));
+    QCOMPARE(c.num_attention_heads, int64_t(2));
+    QCOMPARE(c.intermediate_size, int64_t(64));
+    QCOMPARE(c.vocab_size, int64_t(30522));
+    QCOMPARE(c.max_position_embeddings, int64_t(512));
+    QCOMPARE(c.type_vocab_size, int64_t(2));
+    QCOMPARE(c.layer_norm_eps, 1e-12);
+    QVERIFY_THROWS_EXCEPTION(glip::Error, glip::load_bert_config(kTiny + "/no-such-dir/config.json"));
+    QVERIFY_THROWS_EXCEPTION(glip::Error, glip::load_bert_config(kTiny + "/tiny-a.yaml"));  // not JSON
+  }
+
+  void badInput() {
+    c10::InferenceMode guard;
+    glip::BertEncoder enc(tiny_options());
+    auto ids = torch::tensor({{101, 30522, 102}}, at::kLong);  // 30522 is outside the vocabulary
+    auto mask = torch::ones({1, 3}, at::kLong);
+    QVERIFY_THROWS_EXCEPTION(glip::Error, enc->forward(ids, mask));
+    QVERIFY_THROWS_EXCEPTION(glip::Error, enc->forward(torch::ones({1, 513}, at::kLong), torch::ones({1, 513}, at::kLong)));
+    QVERIFY_THROWS_EXCEPTION(glip::Error, enc->forward(torch::ones({1, 4}, at::kLong), mask));
+    QVERIFY_THROWS_EXCEPTION(glip::Error, enc->forward(torch::ones({1, 3}, at::kFloat), mask));
+    auto o = tiny_options();
+    o.n_layers = 3;
+    QVERIFY_THROWS_EXCEPTION(glip::Error, glip::BertEncoder{o});
+  }
+
+  void golden_data() {
+    QTest::addColumn<QString>("run");
+    for (const char* r : {"astronaut.det", "astronaut.grd", "coffee.det", "coffee.grd"}) QTest::newRow(r) << r;
+  }
+  void golden() {
+    QFETCH(QString, run);
+    c10::InferenceMode guard;
+    glip::BertEncoder enc(tiny_options());
+    glip::io::load_state_dict(*enc, glip::test::tiny_weights(), "language_backbone.body.");
+    const auto g = load_pt(kTiny + "/" + run.toStdString() + ".pt");
+    const at::Tensor ids = g.at("text.input_ids"), mask = g.at("text.attention_mask");
+    const int64_t T = mask.sum().item<int64_t>();
+    QCOMPARE(ids.size(1), int64_t(256));
+
+    for (int64_t len : {int64_t(256), T}) {
+      glip::TensorProbe probe;
+      enc->forward(ids.narrow(1, 0, len), mask.narrow(1, 0, len), &probe);
+      double worst = 0;
+      for (const auto& [name, ref_full] : g) {
+        if (name.rfind("bert.", 0) != 0 && name.rfind("lang.", 0) != 0) continue;
+        QVERIFY2(probe.has(name), name.c_str());
+        at::Tensor ref = name == "lang.aggregate" ? ref_full : ref_full.narrow(1, 0, len);
+        const at::Tensor& got = probe.at(name);
+        QVERIFY2(got.sizes().equals(ref.sizes()), name.c_str());
+        if (got.scalar_type() == at::kLong) {
+          QVERIFY2(at::equal(got, ref), name.c_str());
+          continue;
+        }
+        const double d = max_abs_diff(got, ref);
+        worst = std::max(worst, d);
+        QVERIFY2(at::allclose(got, ref, 1e-4, 1e-4), (name + " max|diff| " + std::to_string(d)).c_str());
+      }
+      qInfo("%s T=%lld: max |diff| over bert.* and lang.* = %.3g", run.toStdString().c_str(),
+            static_cast<long long>(len), worst);
+    }
+  }
+
+  // Full-size GLIP-T BERT (bert-base-uncased): names, shapes, dtypes and param/buffer kinds equal the official
+  // state dict's language_backbone.* rows.
+  void fullSizeNames() {
+    glip::LanguageBackboneOptions o;  // bert-base-uncased dims, N_LAYERS 1
+    glip::BertEncoder enc(o);
+    const auto rows = glip::test::state_dict_rows("language_backbone.body.");
+    QVERIFY(rows.size() > 100);
+    const auto ours = glip::test::module_rows(*enc);
+    QCOMPARE(ours.size(), rows.size());
+    for (const auto& [name, desc] : rows) {
+      auto it = ours.find(name);
+      QVERIFY2(it != ours.end(), ("missing " + name).c_str());
+      QVERIFY2(it->second == desc, (name + ": ours " + it->second + ", official " + desc).c_str());
+    }
+  }
+};
+
+QTEST_APPLESS_MAIN(TestLanguage)
+#include "test_language.moc"
