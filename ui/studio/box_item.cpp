@@ -1,0 +1,100 @@
+#include "ui/studio/box_item.h"
+
+#include <QCoreApplication>
+#include <QFontMetricsF>
+#include <QPainter>
+#include <QtGlobal>
+
+namespace glip::studio {
+
+QColor labelColor(const QString& label) {
+  const uint h = qHash(label.toLower(), 0x5eed);
+  return QColor::fromHsv(static_cast<int>(h % 360), 200, 255);
+}
+
+BoxItem::BoxItem(const CanvasBox& box) : box_(box) { setZValue(1); }
+
+void BoxItem::setImageRect(const QRectF& r) {
+  prepareGeometryChange();
+  box_.rect = r.normalized();
+}
+
+void BoxItem::setBox(const CanvasBox& box) {
+  prepareGeometryChange();
+  box_ = box;
+  update();
+}
+
+void BoxItem::setHighlighted(bool on) {
+  highlighted_ = on;
+  setZValue(on ? 2 : 1);
+  update();
+}
+
+void BoxItem::setViewScale(double sceneUnitsPerPixel) {
+  if (sceneUnitsPerPixel <= 0 || sceneUnitsPerPixel == unit_) return;
+  prepareGeometryChange();
+  unit_ = sceneUnitsPerPixel;
+}
+
+QString BoxItem::captionText() const {
+  QString origin;
+  switch (box_.origin) {
+    case BoxOrigin::Model: origin = QCoreApplication::translate("glip::studio::BoxItem", "model"); break;
+    case BoxOrigin::Manual: origin = QCoreApplication::translate("glip::studio::BoxItem", "manual"); break;
+    case BoxOrigin::Edited: origin = QCoreApplication::translate("glip::studio::BoxItem", "edited"); break;
+  }
+  QString s = box_.label;
+  if (box_.score >= 0) s += QStringLiteral(" %1").arg(box_.score, 0, 'f', 2);
+  return s + QStringLiteral(" · ") + origin;
+}
+
+QRectF BoxItem::boundingRect() const {
+  // Handles stick out by half their size; the caption sits above the box (at most ~24 px tall) and may be wide.
+  const double m = (kHandlePixels + 4) * unit_;
+  const double captionH = 24 * unit_;
+  const double captionW = std::max(box_.rect.width(), 400 * unit_);
+  return QRectF(box_.rect.left() - m, box_.rect.top() - captionH - m, std::max(box_.rect.width(), captionW) + 2 * m,
+                box_.rect.height() + captionH + 2 * m);
+}
+
+void BoxItem::paint(QPainter* p, const QStyleOptionGraphicsItem*, QWidget*) {
+  const QColor c = labelColor(box_.label);
+  QPen pen(c, highlighted_ ? 3.0 : 2.0);
+  pen.setCosmetic(true);
+  if (box_.origin == BoxOrigin::Manual) pen.setStyle(Qt::DashLine);
+  if (box_.origin == BoxOrigin::Edited) pen.setStyle(Qt::DashDotLine);
+  p->setPen(pen);
+  p->setBrush(highlighted_ ? QColor(c.red(), c.green(), c.blue(), 40) : Qt::NoBrush);
+  p->drawRect(box_.rect);
+
+  // Caption in view pixels: scale the painter so that 1 unit = 1 screen pixel at the box's top-left corner.
+  p->save();
+  p->translate(box_.rect.topLeft());
+  p->scale(unit_, unit_);
+  QFont f = p->font();
+  f.setPixelSize(13);
+  p->setFont(f);
+  const QString text = captionText();
+  const QFontMetricsF fm(f);
+  const QRectF tr(0, -fm.height() - 4, fm.horizontalAdvance(text) + 8, fm.height() + 4);
+  p->setPen(Qt::NoPen);
+  p->setBrush(QColor(c.red(), c.green(), c.blue(), 210));
+  p->drawRect(tr);
+  p->setPen(Qt::black);
+  p->drawText(tr.adjusted(4, 2, -4, -2), Qt::AlignLeft | Qt::AlignVCenter, text);
+  p->restore();
+
+  if (highlighted_) {
+    const double s = kHandlePixels * unit_;
+    p->setPen(QPen(Qt::black, 0));
+    p->setBrush(Qt::white);
+    const QRectF r = box_.rect;
+    const QPointF pts[8] = {r.topLeft(),    QPointF(r.center().x(), r.top()),    r.topRight(),
+                            QPointF(r.right(), r.center().y()), r.bottomRight(),
+                            QPointF(r.center().x(), r.bottom()), r.bottomLeft(), QPointF(r.left(), r.center().y())};
+    for (const QPointF& pt : pts) p->drawRect(QRectF(pt.x() - s / 2, pt.y() - s / 2, s, s));
+  }
+}
+
+}  // namespace glip::studio

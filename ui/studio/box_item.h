@@ -1,0 +1,37 @@
+// The QGraphicsItem of one box: outline (solid = model, dashed = manual, dash-dot = edited), a caption with
+// label, score and provenance, and resize handles when selected. Its geometry is in scene = image pixels; sizes
+// that must stay constant on screen (pen, text, handles) are drawn in view pixels.
+#pragma once
+#include <QGraphicsItem>
+
+#include "ui/studio/canvas_box.h"
+
+namespace glip::studio {
+
+class BoxItem : public QGraphicsItem {
+ public:
+  explicit BoxItem(const CanvasBox& box);
+
+  const CanvasBox& box() const { return box_; }
+  quint64 id() const { return box_.id; }
+  QRectF imageRect() const { return box_.rect; }
+  void setImageRect(const QRectF& r);  // live preview while dragging
+  void setBox(const CanvasBox& box);
+  void setHighlighted(bool on);  // selected: thicker outline + handles
+  bool highlighted() const { return highlighted_; }
+  // Scene units per view pixel (1 / zoom), so that handles and text keep their screen size.
+  void setViewScale(double sceneUnitsPerPixel);
+
+  QString captionText() const;  // "person 0.87 · model"
+  QRectF boundingRect() const override;
+  void paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget* widget) override;
+
+  static constexpr double kHandlePixels = 8.0;
+
+ private:
+  CanvasBox box_;
+  bool highlighted_ = false;
+  double unit_ = 1.0;
+};
+
+}  // namespace glip::studio

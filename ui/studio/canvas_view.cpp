@@ -1,0 +1,301 @@
+#include "ui/studio/canvas_view.h"
+
+#include <QDragEnterEvent>
+#include <QFileInfo>
+#include <QGraphicsPixmapItem>
+#include <QGraphicsScene>
+#include <QKeyEvent>
+#include <QMimeData>
+#include <QMouseEvent>
+#include <QScrollBar>
+#include <QWheelEvent>
+#include <cmath>
+
+#include "ui/studio/box_item.h"
+#include "ui/studio/canvas_tools.h"
+
+namespace glip::studio {
+
+namespace {
+constexpr double kMinZoom = 0.02, kMaxZoom = 64.0, kStep = 1.25;
+}
+
+CanvasView::CanvasView(QWidget* parent) : QGraphicsView(parent) {
+  setObjectName(QStringLiteral("canvas"));
+  setScene(new QGraphicsScene(this));
+  setRenderHints(QPainter::Antialiasing | QPainter::SmoothPixmapTransform | QPainter::TextAntialiasing);
+  setTransformationAnchor(QGraphicsView::NoAnchor);
+  setResizeAnchor(QGraphicsView::NoAnchor);
+  setDragMode(QGraphicsView::NoDrag);
+  setViewportUpdateMode(QGraphicsView::FullViewportUpdate);
+  setMouseTracking(true);
+  setFocusPolicy(Qt::StrongFocus);
+  setAcceptDrops(true);
+  viewport()->setAcceptDrops(true);
+  selectTool_ = std::make_unique<SelectTool>(this);
+  createTool_ = std::make_unique<CreateBoxTool>(this);
+}
+
+CanvasView::~CanvasView() = default;
+
+void CanvasView::setImage(const QImage& image) {
+  selectTool_->cancel();
+  createTool_->cancel();
+  setBoxes({});
+  image_ = image;
+  QPixmap pm = QPixmap::fromImage(image);
+  if (!pixmap_) {
+    pixmap_ = scene()->addPixmap(pm);
+    pixmap_->setTransformationMode(Qt::SmoothTransformation);
+    pixmap_->setZValue(0);
+  } else {
+    pixmap_->setPixmap(pm);
+  }
+  scene()->setSceneRect(QRectF(QPointF(0, 0), QSizeF(image.size())));
+  fitToWindow();
+}
+
+void CanvasView::clearImage() {
+  setBoxes({});
+  image_ = QImage();
+  if (pixmap_) pixmap_->setPixmap(QPixmap());
+  scene()->setSceneRect(QRectF());
+}
+
+void CanvasView::setBoxes(const QVector<CanvasBox>& boxes) {
+  QHash<quint64, BoxItem*> keep;
+  for (const CanvasBox& b : boxes) {
+    BoxItem* item = items_.take(b.id);
+    if (item) {
+      item->setBox(b);
+    } else {
+      item = new BoxItem(b);
+      scene()->addItem(item);
+    }
+    keep.insert(b.id, item);
+  }
+  for (BoxItem* gone : std::as_const(items_)) {
+    scene()->removeItem(gone);
+    delete gone;
+  }
+  items_ = keep;
+  updateItemScales();
+  if (selected_ && !items_.contains(selected_)) selectBox(0);
+  else if (BoxItem* s = items_.value(selected_)) s->setHighlighted(true);
+}
+
+QVector<CanvasBox> CanvasView::boxes() const {
+  QVector<CanvasBox> out;
+  for (BoxItem* it : items_) out.push_back(it->box());
+  std::sort(out.begin(), out.end(), [](const CanvasBox& a, const CanvasBox& b) { return a.id < b.id; });
+  return out;
+}
+
+void CanvasView::selectBox(quint64 id) {
+  if (!items_.contains(id)) id = 0;
+  if (id == selected_) return;
+  if (BoxItem* old = items_.value(selected_)) old->setHighlighted(false);
+  selected_ = id;
+  if (BoxItem* now = items_.value(selected_)) now->setHighlighted(true);
+  emit selectionChanged(selected_);
+}
+
+void CanvasView::setTool(Tool tool) {
+  activeTool()->cancel();
+  tool_ = tool;
+  updateCursor();
+}
+
+CanvasTool* CanvasView::activeTool() const {
+  return tool_ == Tool::CreateBox ? createTool_.get() : selectTool_.get();
+}
+
+// The one image<->view mapping: scene coordinates are image pixels; viewportTransform() = zoom + scroll.
+QPointF CanvasView::viewToImage(const QPointF& v) const { return viewportTransform().inverted().map(v); }
+QPointF CanvasView::imageToView(const QPointF& p) const { return viewportTransform().map(p); }
+QRectF CanvasView::imageToView(const QRectF& r) const { return viewportTransform().mapRect(r); }
+
+QPointF CanvasView::clampToImage(const QPointF& p) const {
+  return {std::clamp(p.x(), 0.0, double(image_.width())), std::clamp(p.y(), 0.0, double(image_.height()))};
+}
+QRectF CanvasView::clampToImage(const QRectF& r) const {
+  return QRectF(clampToImage(r.normalized().topLeft()), clampToImage(r.normalized().bottomRight()));
+}
+
+double CanvasView::zoom() const { return transform().m11() * devicePixelRatioF(); }
+
+void CanvasView::applyScale(double s) {
+  setTransform(QTransform::fromScale(s, s));
+  updateItemScales();
+  emit zoomChanged(zoom());
+}
+
+void CanvasView::setZoom(double z, const QPointF& anchor) {
+  if (!hasImage()) return;
+  z = std::clamp(z, kMinZoom, kMaxZoom);
+  const QPointF imageAt = viewToImage(anchor);
+  fit_ = false;
+  applyScale(z / devicePixelRatioF());
+  // Keep the image point under the anchor where it was.
+  const QPointF now = imageToView(imageAt);
+  panBy(anchor - now);
+}
+
+void CanvasView::setZoom(double z) { setZoom(z, QPointF(viewport()->rect().center())); }
+
+void CanvasView::fitToWindow() {
+  fit_ = true;
+  if (!hasImage()) return;
+  const QSizeF vs = viewport()->size();
+  const double s = std::max(1e-6, std::min(vs.width() / image_.width(), vs.height() / image_.height()));
+  applyScale(s);
+  centerOn(QRectF(QPointF(0, 0), QSizeF(image_.size())).center());
+}
+
+void CanvasView::zoomIn() { setZoom(zoom() * kStep); }
+void CanvasView::zoomOut() { setZoom(zoom() / kStep); }
+void CanvasView::actualSize() { setZoom(1.0); }
+
+void CanvasView::panBy(const QPointF& d) {
+  horizontalScrollBar()->setValue(horizontalScrollBar()->value() - qRound(d.x()));
+  verticalScrollBar()->setValue(verticalScrollBar()->value() - qRound(d.y()));
+}
+
+void CanvasView::nudgeSelected(const QPointF& d) {
+  BoxItem* item = items_.value(selected_);
+  if (!item || !hasImage()) return;
+  const QRectF from = item->imageRect();
+  QRectF to = from.translated(d);
+  to.moveLeft(std::clamp(to.left(), 0.0, std::max(0.0, image_.width() - to.width())));
+  to.moveTop(std::clamp(to.top(), 0.0, std::max(0.0, image_.height() - to.height())));
+  if (to == from) return;
+  item->setImageRect(to);
+  emit boxGeometryChanged(selected_, from, to);
+}
+
+void CanvasView::updateItemScales() {
+  const double unit = 1.0 / std::max(1e-9, transform().m11());
+  for (BoxItem* it : std::as_const(items_)) it->setViewScale(unit);
+}
+
+void CanvasView::updateCursor() {
+  if (panning_) viewport()->setCursor(Qt::ClosedHandCursor);
+  else if (space_) viewport()->setCursor(Qt::OpenHandCursor);
+  else viewport()->setCursor(activeTool()->cursor());
+}
+
+void CanvasView::wheelEvent(QWheelEvent* e) {
+  if (e->modifiers() & Qt::ControlModifier) {
+    const double steps = e->angleDelta().y() / 120.0;
+    if (steps != 0) setZoom(zoom() * std::pow(kStep, steps), e->position());
+    e->accept();
+    return;
+  }
+  QGraphicsView::wheelEvent(e);
+}
+
+void CanvasView::mousePressEvent(QMouseEvent* e) {
+  setFocus(Qt::MouseFocusReason);
+  if (e->button() == Qt::MiddleButton || (e->button() == Qt::LeftButton && space_)) {
+    panning_ = true;
+    lastPan_ = e->position();
+    updateCursor();
+    e->accept();
+    return;
+  }
+  if (!activeTool()->press(e)) QGraphicsView::mousePressEvent(e);
+}
+
+void CanvasView::mouseMoveEvent(QMouseEvent* e) {
+  if (hasImage()) emit cursorMoved(viewToImage(e->position()));
+  if (panning_) {
+    panBy(e->position() - lastPan_);
+    lastPan_ = e->position();
+    e->accept();
+    return;
+  }
+  if (!activeTool()->move(e)) QGraphicsView::mouseMoveEvent(e);
+}
+
+void CanvasView::mouseReleaseEvent(QMouseEvent* e) {
+  if (panning_ && (e->button() == Qt::MiddleButton || e->button() == Qt::LeftButton)) {
+    panning_ = false;
+    updateCursor();
+    e->accept();
+    return;
+  }
+  if (!activeTool()->release(e)) QGraphicsView::mouseReleaseEvent(e);
+}
+
+void CanvasView::keyPressEvent(QKeyEvent* e) {
+  if (e->key() == Qt::Key_Space && !e->isAutoRepeat()) {
+    space_ = true;
+    updateCursor();
+    e->accept();
+    return;
+  }
+  if (e->key() == Qt::Key_Escape) {
+    activeTool()->cancel();
+    if (tool_ == Tool::CreateBox) setTool(Tool::Select);
+    else selectBox(0);
+    e->accept();
+    return;
+  }
+  const double step = (e->modifiers() & Qt::ShiftModifier) ? 10.0 : 1.0;
+  QPointF d;
+  switch (e->key()) {
+    case Qt::Key_Left: d = {-step, 0}; break;
+    case Qt::Key_Right: d = {step, 0}; break;
+    case Qt::Key_Up: d = {0, -step}; break;
+    case Qt::Key_Down: d = {0, step}; break;
+    default: QGraphicsView::keyPressEvent(e); return;
+  }
+  if (selected_ == 0) {
+    QGraphicsView::keyPressEvent(e);
+    return;
+  }
+  nudgeSelected(d);
+  e->accept();
+}
+
+void CanvasView::keyReleaseEvent(QKeyEvent* e) {
+  if (e->key() == Qt::Key_Space && !e->isAutoRepeat()) {
+    space_ = false;
+    updateCursor();
+    e->accept();
+    return;
+  }
+  QGraphicsView::keyReleaseEvent(e);
+}
+
+void CanvasView::resizeEvent(QResizeEvent* e) {
+  QGraphicsView::resizeEvent(e);
+  if (fit_) fitToWindow();
+}
+
+static QStringList localFiles(const QMimeData* md) {
+  QStringList out;
+  if (!md || !md->hasUrls()) return out;
+  for (const QUrl& u : md->urls())
+    if (u.isLocalFile()) out << u.toLocalFile();
+  return out;
+}
+
+void CanvasView::dragEnterEvent(QDragEnterEvent* e) {
+  if (!localFiles(e->mimeData()).isEmpty()) e->acceptProposedAction();
+}
+void CanvasView::dragMoveEvent(QDragMoveEvent* e) {
+  if (!localFiles(e->mimeData()).isEmpty()) e->acceptProposedAction();
+}
+void CanvasView::dropEvent(QDropEvent* e) {
+  const QStringList files = localFiles(e->mimeData());
+  if (files.isEmpty()) return;
+  e->acceptProposedAction();
+  emit filesDropped(files);
+}
+
+void CanvasView::drawBackground(QPainter* p, const QRectF& rect) {
+  p->fillRect(rect, palette().color(QPalette::Dark));
+}
+
+}  // namespace glip::studio

@@ -1,0 +1,68 @@
+// The prompt panel. "Categories" mode: one label per line; the clean_name() result is shown when GLIP changes a
+// name. "Caption" mode: free text; the user selects a phrase in the text and adds it (its character span becomes
+// a label); without explicit phrases the noun-phrase heuristic of core/text/phrases.h is shown and used.
+// Under the text: the WordPiece token chips ([UNK] flagged, chunk boundaries / truncation past 256 tokens).
+//
+// The panel only uses the torch-free core/text; the glip::Prompt for the engine is built by prompt_builder.h from
+// the PromptSpec this panel returns.
+#pragma once
+#include <QWidget>
+
+#include "ui/studio/prompt_spec.h"
+
+class QComboBox;
+class QLabel;
+class QListWidget;
+class QPlainTextEdit;
+class QPushButton;
+class QStackedWidget;
+
+namespace glip::studio {
+
+class TokenChipsWidget;
+
+class PromptPanel : public QWidget {
+  Q_OBJECT
+ public:
+  explicit PromptPanel(QWidget* parent = nullptr);
+
+  PromptSpec spec() const;  // the current prompt, as the user wrote it
+  void setSpec(const PromptSpec& spec);
+  PromptSpec::Mode mode() const;
+  void setMode(PromptSpec::Mode mode);
+  void setCategoriesText(const QString& text);
+  void setCaptionText(const QString& text);
+  QString categoriesText() const;
+  QString captionText() const;
+
+  // Adds the caption text selection as a phrase; false if nothing is selected in caption mode.
+  bool addPhraseFromSelection();
+  bool selectCaptionRange(int utf16Start, int utf16End);  // for tests and scripted use
+  void clearPhrases();
+
+  const PromptAnalysis& analysis() const { return analysis_; }
+  TokenChipsWidget* chipsWidget() const { return chips_; }
+  QPlainTextEdit* categoriesEdit() const { return categories_; }
+  QPlainTextEdit* captionEdit() const { return caption_; }
+
+ signals:
+  void promptChanged();
+
+ private:
+  void refresh();
+  void highlightPhrases();
+
+  QComboBox* modeBox_ = nullptr;
+  QStackedWidget* stack_ = nullptr;
+  QPlainTextEdit* categories_ = nullptr;
+  QPlainTextEdit* caption_ = nullptr;
+  QPushButton* addPhrase_ = nullptr;
+  QPushButton* clearPhrases_ = nullptr;
+  QListWidget* labels_ = nullptr;  // cleaned names / phrases
+  QLabel* summary_ = nullptr;      // "12 tokens", "[UNK]" warning, errors
+  TokenChipsWidget* chips_ = nullptr;
+  QVector<CaptionPhrase> phrases_;  // explicit phrases (caption mode)
+  PromptAnalysis analysis_;
+};
+
+}  // namespace glip::studio

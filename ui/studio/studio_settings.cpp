@@ -1,0 +1,95 @@
+#include "ui/studio/studio_settings.h"
+
+#include <algorithm>
+
+namespace glip::studio {
+
+namespace {
+constexpr const char* kModelConfig = "model/config";
+constexpr const char* kModelWeights = "model/weights";
+constexpr const char* kDevice = "model/device";
+constexpr const char* kPromptMode = "prompt/mode";
+constexpr const char* kCategories = "prompt/categories";
+constexpr const char* kCaption = "prompt/caption";
+constexpr const char* kThreshold = "run/threshold";
+constexpr const char* kBatchReplace = "run/batch_replace";
+constexpr const char* kLastDir = "files/last_directory";
+constexpr const char* kRecent = "files/recent_projects";
+constexpr const char* kAutosave = "files/autosave_seconds";
+constexpr const char* kLanguage = "ui/language";
+constexpr const char* kShortcuts = "shortcuts";
+constexpr const char* kWindowState = "ui/window_state";
+constexpr const char* kWindowGeometry = "ui/window_geometry";
+constexpr int kMaxRecent = 8;
+}  // namespace
+
+StudioSettings::StudioSettings() : s_(std::make_unique<QSettings>(QStringLiteral("GLIP"), QStringLiteral("GLIP Studio"))) {}
+StudioSettings::StudioSettings(const QString& iniFile)
+    : s_(std::make_unique<QSettings>(iniFile, QSettings::IniFormat)) {}
+StudioSettings::~StudioSettings() = default;
+
+QString StudioSettings::modelConfig() const { return s_->value(kModelConfig).toString(); }
+void StudioSettings::setModelConfig(const QString& path) { s_->setValue(kModelConfig, path); }
+QString StudioSettings::modelWeights() const { return s_->value(kModelWeights).toString(); }
+void StudioSettings::setModelWeights(const QString& path) { s_->setValue(kModelWeights, path); }
+QString StudioSettings::device() const {
+  const QString d = s_->value(kDevice, QStringLiteral("cpu")).toString();
+  return d == QLatin1String("cuda") ? d : QStringLiteral("cpu");
+}
+void StudioSettings::setDevice(const QString& device) { s_->setValue(kDevice, device); }
+
+StudioSettings::PromptMode StudioSettings::promptMode() const {
+  return s_->value(kPromptMode).toString() == QLatin1String("categories") ? PromptMode::Categories
+                                                                          : PromptMode::Caption;
+}
+void StudioSettings::setPromptMode(PromptMode mode) {
+  s_->setValue(kPromptMode, mode == PromptMode::Categories ? QStringLiteral("categories") : QStringLiteral("caption"));
+}
+QString StudioSettings::categoriesText() const { return s_->value(kCategories).toString(); }
+void StudioSettings::setCategoriesText(const QString& text) { s_->setValue(kCategories, text); }
+QString StudioSettings::captionText() const { return s_->value(kCaption).toString(); }
+void StudioSettings::setCaptionText(const QString& text) { s_->setValue(kCaption, text); }
+double StudioSettings::scoreThreshold() const {
+  bool ok = false;
+  const double t = s_->value(kThreshold, 0.5).toDouble(&ok);
+  return ok ? std::clamp(t, 0.0, 1.0) : 0.5;
+}
+void StudioSettings::setScoreThreshold(double t) { s_->setValue(kThreshold, std::clamp(t, 0.0, 1.0)); }
+bool StudioSettings::batchReplacesBoxes() const { return s_->value(kBatchReplace, false).toBool(); }
+void StudioSettings::setBatchReplacesBoxes(bool replace) { s_->setValue(kBatchReplace, replace); }
+
+QString StudioSettings::lastDirectory() const { return s_->value(kLastDir).toString(); }
+void StudioSettings::setLastDirectory(const QString& dir) { s_->setValue(kLastDir, dir); }
+QStringList StudioSettings::recentProjects() const { return s_->value(kRecent).toStringList(); }
+void StudioSettings::addRecentProject(const QString& path) {
+  QStringList list = recentProjects();
+  list.removeAll(path);
+  list.prepend(path);
+  while (list.size() > kMaxRecent) list.removeLast();
+  s_->setValue(kRecent, list);
+}
+int StudioSettings::autosaveSeconds() const { return std::max(0, s_->value(kAutosave, 60).toInt()); }
+void StudioSettings::setAutosaveSeconds(int seconds) { s_->setValue(kAutosave, std::max(0, seconds)); }
+
+QString StudioSettings::language() const { return s_->value(kLanguage).toString(); }
+void StudioSettings::setLanguage(const QString& language) { s_->setValue(kLanguage, language); }
+
+QKeySequence StudioSettings::shortcut(const QString& actionId, const QKeySequence& fallback) const {
+  const QString key = QStringLiteral("%1/%2").arg(QLatin1String(kShortcuts), actionId);
+  if (!s_->contains(key)) return fallback;
+  return QKeySequence(s_->value(key).toString(), QKeySequence::PortableText);
+}
+void StudioSettings::setShortcut(const QString& actionId, const QKeySequence& keys) {
+  s_->setValue(QStringLiteral("%1/%2").arg(QLatin1String(kShortcuts), actionId),
+               keys.toString(QKeySequence::PortableText));
+}
+void StudioSettings::resetShortcuts() { s_->remove(QLatin1String(kShortcuts)); }
+QByteArray StudioSettings::windowState() const { return s_->value(kWindowState).toByteArray(); }
+void StudioSettings::setWindowState(const QByteArray& state) { s_->setValue(kWindowState, state); }
+QByteArray StudioSettings::windowGeometry() const { return s_->value(kWindowGeometry).toByteArray(); }
+void StudioSettings::setWindowGeometry(const QByteArray& geometry) { s_->setValue(kWindowGeometry, geometry); }
+
+void StudioSettings::sync() { s_->sync(); }
+QString StudioSettings::fileName() const { return s_->fileName(); }
+
+}  // namespace glip::studio
