@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "glip 0.1.0");
   // Each add_* registers a subcommand whose callback does the work (see cmd_*.cpp).
   // (subcommands are added here as they land)
+  glip::cli::add_tokenize_command(app);
   glip::cli::add_eval_command(app);
   glip::cli::add_merge_command(app);
   try {
