@@ -10,17 +10,6 @@
 
 namespace glip::head {
 
-namespace {
-// B x S x (H*d) -> B x H x S x d
-at::Tensor split_heads(const at::Tensor& x, int64_t heads) {
-  return x.view({x.size(0), x.size(1), heads, -1}).transpose(1, 2);
-}
-// B x H x S x d -> B x S x (H*d)
-at::Tensor merge_heads(const at::Tensor& x) {
-  return x.transpose(1, 2).reshape({x.size(0), x.size(2), x.size(1) * x.size(3)});
-}
-}  // namespace
-
 BiMultiHeadAttentionImpl::BiMultiHeadAttentionImpl(const VLFuseOptions& o) : o_(o) {
   if (o.num_heads <= 0 || o.embed_dim % o.num_heads != 0)
     throw Error("BiMultiHeadAttention: embed_dim " + std::to_string(o.embed_dim) +
@@ -33,43 +22,79 @@ BiMultiHeadAttentionImpl::BiMultiHeadAttentionImpl(const VLFuseOptions& o) : o_(
   out_l_proj = register_module("out_l_proj", torch::nn::Linear(o.embed_dim, o.l_dim));
 }
 
+// The official computation is
+//   q = v_proj(v)*s, k = l_proj(l), attn_h = clamp(q_h k_h^T, ±50000)            (N x T per head h)
+//   P_v = softmax_t(attn + mask), P_l = softmax_n(attn^T - max, clamped)
+//   delta_v = out_v_proj(concat_h P_v,h values_l_proj(l)_h), delta_l = out_l_proj(concat_h P_l,h values_v_proj(v)_h)
+// Here the three projections of the visual side (N = ~22k tokens x 2048 wide at GLIP-T size) are folded into the
+// small text-side factors, which gives the same values up to float rounding:
+//   attn_h = v (s Wq_h^T k_h^T) + s k_h bq_h                         (Wq_h: rows h*d..h*d+d of v_proj.weight)
+//   P_v,h V_l,h Wo_h^T summed over h = [P_v,0 .. P_v,H-1] [V_l,0 Wo_0^T; ..; V_l,H-1 Wo_H-1^T]   (+ out_v_proj.bias)
+//   P_l,h (v Wvv_h^T + bvv_h) = (P_l,h v) Wvv_h^T + bvv_h               (rows of P_l sum to 1)
+// The max-subtraction and second clamp of the text side do not change its softmax (values <= 0; exp(-50000) = 0),
+// so P_l is the softmax over visual tokens of the clamped scores. A mask without padding adds the constant 1 to
+// every score of the image side (the official mask keeps its value 1), which does not change its softmax either.
 BiAttentionOutput BiMultiHeadAttentionImpl::forward(const at::Tensor& v, const at::Tensor& l,
                                                     const at::Tensor& mask_l, BiAttentionMaps* maps) {
-  const int64_t heads = o_.num_heads;
-  const double scale = std::pow(static_cast<double>(o_.embed_dim / heads), -0.5);
-  at::Tensor q = split_heads(v_proj->forward(v) * scale, heads);  // B x H x N x d
-  at::Tensor k = split_heads(l_proj->forward(l), heads);          // B x H x T x d
-  at::Tensor val_v = split_heads(values_v_proj->forward(v), heads);  // B x H x N x d
-  at::Tensor val_l = split_heads(values_l_proj->forward(l), heads);  // B x H x T x d
+  const int64_t bsz = v.size(0), n = v.size(1), t = l.size(1), heads = o_.num_heads;
+  const int64_t d = o_.embed_dim / heads, c = o_.v_dim;
+  if (v.dim() != 3 || l.dim() != 3 || l.size(0) != bsz || v.size(2) != o_.v_dim || l.size(2) != o_.l_dim)
+    throw Error("BiMultiHeadAttention: expected v B x N x " + std::to_string(o_.v_dim) + " and l B x T x " +
+                std::to_string(o_.l_dim));
+  if (mask_l.defined() && (mask_l.dim() != 2 || mask_l.size(0) != bsz || mask_l.size(1) != t))
+    throw Error("BiMultiHeadAttention: text mask must be B x T");
+  const double scale = std::pow(static_cast<double>(d), -0.5);
 
-  at::Tensor attn = at::matmul(q, k.transpose(-1, -2));  // B x H x N x T
-  if (o_.stable_softmax_2d) attn = attn - attn.max();
-  if (o_.clamp_min_for_underflow) attn.clamp_min_(-50000);
-  if (o_.clamp_max_for_overflow) attn.clamp_max_(50000);
+  at::Tensor k = l_proj->forward(l).view({bsz, t, heads, d}).transpose(1, 2);         // B x H x T x d
+  at::Tensor val_l = values_l_proj->forward(l).view({bsz, t, heads, d}).transpose(1, 2);  // B x H x T x d
+  at::Tensor wq = v_proj->weight.view({heads, d, c});                                 // H x d x C
+  at::Tensor wo_t = out_v_proj->weight.view({c, heads, d}).permute({1, 2, 0});        // H x d x C
+  at::Tensor wvv_t = values_v_proj->weight.view({heads, d, c}).transpose(1, 2);       // H x C x d
+  at::Tensor bq = v_proj->bias.view({heads, d, 1});                                   // H x d x 1
+  at::Tensor bvv = values_v_proj->bias.view({heads, 1, d});                           // H x 1 x d
 
-  // Text -> image: each text token's softmax over the visual tokens; padded text rows are not masked.
-  at::Tensor attn_t = attn.transpose(-1, -2);                                      // B x H x T x N
-  at::Tensor attn_l = attn_t - std::get<0>(attn_t.max(-1, /*keepdim=*/true));      // B x H x T x N
-  if (o_.clamp_min_for_underflow) attn_l.clamp_min_(-50000);
-  if (o_.clamp_max_for_overflow) attn_l.clamp_max_(50000);
-  attn_l = attn_l.softmax(-1);  // B x H x T x N
-
-  // Image -> text: the mask keeps its value (1) on real tokens and puts -9e15 on padding, as the official code.
-  if (mask_l.defined()) {
-    if (mask_l.dim() != 2 || mask_l.size(0) != l.size(0) || mask_l.size(1) != l.size(1))
-      throw Error("BiMultiHeadAttention: text mask must be B x T");
-    at::Tensor m = mask_l.to(at::kFloat);
-    attn = attn + m.masked_fill(m == 0, -9e15).view({m.size(0), 1, 1, m.size(1)});  // B x H x N x T
+  std::vector<at::Tensor> scores_all;  // per batch item N x HT
+  for (int64_t b = 0; b < bsz; ++b) {
+    at::Tensor kb = k[b];                                                     // H x T x d
+    at::Tensor a_t = at::matmul(kb, wq).mul_(scale).reshape({heads * t, c});  // HT x C
+    at::Tensor c0 = at::matmul(kb, bq).mul_(scale).reshape({1, heads * t});   // 1 x HT
+    scores_all.push_back(at::addmm(c0, v[b], a_t.t()));                       // N x HT
   }
-  at::Tensor attn_v = attn.softmax(-1);  // B x H x N x T
+  if (o_.stable_softmax_2d) {  // the official max is over the whole batch
+    at::Tensor mx = scores_all[0].max();
+    for (int64_t b = 1; b < bsz; ++b) mx = at::max(mx, scores_all[b].max());
+    for (auto& s : scores_all) s.sub_(mx);
+  }
+
+  std::vector<at::Tensor> dv, dl, m_v2l, m_l2v;
+  for (int64_t b = 0; b < bsz; ++b) {
+    at::Tensor attn = scores_all[b];  // N x HT
+    if (o_.clamp_min_for_underflow) attn.clamp_min_(-50000);
+    if (o_.clamp_max_for_overflow) attn.clamp_max_(50000);
+
+    at::Tensor p_l = attn.softmax(0);  // N x HT: text token (h, t) over the visual tokens
+    at::Tensor scores = attn.view({n, heads, t});  // N x H x T
+    if (mask_l.defined()) {
+      at::Tensor m = mask_l[b].to(at::kFloat);  // T
+      if (m.eq(0).any().item<bool>()) scores.add_(m.masked_fill(m == 0, -9e15));
+    }
+    at::Tensor p_v = scores.softmax(-1).view({n, heads * t});  // N x HT: visual token over the text (per head)
+
+    at::Tensor bo = at::matmul(val_l[b], wo_t).reshape({heads * t, c});  // HT x C
+    dv.push_back(at::addmm(out_v_proj->bias, p_v, bo));                   // N x C
+    at::Tensor g = at::mm(p_l.t(), v[b]).view({heads, t, c});             // H x T x C
+    at::Tensor ol = at::matmul(g, wvv_t).add_(bvv);                       // H x T x d
+    dl.push_back(out_l_proj->forward(ol.transpose(0, 1).reshape({t, heads * d})));  // T x D
+    if (maps) {
+      m_v2l.push_back(p_v.view({n, heads, t}).permute({1, 0, 2}).contiguous());  // H x N x T
+      m_l2v.push_back(p_l.view({n, heads, t}).permute({1, 2, 0}).contiguous());  // H x T x N
+    }
+  }
   if (maps) {
-    maps->v2l = attn_v;
-    maps->l2v = attn_l;
+    maps->v2l = at::stack(m_v2l);  // B x H x N x T
+    maps->l2v = at::stack(m_l2v);  // B x H x T x N
   }
-
-  at::Tensor out_v = merge_heads(at::matmul(attn_v, val_l));  // B x N x E
-  at::Tensor out_l = merge_heads(at::matmul(attn_l, val_v));  // B x T x E
-  return {out_v_proj->forward(out_v), out_l_proj->forward(out_l)};  // B x N x v_dim, B x T x l_dim
+  return {at::stack(dv), at::stack(dl)};  // B x N x C, B x T x D
 }
 
 BiAttentionBlockImpl::BiAttentionBlockImpl(const VLFuseOptions& o) {
