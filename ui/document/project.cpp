@@ -1,0 +1,295 @@
+#include "ui/document/project.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QStandardPaths>
+#include <QTimer>
+#include <QUndoStack>
+#include <QUuid>
+#include <algorithm>
+
+namespace glip::studio {
+namespace {
+
+const QLatin1String kAutosaveSuffix(".autosave");
+const QLatin1String kUntitledPrefix("untitled-");
+const QLatin1String kUntitledSuffix(".glipstudio.autosave");
+
+QString absoluteClean(const QString& path) { return QDir::cleanPath(QFileInfo(path).absoluteFilePath()); }
+
+QString newUntitledId() { return QUuid::createUuid().toString(QUuid::WithoutBraces); }
+
+}  // namespace
+
+Project::Project(QObject* parent)
+    : QObject(parent), untitledId_(newUntitledId()), autosaveTimer_(new QTimer(this)) {
+  autosaveTimer_->setSingleShot(true);
+  connect(autosaveTimer_, &QTimer::timeout, this, &Project::onAutosaveTimer);
+}
+
+Project::~Project() = default;
+
+// ----- change tracking -----
+
+void Project::markChanged() {
+  const bool was = isModified();
+  ++changeCount_;
+  if (!was) emit modifiedChanged(true);
+  if (!autosaveTimer_->isActive()) autosaveTimer_->start(autosaveMs_);  // not restarted: bounded delay
+}
+
+void Project::setSavedNow() {
+  const bool was = isModified();
+  savedCount_ = autosavedCount_ = changeCount_;
+  autosaveTimer_->stop();
+  for (ImageDocument* d : images_) d->undoStack()->setClean();
+  if (was) emit modifiedChanged(false);
+}
+
+void Project::setPath(const QString& path) {
+  if (path == path_) return;
+  path_ = path;
+  emit filePathChanged(path_);
+}
+
+void Project::attach(ImageDocument* doc) {
+  doc->setParent(this);
+  connect(doc, &ImageDocument::changed, this, &Project::markChanged);
+}
+
+// ----- images -----
+
+int Project::indexOfPath(const QString& path) const {
+  const QString p = absoluteClean(path);
+  for (int i = 0; i < images_.size(); ++i)
+    if (images_[i]->imagePath() == p) return i;
+  return -1;
+}
+
+ImageDocument* Project::addImage(const QString& path, const QSize& size) {
+  const int existing = indexOfPath(path);
+  if (existing >= 0) return images_[existing];
+  auto* doc = new ImageDocument(absoluteClean(path), size, this);
+  attach(doc);
+  images_.append(doc);
+  emit imageAdded(static_cast<int>(images_.size()) - 1);
+  markChanged();
+  return doc;
+}
+
+void Project::removeImage(int index) {
+  if (index < 0 || index >= images_.size()) return;
+  emit imageAboutToBeRemoved(index);
+  ImageDocument* doc = images_.takeAt(index);
+  doc->disconnect(this);
+  delete doc;
+  emit imageRemoved(index);
+  markChanged();
+}
+
+// ----- prompts and labels -----
+
+void Project::setCategories(const QStringList& categories) {
+  if (categories == categories_) return;
+  categories_ = categories;
+  emit promptsChanged();
+  markChanged();
+}
+
+void Project::setCaptionPrompt(const PromptSpec& prompt) {
+  if (prompt == caption_) return;
+  caption_ = prompt;
+  emit promptsChanged();
+  markChanged();
+}
+
+void Project::setActivePrompt(PromptMode mode) {
+  if (mode == activePrompt_) return;
+  activePrompt_ = mode;
+  emit promptsChanged();
+  markChanged();
+}
+
+void Project::setLabels(const QStringList& labels) {
+  if (labels == labels_) return;
+  labels_ = labels;
+  emit labelsChanged();
+  markChanged();
+}
+
+void Project::addLabel(const QString& label) {
+  if (label.isEmpty() || labels_.contains(label)) return;
+  labels_.append(label);
+  emit labelsChanged();
+  markChanged();
+}
+
+// ----- state -----
+
+ProjectState Project::state() const {
+  ProjectState s;
+  s.categories = categories_;
+  s.caption = caption_;
+  s.activePrompt = activePrompt_;
+  s.labels = labels_;
+  for (const ImageDocument* d : images_) s.images.append(d->state());
+  return s;
+}
+
+void Project::applyState(const ProjectState& s) {
+  for (ImageDocument* d : images_) {
+    d->disconnect(this);
+    delete d;
+  }
+  images_.clear();
+  categories_ = s.categories;
+  caption_ = s.caption;
+  activePrompt_ = s.activePrompt;
+  labels_ = s.labels;
+  for (const ImageState& im : s.images) {
+    auto* doc = new ImageDocument(im.path, im.size, this);
+    doc->restoreState(im);
+    attach(doc);
+    images_.append(doc);
+  }
+  emit imagesReset();
+  emit promptsChanged();
+  emit labelsChanged();
+}
+
+void Project::restoreState(const ProjectState& state) {
+  applyState(state);
+  markChanged();
+}
+
+// ----- file -----
+
+bool Project::writeTo(const QString& path, QString* error) const {
+  const QString base = path_.isEmpty() && path == autosavePath() ? QString() : QFileInfo(path).absolutePath();
+  return ProjectFile::writeAtomic(path, ProjectFile::toJson(state(), base), error);
+}
+
+bool Project::load(const QString& path, QString* error) {
+  ProjectState s;
+  if (!ProjectFile::read(path, &s, error)) return false;
+  if (isUntitled()) QFile::remove(autosavePath());  // the untitled project is being replaced
+  applyState(s);
+  setPath(absoluteClean(path));
+  ++changeCount_;  // content changed: force the modifiedChanged bookkeeping below
+  setSavedNow();
+  return true;
+}
+
+bool Project::save(QString* error) {
+  if (isUntitled()) {
+    if (error) *error = tr("the project has no file name yet");
+    return false;
+  }
+  return saveAs(path_, error);
+}
+
+bool Project::saveAs(const QString& path, QString* error) {
+  const QString target = absoluteClean(path);
+  const QString oldAutosave = autosavePath();
+  const ProjectState s = state();
+  if (!ProjectFile::writeAtomic(target, ProjectFile::toJson(s, QFileInfo(target).absolutePath()), error))
+    return false;
+  setPath(target);
+  setSavedNow();
+  QFile::remove(oldAutosave);
+  QFile::remove(autosavePath());
+  return true;
+}
+
+void Project::reset() {
+  if (isUntitled()) QFile::remove(autosavePath());
+  applyState(ProjectState());
+  setPath(QString());
+  untitledId_ = newUntitledId();
+  ++changeCount_;
+  setSavedNow();
+}
+
+// ----- autosave and recovery -----
+
+QString Project::recoveryDirectory() {
+  return QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) + QStringLiteral("/recovery");
+}
+
+QString Project::autosavePath() const {
+  if (!path_.isEmpty()) return path_ + kAutosaveSuffix;
+  return recoveryDirectory() + QLatin1Char('/') + kUntitledPrefix + untitledId_ + kUntitledSuffix;
+}
+
+void Project::setAutosaveInterval(int ms) { autosaveMs_ = std::clamp(ms, 0, kMaxAutosaveIntervalMs); }
+
+bool Project::autosaveNow(QString* error) {
+  autosaveTimer_->stop();
+  if (changeCount_ == autosavedCount_ || !isModified()) return true;
+  const QString target = autosavePath();
+  if (isUntitled() && !QDir().mkpath(recoveryDirectory())) {
+    if (error) *error = tr("cannot create the recovery folder '%1'").arg(recoveryDirectory());
+    return false;
+  }
+  const quint64 count = changeCount_;
+  if (!writeTo(target, error)) return false;
+  autosavedCount_ = count;
+  emit autosaved(target);
+  return true;
+}
+
+void Project::onAutosaveTimer() {
+  QString error;
+  if (!autosaveNow(&error)) emit autosaveFailed(error);
+}
+
+bool Project::hasRecovery() const {
+  const QFileInfo autosave(autosavePath());
+  if (!autosave.exists()) return false;
+  if (isUntitled()) return true;
+  const QFileInfo project(path_);
+  // save() deletes the autosave, so one that exists and is not older than the project holds unsaved work.
+  return !project.exists() || autosave.lastModified() >= project.lastModified();
+}
+
+bool Project::recover(QString* error) {
+  if (!hasRecovery()) {
+    if (error) *error = tr("there is no autosave to recover");
+    return false;
+  }
+  ProjectState s;
+  if (!ProjectFile::read(autosavePath(), &s, error)) return false;
+  applyState(s);
+  markChanged();
+  autosavedCount_ = changeCount_;  // the autosave file holds exactly this state
+  autosaveTimer_->stop();
+  return true;
+}
+
+void Project::discardRecovery() { QFile::remove(autosavePath()); }
+
+QStringList Project::untitledRecoveryFiles() {
+  QDir dir(recoveryDirectory());
+  const QFileInfoList files = dir.entryInfoList({kUntitledPrefix + QStringLiteral("*") + kUntitledSuffix},
+                                                QDir::Files, QDir::Time);
+  QStringList out;
+  for (const QFileInfo& f : files) out.append(f.absoluteFilePath());
+  return out;
+}
+
+bool Project::openRecovery(const QString& recoveryFile, QString* error) {
+  ProjectState s;
+  if (!ProjectFile::read(recoveryFile, &s, error)) return false;
+  if (isUntitled()) QFile::remove(autosavePath());
+  applyState(s);
+  setPath(QString());
+  QString name = QFileInfo(recoveryFile).fileName();
+  if (name.startsWith(kUntitledPrefix) && name.endsWith(kUntitledSuffix))
+    untitledId_ = name.mid(kUntitledPrefix.size(), name.size() - kUntitledPrefix.size() - kUntitledSuffix.size());
+  markChanged();
+  return true;
+}
+
+}  // namespace glip::studio
