@@ -62,16 +62,8 @@ TensorMap align_state_dict(const ShapeMap& model, const TensorMap& checkpoint, A
   AlignReport& rep = report ? *report : local;
   rep = AlignReport{};
 
-  // strip_prefix_if_present(loaded, "module.")
-  const std::string prefix = "module.";
-  bool all_prefixed = !checkpoint.empty();
-  for (const auto& [k, v] : checkpoint) all_prefixed = all_prefixed && k.compare(0, prefix.size(), prefix) == 0;
-  TensorMap stripped;
-  if (all_prefixed) {
-    for (const auto& [k, v] : checkpoint) stripped.emplace(k.substr(prefix.size()), v);
-    rep.stripped_module_prefix = true;
-  }
-  const TensorMap& ckpt = all_prefixed ? stripped : checkpoint;
+  // No "module." stripping here: load_checkpoint did it once, as the official load_state_dict does.
+  const TensorMap& ckpt = checkpoint;
 
   TensorMap out;
   std::set<std::string> used;
@@ -131,7 +123,8 @@ AlignReport load_weights(torch::nn::Module& module, const std::string& checkpoin
   }
   load_state_dict(module, aligned);
   std::string ignored;
-  for (size_t i = 0; i < report.ignored_keys.size() && i < 3; ++i) ignored += (i ? ", " : " (") + report.ignored_keys[i];
+  for (size_t i = 0; i < report.ignored_keys.size() && i < 3; ++i)
+    ignored += (i ? ", " : " (") + report.ignored_keys[i];
   if (!ignored.empty()) ignored += report.ignored_keys.size() > 3 ? ", ...)" : ")";
   std::string others;
   for (const auto& k : info.other_keys) others += (others.empty() ? "; also skipped: " : ", ") + k;

@@ -1,6 +1,6 @@
 // GLIP's rules for matching checkpoint names to model names (maskrcnn_benchmark/utils/model_serialization.py:
-// strip "module." when every key has it, then longest-suffix matching), made STRICT: every model tensor must be
-// found with the right shape.
+// strip "module." when every key has it — load_checkpoint does that — then longest-suffix matching), made
+// STRICT: every model tensor must be found with the right shape.
 #pragma once
 #include <torch/nn/module.h>
 
@@ -18,7 +18,6 @@ using ShapeMap = std::map<std::string, std::vector<int64_t>>;
 struct AlignReport {
   size_t matched = 0;                     // model tensors found (all of them, when align_state_dict returns)
   size_t by_suffix = 0;                   // ... of which under a shorter checkpoint name (a strict suffix)
-  bool stripped_module_prefix = false;    // align_state_dict removed "module." from every checkpoint key
   std::vector<std::string> ignored_keys;  // checkpoint entries no model tensor uses (sorted)
 };
 

@@ -114,8 +114,8 @@ class TensorLoader {
     if (nbytes != expected)
       throw Error("storage record '" + record + "' has " + std::to_string(nbytes) + " bytes, expected " +
                   std::to_string(st.numel) + " x " + std::to_string(esize));
-    at::Storage storage(c10::Storage::use_byte_size_t(), nbytes, std::move(ptr), /*allocator=*/nullptr,
-                        /*resizable=*/false);
+    at::Storage storage(c10::Storage::use_byte_size_t(), static_cast<int64_t>(nbytes), std::move(ptr),
+                        /*allocator=*/nullptr, /*resizable=*/false);
     bytes_ += nbytes;
     cache_.emplace(&st, storage);
     return storage;
@@ -148,7 +148,8 @@ class TensorLoader {
 
 std::string key_list(const PyObj& dict) {
   std::string s;
-  for (size_t i = 0; i < dict.entries.size() && i < 10; ++i) s += (i ? ", " : "") + detail::describe(*dict.entries[i].first);
+  for (size_t i = 0; i < dict.entries.size() && i < 10; ++i)
+    s += (i ? ", " : "") + detail::describe(*dict.entries[i].first);
   if (dict.entries.size() > 10) s += ", ...";
   return s.empty() ? "none" : s;
 }
@@ -166,6 +167,16 @@ auto with_path(const std::string& what, const std::string& path, Fn&& fn) {
 }
 
 }  // namespace
+
+bool strip_prefix_if_present(TensorMap& tensors, const std::string& prefix) {
+  if (tensors.empty()) return false;
+  for (const auto& [k, v] : tensors)
+    if (k.compare(0, prefix.size(), prefix) != 0) return false;
+  TensorMap stripped;
+  for (auto& [k, v] : tensors) stripped.emplace(k.substr(prefix.size()), std::move(v));
+  tensors = std::move(stripped);
+  return true;
+}
 
 TensorMap load_checkpoint(const std::string& path, CheckpointInfo* info) {
   return with_path("checkpoint", path, [&] {
@@ -208,14 +219,8 @@ TensorMap load_checkpoint(const std::string& path, CheckpointInfo* info) {
     inf.storages_read = loader.storages_read();
     inf.bytes_read = loader.bytes_read();
 
-    const std::string prefix = "module.";
-    bool all_prefixed = !out.empty();
-    for (const auto& [k, v] : out) all_prefixed = all_prefixed && k.compare(0, prefix.size(), prefix) == 0;
-    if (!all_prefixed) return out;
-    inf.stripped_module_prefix = true;
-    TensorMap stripped;
-    for (auto& [k, v] : out) stripped.emplace(k.substr(prefix.size()), std::move(v));
-    return stripped;
+    inf.stripped_module_prefix = strip_prefix_if_present(out, "module.");
+    return out;
   });
 }
 

@@ -29,6 +29,10 @@ struct CheckpointInfo {
 // GLOBAL, an unsupported opcode, or an unexpected structure (the message names the file and the fault).
 TensorMap load_checkpoint(const std::string& path, CheckpointInfo* info = nullptr);
 
+// Official strip_prefix_if_present: removes `prefix` from every key if EVERY key starts with it (and there is
+// at least one key); returns whether it did.
+bool strip_prefix_if_present(TensorMap& tensors, const std::string& prefix);
+
 // Loads a plain dict name -> tensor saved with torch.save (golden files, --dump-tensors output). Any number of
 // entries (1-entry dicts included), OrderedDict accepted. Throws glip::Error if a value is not a tensor.
 TensorMap load_tensor_dict(const std::string& path);

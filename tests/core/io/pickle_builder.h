@@ -50,7 +50,9 @@ class Pickle {
     for (int k = 7; k >= 0; --k) op(static_cast<uint8_t>((bits >> (8 * k)) & 0xff));
     return *this;
   }
-  Pickle& global(const std::string& module, const std::string& name) { return op('c').raw(module + "\n" + name + "\n"); }
+  Pickle& global(const std::string& module, const std::string& name) {
+    return op('c').raw(module + "\n" + name + "\n");
+  }
   Pickle& int_tuple(const std::vector<int64_t>& v) {
     mark();
     for (int64_t x : v) int4(static_cast<int32_t>(x));
