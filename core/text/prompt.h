@@ -32,6 +32,10 @@
 
 #include "core/text/bert_tokenizer.h"
 
+namespace glip {
+class Config;
+}
+
 namespace glip::text {
 
 // label id -> token indices into Encoding::tokens (ascending).
@@ -43,6 +47,10 @@ struct PromptOptions {
   bool pad_max = true;                   // MODEL.LANGUAGE_BACKBONE.PAD_MAX: pad input_ids to max_query_len
   int64_t chunk_size = -1;               // TEST.CHUNKED_EVALUATION (categories per prompt); <= 0: automatic
 };
+
+// DATASETS.SEPARATION_TOKENS, MODEL.LANGUAGE_BACKBONE.MAX_QUERY_LEN / PAD_MAX and TEST.CHUNKED_EVALUATION of a
+// GLIP config (core/config/config.h).
+PromptOptions prompt_options_from_config(const Config& cfg);
 
 // A phrase of a grounding caption: its name (for display) and its character spans in the caption.
 struct Phrase {

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "core/common/error.h"
+#include "core/config/config.h"
 #include "core/text/phrases.h"
 #include "core/text/prompt.h"
 
@@ -249,6 +250,22 @@ class TestPrompt : public QObject {
     QCOMPARE(ph.size(), size_t{2});
     QVERIFY(ph[1].spans[0] == (CharSpan{8, 14}));  // code points, not bytes
     QVERIFY_THROWS_EXCEPTION(glip::Error, find_phrases("bad \xFF"));
+  }
+
+  void options_from_config() {
+    glip::Config cfg = glip::Config::defaults();
+    cfg.merge_from_file(golden("tiny-a.merged.yaml"));
+    const PromptOptions o = prompt_options_from_config(cfg);
+    QCOMPARE(o.separation_tokens, std::string(". "));
+    QCOMPARE(o.max_query_len, int64_t{256});
+    QCOMPARE(o.pad_max, true);
+    QCOMPARE(o.chunk_size, int64_t{-1});
+    cfg.merge_from_list({"TEST.CHUNKED_EVALUATION", "5"});
+    const auto prompts = detection_prompts(kDet16, prompt_options_from_config(cfg));
+    QCOMPARE(prompts.size(), size_t{4});
+    QCOMPARE(prompts[3].labels, (std::vector<int64_t>{16}));
+    QCOMPARE(prompts[1].caption, std::string("stop sign. cat. dog. teddy bear. wine glass"));
+    QVERIFY(prompts[1].positive_map == (PositiveMap{{6, {1, 2}}, {7, {4}}, {8, {6}}, {9, {8, 9}}, {10, {11, 12}}}));
   }
 
   void dense_map() {

@@ -84,6 +84,24 @@ class TestTokenizer : public QObject {
     QVERIFY(c.spans[3] == (CharSpan{3, 4}));
   }
 
+  void python_string_semantics() {
+    const BertTokenizer& tok = BertTokenizer::bert_base_uncased();
+    // U+2028 (Zl) is not removed by _clean_text but Python's str.split() splits on it.
+    const Encoding a = tok.encode("a\xE2\x80\xA8" "b", 256, false);
+    QCOMPARE(a.tokens, (std::vector<std::string>{"[CLS]", "a", "b", "[SEP]"}));
+    QVERIFY(a.spans[2] == (CharSpan{2, 3}));
+    // U+0130: str.lower() gives "i" + U+0307, the combining dot is stripped; the span still covers one character.
+    const Encoding b = tok.encode("\xC4\xB0stanbul", 256, false);
+    QCOMPARE(b.tokens, (std::vector<std::string>{"[CLS]", "istanbul", "[SEP]"}));
+    QVERIFY(b.spans[1] == (CharSpan{0, 8}));
+    // Lowercasing is per character (the slow tokenizer's regex), so a final capital sigma becomes σ, not ς.
+    QCOMPARE(tok.encode("\xCE\x9F\xCE\x94\xCE\x9F\xCE\xA3").tokens,
+             tok.encode("\xCE\xBF\xCE\xB4\xCE\xBF\xCF\x83").tokens);
+    // U+037E GREEK QUESTION MARK decomposes (NFD) to ';', which is split off as punctuation.
+    QCOMPARE(tok.encode("ab\xCD\xBE" "cd", 256, false).tokens,
+             (std::vector<std::string>{"[CLS]", "ab", ";", "cd", "[SEP]"}));
+  }
+
   void literal_special_tokens() {
     // PreTrainedTokenizer.tokenize keeps special tokens written in the text (case-sensitive).
     const Encoding e = BertTokenizer::bert_base_uncased().encode("a [MASK] b[SEP]c [mask]", 256, false);
