@@ -32,6 +32,9 @@ std::string dtype_name(at::ScalarType t) {
     case at::kFloat: return "float32";
     case at::kDouble: return "float64";
     case at::kHalf: return "float16";
+    case at::kBFloat16: return "bfloat16";
+    case at::kShort: return "int16";
+    case at::kChar: return "int8";
     case at::kLong: return "int64";
     case at::kInt: return "int32";
     case at::kByte: return "uint8";
@@ -76,6 +79,34 @@ void expect_error(const std::string& path, std::initializer_list<std::string> pa
   QFAIL(("no glip::Error for " + path).c_str());
 }
 
+// Compares every row (name, dtype, shape, sha256) of a checksum table with `m`; returns the number of rows.
+size_t compare_with_table(const TensorMap& m, const std::string& path, int64_t* float_params = nullptr) {
+  std::ifstream table(path);
+  if (!table.good()) throw std::runtime_error("cannot read " + path);
+  std::string line;
+  size_t rows = 0;
+  while (std::getline(table, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    std::istringstream fields(line);
+    std::string name, dtype, shape, hash;
+    std::getline(fields, name, '\t');
+    std::getline(fields, dtype, '\t');
+    std::getline(fields, shape, '\t');
+    std::getline(fields, hash, '\t');
+    auto it = m.find(name);
+    if (it == m.end()) throw std::runtime_error("missing tensor " + name);
+    const at::Tensor& t = it->second;
+    if (dtype_name(t.scalar_type()) != dtype || shape_name(t.sizes()) != shape || sha256(t) != hash ||
+        !t.device().is_cpu())
+      throw std::runtime_error("tensor " + name + " differs: " + dtype_name(t.scalar_type()) + " " +
+                               shape_name(t.sizes()) + " " + sha256(t) + ", expected " + dtype + " " + shape + " " +
+                               hash);
+    if (float_params && t.is_floating_point()) *float_params += t.numel();
+    ++rows;
+  }
+  return rows;
+}
+
 std::string pickle_with_model(const std::function<void(Pickle&)>& body) {
   Pickle p;
   p.proto().op('}').mark().str("model").ordered_dict().mark();
@@ -109,32 +140,41 @@ class TestCheckpoint : public QObject {
     QCOMPARE(info.storages_in_file, size_t(286));
     QCOMPARE(info.storages_read, size_t(286));
 
-    std::ifstream table(GLIP_TEST_DATA_DIR "/model_final.checksums.tsv");
-    QVERIFY(table.good());
-    std::string line;
-    size_t rows = 0;
     int64_t float_params = 0;
-    while (std::getline(table, line)) {
-      if (line.empty() || line[0] == '#') continue;
-      std::istringstream fields(line);
-      std::string name, dtype, shape, hash;
-      std::getline(fields, name, '\t');
-      std::getline(fields, dtype, '\t');
-      std::getline(fields, shape, '\t');
-      std::getline(fields, hash, '\t');
-      auto it = m.find(name);
-      QVERIFY2(it != m.end(), name.c_str());
-      const at::Tensor& t = it->second;
-      QCOMPARE(dtype_name(t.scalar_type()), dtype);
-      QCOMPARE(shape_name(t.sizes()), shape);
-      QCOMPARE(sha256(t), hash);
-      QVERIFY(t.device().is_cpu());
-      if (t.is_floating_point()) float_params += t.numel();
-      ++rows;
+    size_t rows = 0;
+    try {
+      rows = compare_with_table(m, GLIP_TEST_DATA_DIR "/model_final.checksums.tsv", &float_params);
+    } catch (const std::exception& e) {
+      QFAIL(e.what());
     }
     QCOMPARE(rows, size_t(286));
     QCOMPARE(float_params, int64_t(2780080));
     for (const auto& [k, v] : m) QVERIFY2(k.rfind("module.", 0) != 0, k.c_str());
+  }
+
+  // A file written by Python's torch.save with pickle protocol 4 (FRAME, STACK_GLOBAL, MEMOIZE,
+  // SHORT_BINUNICODE), every storage dtype, views sharing a storage and a real AdamW optimizer state.
+  void python_protocol4_variety() {
+    c10::InferenceMode guard;
+    CheckpointInfo info;
+    TensorMap m = glip::io::load_checkpoint(GLIP_TEST_DATA_DIR "/io/python_variety_p4.pth", &info);
+    QCOMPARE(m.size(), size_t(24));
+    size_t rows = 0;
+    try {
+      rows = compare_with_table(m, GLIP_TEST_DATA_DIR "/io/python_variety_p4.checksums.tsv");
+    } catch (const std::exception& e) {
+      QFAIL(e.what());
+    }
+    QCOMPARE(rows, size_t(24));
+    QVERIFY(info.stripped_module_prefix);
+    QCOMPARE(info.iteration.value_or(-1), int64_t(123));
+    QCOMPARE(info.other_keys, (std::vector<std::string>{"'optimizer'", "'scheduler'", "'iteration'"}));
+    QCOMPARE(info.storages_in_file, size_t(40));  // 22 under "model" + 18 of the optimizer state
+    QCOMPARE(info.storages_read, size_t(22));
+    QCOMPARE(m.at("view.t").storage().data(), m.at("view.full").storage().data());
+    QCOMPARE(m.at("view.slice").storage().data(), m.at("view.full").storage().data());
+    QCOMPARE(m.at("view.slice").strides().vec(), (std::vector<int64_t>{10, 2}));
+    QCOMPARE(m.at("view.slice").storage_offset(), int64_t(12));
   }
 
   // Every construct the reader supports, in one hand-built archive with known values.
