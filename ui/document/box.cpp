@@ -39,10 +39,19 @@ bool Box::equals(const Box& o, bool ignoreId) const {
          provenance == o.provenance && candidate == o.candidate;
 }
 
+namespace {
+// Rounds to the nearest float32. Through a volatile: with GCC 12 -O3 the plain double->float->double casts in
+// snapRect were folded away (observed: no cvtsd2ss emitted, the value came back unrounded).
+double toFloat32(double v) {
+  volatile float f = static_cast<float>(v);
+  return f;
+}
+}  // namespace
+
 QRectF Box::snapRect(const QRectF& r) {
   const QRectF n = r.normalized();
-  const double x1 = static_cast<float>(n.left()), y1 = static_cast<float>(n.top());
-  const double x2 = static_cast<float>(n.left() + n.width()), y2 = static_cast<float>(n.top() + n.height());
+  const double x1 = toFloat32(n.left()), y1 = toFloat32(n.top());
+  const double x2 = toFloat32(n.left() + n.width()), y2 = toFloat32(n.top() + n.height());
   // x2 - x1 of two floats is exact in double, so right() = x1 + w gives x2 back exactly.
   return QRectF(x1, y1, x2 - x1, y2 - y1);
 }
