@@ -60,9 +60,8 @@ struct Prepared {
 };
 
 // evaluateImg + the per-image part of accumulate for one category; fills precision/recall for it.
-void evaluate_category(const Prepared& prep, size_t k, const CocoDataset& gt, const std::vector<Detection>& dets,
-                       const EvalParams& p, EvalResult& out) {
-  (void)gt;
+void evaluate_category(const Prepared& prep, size_t k, const std::vector<Detection>& dets, const EvalParams& p,
+                       EvalResult& out) {
   const size_t T = p.iou_thrs.size(), R = p.rec_thrs.size(), A = p.area_rng.size(), M = p.max_dets.size();
   const size_t K = prep.K;
   const int64_t max_det = p.max_dets.back();
@@ -400,7 +399,7 @@ EvalResult evaluate_bbox(const CocoDataset& gt, const std::vector<Detection>& de
   n_threads = std::max(1, std::min<int>(n_threads, static_cast<int>(prep.K)));
   std::atomic<size_t> next{0};
   auto worker = [&]() {
-    for (size_t k = next++; k < prep.K; k = next++) evaluate_category(prep, k, gt, detections, p, res);
+    for (size_t k = next++; k < prep.K; k = next++) evaluate_category(prep, k, detections, p, res);
   };
   if (n_threads == 1) {
     worker();

@@ -23,7 +23,13 @@ using json = nlohmann::json;
 
 // A scalar (or a flat array of numbers) found as a field of one record object.
 struct Value {
-  enum class Kind { Null, Bool, Int, Float, String, NumArray, Other } kind = Kind::Null;
+  enum class Kind { Null, Bool, Int, Float, String, NumArray, Other };
+  static Value of(Kind k) {
+    Value v;
+    v.kind = k;
+    return v;
+  }
+  Kind kind = Kind::Null;
   int64_t i = 0;
   double d = 0;
   bool int_overflow = false;
@@ -93,7 +99,7 @@ class RecordReader : public nlohmann::json_sax<json> {
     v.s = std::move(s);
     return scalar(std::move(v));
   }
-  bool binary(binary_t&) override { return scalar(Value{Value::Kind::Other}); }
+  bool binary(binary_t&) override { return scalar(Value::of(Value::Kind::Other)); }
 
   bool start_object(std::size_t) override { return open(false); }
   bool start_array(std::size_t) override { return open(true); }
@@ -167,7 +173,7 @@ class RecordReader : public nlohmann::json_sax<json> {
         ++depth_;
         return true;
       }
-      rec_.fields.emplace_back(field_key_, Value{Value::Kind::Other});
+      rec_.fields.emplace_back(field_key_, Value::of(Value::Kind::Other));
       skip_above_ = depth_;
       ++depth_;
       return true;
