@@ -91,8 +91,6 @@ nlohmann::json prompt_json(const text::Prompt& p) {
 
 void run_tokenize(const TokenizeOptions& o, bool have_caption, bool have_categories) {
   if (have_caption == have_categories) throw glip::Error("give either --caption or --categories");
-  // stdout carries the JSON: log (warnings, chunking notes) to stderr.
-  if (!spdlog::get("glip-stderr")) spdlog::set_default_logger(spdlog::stderr_color_mt("glip-stderr"));
   text::PromptOptions opt;
   opt.max_query_len = o.max_query_len;
   opt.chunk_size = o.chunk_size;

@@ -1,4 +1,5 @@
 // glip — GLIP from the command line: tokenize, predict, bench, eval, merge.
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <exception>
@@ -8,12 +9,15 @@
 #include "core/common/error.h"
 
 int main(int argc, char** argv) {
+  // stdout carries the JSON outputs: logs go to stderr.
+  spdlog::set_default_logger(spdlog::stderr_color_mt("glip"));
   CLI::App app{"glip — GLIP (Grounded Language-Image Pre-training) in C++"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "glip 0.1.0");
   // Each add_* registers a subcommand whose callback does the work (see cmd_*.cpp).
   // (subcommands are added here as they land)
   glip::cli::add_tokenize_command(app);
+  glip::cli::add_predict_command(app);
   glip::cli::add_eval_command(app);
   glip::cli::add_merge_command(app);
   try {

@@ -8,7 +8,7 @@
 //   std::shared_ptr<const glip::Model> model = glip::Model::load(mp);   // immutable, shareable between threads
 //
 //   glip::Session session(model);                          // caches, probes, timings, cancel flag; one per thread
-//   glip::RgbImage img = glip::load_image("photo.jpg");
+//   glip::RgbImage img = glip::image::load_image("photo.jpg");
 //   glip::Prompt prompt = glip::Prompt::categories({"person", "bicycle", "traffic light"});
 //   glip::DetectResult r = session.detect(img, prompt);    // = encode_image + encode_text + fuse + postprocess
 //   for (const glip::Detection& d : r.detections)
@@ -36,6 +36,7 @@
 namespace glip {
 
 class Config;
+using image::RgbImage;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Parameters (defaults are written here once).
@@ -180,6 +181,9 @@ class Session {
   // "lang.hidden", "dyhead.0.vlfuse.visual.p3", "head.dot_product_logits.p3", "anchors.p3", ...).
   TensorView probe(const std::string& name) const;
   std::vector<std::string> probe_names() const;
+  // Writes every probe tensor of the last detect() (golden names, original dtypes) as a dict that Python's
+  // torch.load reads (`glip predict --dump-tensors`). Atomic. glip::Error if there is no probe.
+  void save_probes(const std::string& path) const;
 
   void cancel();        // thread-safe; the running stage throws Cancelled at its next check
   void clear_cache();

@@ -1,11 +1,8 @@
 #include "core/model/glip_model.h"
 
-#include <spdlog/spdlog.h>
-
 #include "core/common/error.h"
 #include "core/config/config.h"
-#include "core/io/checkpoint.h"
-#include "core/io/state_dict.h"
+#include "core/io/align.h"
 #include "core/language/options.h"
 #include "core/vision/options.h"
 
@@ -56,15 +53,7 @@ std::vector<std::pair<std::string, std::vector<int64_t>>> state_dict_shapes(cons
 }
 
 size_t load_glip_weights(GlipModelImpl& model, const std::string& checkpoint_path) {
-  io::CheckpointInfo info;
-  io::TensorMap tensors = io::load_checkpoint(checkpoint_path, &info);
-  size_t used = 0;
-  const auto shapes = state_dict_shapes(model);
-  for (const auto& [name, shape] : shapes) used += tensors.count(name);
-  io::load_state_dict(model, tensors, "");
-  spdlog::info("loaded {} tensors from {} ({} MiB read); ignored {} checkpoint entries the model does not use",
-               used, checkpoint_path, info.bytes_read >> 20, tensors.size() - used);
-  return used;
+  return io::load_weights(model, checkpoint_path).matched;
 }
 
 }  // namespace glip

@@ -1,0 +1,141 @@
+// glip predict — GLIP's boxes for images and a prompt, as JSON.
+//
+//   glip predict --config-file CFG.yaml [--weight W.pth] --image IMG [--image IMG ...]
+//                (--caption TEXT [--phrase START:END ...] | --categories "name1,name2,...")
+//                [--output OUT.json] [--format glip|coco-results] [--dump-tensors OUT.pt] [KEY VALUE ...]
+//
+// `glip` format: a list with one object per image: image, image_size_wh, caption, num_detections, detections
+// (label, phrase, score, box_xyxy, box_xywh), sorted by score (then label) — the fields of the golden
+// <img>.<kind>.json files. An image that cannot be read gets {"image", "error"} and the others are still
+// processed (exit status 1). `coco-results`: [{image_id, category_id, bbox (xywh, w = x2-x1+1), score}] with
+// image_id = the number in the file name when it has one (COCO's 000000000139.jpg -> 139), else the 1-based
+// position on the command line, and category_id = the label (1-based).
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <regex>
+
+#include "app/glip/commands.h"
+#include "app/glip/common.h"
+#include "core/engine/engine.h"
+#include "core/eval/coco_io.h"
+#include "core/text/prompt.h"
+
+namespace glip::cli {
+
+namespace {
+
+struct PredictArgs {
+  ModelArgs model;
+  std::vector<std::string> images;
+  std::string caption, categories;
+  std::vector<std::string> phrases;
+  std::string output, format = "glip", dump_tensors;
+  float threshold = 0.0f;
+};
+
+std::array<int64_t, 2> parse_span(const std::string& s) {
+  static const std::regex re(R"(^\s*(\d+)\s*:\s*(\d+)\s*$)");
+  std::smatch m;
+  if (!std::regex_match(s, m, re)) throw Error("--phrase \"" + s + "\" is not START:END (character indices)");
+  return {std::stoll(m[1]), std::stoll(m[2])};
+}
+
+int64_t image_id_for(const std::string& path, size_t index) {
+  static const std::regex digits(R"((\d+))");
+  const std::string stem = std::filesystem::path(path).stem().string();
+  std::smatch m;
+  if (std::regex_search(stem, m, digits) && m[1].length() <= 15) return std::stoll(m[1]);
+  return static_cast<int64_t>(index) + 1;
+}
+
+int run_predict(const PredictArgs& a) {
+  if (a.format != "glip" && a.format != "coco-results")
+    throw Error("--format must be glip or coco-results, not \"" + a.format + "\"");
+  Prompt prompt;
+  if (!a.categories.empty()) {
+    if (!a.phrases.empty()) throw Error("--phrase goes with --caption, not with --categories");
+    prompt = Prompt::categories(text::split_category_list(a.categories));
+  } else {
+    std::vector<std::array<int64_t, 2>> spans;
+    for (const auto& p : a.phrases) spans.push_back(parse_span(p));
+    prompt = Prompt::grounding(a.caption, spans);
+  }
+  std::shared_ptr<const Model> model = load_model(a.model);
+  Session session(model);
+  DetectParams dp;
+  dp.score_threshold = a.threshold;
+  nlohmann::json out = nlohmann::json::array();
+  int failures = 0;
+  for (size_t i = 0; i < a.images.size(); ++i) {
+    const std::string& path = a.images[i];
+    DetectResult r;
+    try {
+      RgbImage img = image::load_image(path);
+      dp.probe = !a.dump_tensors.empty() && i == 0;
+      r = session.detect(img, prompt, dp);
+    } catch (const Cancelled&) {
+      throw;
+    } catch (const Error& e) {
+      ++failures;
+      std::cerr << "glip: error: " << path << ": " << e.what() << "\n";
+      if (a.format == "glip") out.push_back({{"image", path}, {"error", e.what()}});
+      continue;
+    }
+    for (const auto& w : r.warnings) spdlog::warn("{}", w);
+    if (dp.probe) session.save_probes(a.dump_tensors);
+    if (a.format == "glip") {
+      nlohmann::json dets = nlohmann::json::array();
+      for (const Detection& d : r.detections)
+        dets.push_back({{"label", d.label}, {"phrase", d.phrase}, {"score", d.score}, {"box_xyxy", d.box},
+                        {"box_xywh", d.box_xywh()}});
+      out.push_back({{"image", path},
+                     {"image_size_wh", {r.image_width, r.image_height}},
+                     {"caption", prompt.caption},
+                     {"num_detections", r.detections.size()},
+                     {"detections", dets}});
+    } else {
+      const int64_t id = image_id_for(path, i);
+      for (const Detection& d : r.detections)
+        out.push_back({{"image_id", id}, {"category_id", d.label}, {"bbox", d.box_xywh()}, {"score", d.score}});
+    }
+    spdlog::info("{}: {} detections in {:.2f} s", path, r.detections.size(), r.timings.total());
+  }
+  const std::string text = out.dump(1) + "\n";
+  if (a.output.empty() || a.output == "-") {
+    std::cout << text;
+  } else {
+    eval::write_file_atomic(a.output, text);
+  }
+  return failures ? 1 : 0;
+}
+
+}  // namespace
+
+void add_predict_command(CLI::App& app) {
+  auto a = std::make_shared<PredictArgs>();
+  CLI::App* c = app.add_subcommand("predict", "Detect/ground phrases in images with GLIP, print JSON");
+  add_model_options(*c, a->model);
+  c->add_option("--image", a->images, "image file (repeatable)")->required();
+  auto* cap = c->add_option("--caption", a->caption, "free caption to ground");
+  c->add_option("--phrase", a->phrases, "character span START:END of a phrase in the caption (repeatable)")
+      ->needs(cap);
+  auto* cats = c->add_option("--categories", a->categories, "comma-separated category names (detection prompt)");
+  cap->excludes(cats);
+  c->add_option("--output", a->output, "write the JSON here instead of stdout (atomic)");
+  c->add_option("--format", a->format, "glip (default) or coco-results");
+  c->add_option("--dump-tensors", a->dump_tensors, "save the first image's intermediates (golden names) as .pt");
+  c->add_option("--threshold", a->threshold, "drop detections scoring below this (default 0: all GLIP outputs)");
+  c->callback([a, c]() {
+    if (a->caption.empty() && a->categories.empty()) throw CLI::RequiredError("--caption or --categories");
+    a->model.overrides = c->remaining();
+    const int rc = run_predict(*a);
+    if (rc) throw CLI::RuntimeError(rc);
+  });
+  c->allow_extras();
+}
+
+}  // namespace glip::cli

@@ -1,0 +1,530 @@
+// glip::Model and glip::Session: the pipeline of core/engine/engine.h on top of the core modules.
+#include "core/engine/engine.h"
+
+#include <c10/core/InferenceMode.h>
+#include <spdlog/spdlog.h>
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <numeric>
+#include <sstream>
+#include <thread>
+
+#include "core/engine/engine_impl.h"
+#include "core/image/preprocess_config.h"
+#include "core/io/align.h"
+#include "core/io/checkpoint.h"
+#include "core/model/probe.h"
+#include "core/text/phrases.h"
+
+namespace glip {
+
+namespace fs = std::filesystem;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Small value helpers
+
+double StageTimings::total() const {
+  double t = 0;
+  for (const auto& [name, s] : seconds) t += s;
+  return t;
+}
+
+int64_t TensorView::numel() const {
+  return std::accumulate(shape.begin(), shape.end(), int64_t{1}, std::multiplies<int64_t>());
+}
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+// FNV-1a, 64 bit: cache keys of images and prompts.
+struct Hasher {
+  uint64_t h = 1469598103934665603ull;
+  void bytes(const void* data, size_t n) {
+    const auto* p = static_cast<const uint8_t*>(data);
+    for (size_t i = 0; i < n; ++i) h = (h ^ p[i]) * 1099511628211ull;
+  }
+  template <typename T>
+  void value(const T& v) { bytes(&v, sizeof(T)); }
+  void str(const std::string& s) {
+    value(s.size());
+    bytes(s.data(), s.size());
+  }
+  std::string hex() const {
+    std::ostringstream o;
+    o << std::hex << h;
+    return o.str();
+  }
+};
+
+// Substring of `s` by code-point indices [b, e).
+std::string utf8_substr(const std::string& s, int64_t b, int64_t e) {
+  size_t byte = 0, begin_byte = std::string::npos, end_byte = s.size();
+  int64_t cp = 0;
+  while (byte <= s.size()) {
+    if (cp == b) begin_byte = byte;
+    if (cp == e) {
+      end_byte = byte;
+      break;
+    }
+    if (byte == s.size()) break;
+    const auto c = static_cast<unsigned char>(s[byte]);
+    byte += c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : 4;
+    ++cp;
+  }
+  if (begin_byte == std::string::npos) return {};
+  return s.substr(begin_byte, end_byte - begin_byte);
+}
+
+int64_t utf8_length(const std::string& s) {
+  int64_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+void copy_probes(const TensorProbe& probe, std::map<std::string, at::Tensor>& out) {
+  for (const auto& [k, v] : probe.tensors()) out[k] = v;
+}
+
+// The model's modules, for running them: torch modules have no const forward, but inference never mutates them
+// (weights are read-only under InferenceMode), so a const Model is shared safely between sessions.
+GlipModelImpl& net(const Model::Impl& m) { return *m.net.ptr(); }
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------------------------
+// Prompt
+
+Prompt Prompt::categories(const std::vector<std::string>& names, const std::string& separator) {
+  if (names.empty()) throw Error("the category list is empty");
+  Prompt p;
+  p.detection = true;
+  for (size_t i = 0; i < names.size(); ++i) {
+    const std::string clean = text::clean_name(names[i]);
+    const int64_t begin = utf8_length(p.caption);
+    p.caption += clean;
+    p.labels.push_back({names[i], {{begin, utf8_length(p.caption)}}});
+    if (i + 1 < names.size()) p.caption += separator;
+  }
+  return p;
+}
+
+Prompt Prompt::grounding(const std::string& caption, const std::vector<std::array<int64_t, 2>>& spans) {
+  Prompt p;
+  p.caption = caption;
+  if (spans.empty()) {
+    for (const text::Phrase& ph : text::find_phrases(caption)) {
+      Label l{ph.name, {}};
+      for (const auto& s : ph.spans) l.spans.push_back({s.start, s.end});
+      p.labels.push_back(std::move(l));
+    }
+    if (p.labels.empty())
+      throw Error("no phrase found in the caption \"" + caption + "\"; give phrases explicitly (START:END)");
+  } else {
+    const int64_t len = utf8_length(caption);
+    for (const auto& s : spans) {
+      if (s[0] < 0 || s[1] > len || s[0] >= s[1])
+        throw Error("phrase span " + std::to_string(s[0]) + ":" + std::to_string(s[1]) +
+                    " is empty or outside the caption (" + std::to_string(len) + " characters)");
+      p.labels.push_back({utf8_substr(caption, s[0], s[1]), {s}});
+    }
+  }
+  return p;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Model
+
+Model::Model(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Model::~Model() = default;
+const Config& Model::config() const { return impl_->config; }
+const ModelParams& Model::params() const { return impl_->params; }
+int64_t Model::parameter_count() const { return impl_->parameter_count; }
+
+std::string Model::description() const {
+  std::ostringstream o;
+  o << "GLIP Swin-T/BERT, " << (impl_->parameter_count / 1e6) << " M parameters, " << impl_->device
+    << (impl_->weight_file.empty() ? ", random weights" : ", " + fs::path(impl_->weight_file).filename().string());
+  return o.str();
+}
+
+std::shared_ptr<const Model> Model::load(const ModelParams& params, const Progress& progress) {
+  auto report = [&](double f, const std::string& what) {
+    if (progress) progress(f, what);
+  };
+  auto impl = std::make_unique<Impl>();
+  impl->params = params;
+  if (params.config_file.empty()) throw Error("no config file given (--config-file)");
+  const int threads = params.num_threads > 0 ? params.num_threads
+                                             : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  at::set_num_threads(threads);
+
+  report(0.0, "reading config");
+  impl->config = Config::defaults();
+  impl->config.merge_from_file(params.config_file);
+  impl->config.merge_from_list(params.overrides);
+  const Config& cfg = impl->config;
+
+  impl->device = params.device.empty() ? "cpu" : params.device;
+  if (impl->device != "cpu") {
+    if (impl->device.rfind("cuda", 0) != 0) throw Error("unknown device \"" + impl->device + "\" (cpu or cuda)");
+    if (!torch::cuda::is_available())
+      throw Error("device \"" + impl->device + "\" requested but this libtorch has no CUDA device available");
+  }
+
+  report(0.05, "building the model");
+  c10::InferenceMode guard;
+  impl->net = GlipModel(glip_model_options(cfg));
+  impl->preprocess = image::preprocess_params_from_config(cfg);
+  impl->prompt_options.separation_tokens = cfg.get_str("DATASETS.SEPARATION_TOKENS");
+  impl->prompt_options.max_query_len = cfg.get_int("MODEL.LANGUAGE_BACKBONE.MAX_QUERY_LEN");
+  impl->prompt_options.pad_max = cfg.get_bool("MODEL.LANGUAGE_BACKBONE.PAD_MAX");
+  impl->prompt_options.chunk_size = cfg.get_int("TEST.CHUNKED_EVALUATION");
+  impl->atss = post::atss_params_from_config(cfg);
+
+  if (!params.random_init) {
+    std::string weight = params.weight_file;
+    if (weight.empty()) {
+      weight = cfg.get_str("MODEL.WEIGHT");
+      if (weight.empty()) throw Error("no weights: MODEL.WEIGHT is empty and no --weight was given");
+      fs::path p(weight);
+      if (p.is_relative() && !cfg.config_dir().empty() && !fs::exists(p)) p = fs::path(cfg.config_dir()) / p;
+      weight = p.string();
+    }
+    report(0.1, "loading " + weight);
+    io::load_weights(*impl->net, weight);
+    impl->weight_file = weight;
+  }
+  impl->net->eval();
+  if (impl->device != "cpu") impl->net->to(torch::Device(impl->device));
+  for (const auto& p : impl->net->parameters()) impl->parameter_count += p.numel();
+  report(1.0, "ready");
+  return std::shared_ptr<const Model>(new Model(std::move(impl)));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Session
+
+void Session::Impl::check_cancel() {
+  if (cancel.exchange(false)) throw Cancelled();
+}
+
+Session::Session(std::shared_ptr<const Model> model) : impl_(std::make_unique<Impl>()) {
+  if (!model) throw Error("Session needs a loaded model");
+  impl_->model = std::move(model);
+}
+Session::~Session() = default;
+
+const std::shared_ptr<const Model>& Session::model() const { return impl_->model; }
+void Session::cancel() { impl_->cancel = true; }
+int64_t Session::inference_count() const { return impl_->inference_count; }
+
+void Session::clear_cache() {
+  impl_->images.clear();
+  impl_->texts.clear();
+  impl_->heads.clear();
+}
+
+std::string Session::encode_image(const RgbImage& img, const DetectParams& params) {
+  Impl& s = *impl_;
+  const Model::Impl& m = s.model->impl();
+  if (img.width <= 0 || img.height <= 0 || img.pixels.size() != static_cast<size_t>(img.width * img.height * 3))
+    throw Error("the image is empty or inconsistent");
+  Hasher h;
+  h.value(img.width);
+  h.value(img.height);
+  h.bytes(img.pixels.data(), img.pixels.size());
+  const std::string key = "img:" + h.hex();
+  if (ImageEntry* e = s.images.find(key); e && (e->probed || !params.probe)) return key;
+
+  c10::InferenceMode guard;
+  s.check_cancel();
+  TensorProbe probe;
+  TensorProbe* pp = params.probe ? &probe : nullptr;
+  ImageEntry e;
+  auto t0 = Clock::now();
+  image::PreprocessedImage pre = image::preprocess(img, m.preprocess);
+  e.original = pre.original;
+  e.resized = pre.resized;
+  e.padded = pre.padded;
+  at::Tensor x = torch::from_blob(pre.data.data(), {1, 3, pre.padded.height, pre.padded.width}, at::kFloat).clone();
+  if (m.device != "cpu") x = x.to(torch::Device(m.device));
+  s.timings.seconds["preprocess"] = seconds_since(t0);
+  probe_put(pp, "image.tensor", x);
+  probe_put(pp, "image.size_hw", torch::tensor({pre.resized.height, pre.resized.width}, at::kLong));
+  probe_put(pp, "image.orig_size_hw", torch::tensor({pre.original.height, pre.original.width}, at::kLong));
+
+  t0 = Clock::now();
+  SwinOutput swin = net(m).backbone->body->forward(x, pp);  // stage2..5
+  s.timings.seconds["swin"] = seconds_since(t0);
+  s.check_cancel();
+  t0 = Clock::now();
+  e.features = net(m).backbone->fpn->forward(swin.features, pp);  // P3..P7
+  s.timings.seconds["fpn"] = seconds_since(t0);
+  e.anchors = net(m).rpn->anchor_generator->forward(e.features, pp);
+  ++s.inference_count;
+  if (pp) copy_probes(probe, e.probes);
+  e.probed = params.probe;
+  s.images.put(key, std::move(e));
+  return key;
+}
+
+std::string Session::encode_text(const Prompt& prompt) {
+  Impl& s = *impl_;
+  const Model::Impl& m = s.model->impl();
+  if (prompt.labels.empty()) throw Error("the prompt has no label (no category and no phrase)");
+  Hasher h;
+  h.value(prompt.detection);
+  h.str(prompt.caption);
+  for (const auto& l : prompt.labels) {
+    h.str(l.name);
+    for (const auto& sp : l.spans) h.value(sp);
+  }
+  const std::string key = "txt:" + h.hex();
+  if (s.texts.find(key) && (!s.want_probe || !s.texts.find(key)->chunks.front().probes.empty())) return key;
+
+  c10::InferenceMode guard;
+  s.check_cancel();
+  TextEntry e;
+  std::vector<text::Prompt> chunks;
+  if (prompt.detection) {
+    std::vector<std::string> names;
+    for (const auto& l : prompt.labels) names.push_back(l.name);
+    chunks = text::detection_prompts(names, m.prompt_options);
+  } else {
+    std::vector<text::Phrase> phrases;
+    for (const auto& l : prompt.labels) {
+      text::Phrase ph;
+      ph.name = l.name;
+      for (const auto& sp : l.spans) ph.spans.push_back({sp[0], sp[1]});
+      phrases.push_back(std::move(ph));
+    }
+    chunks.push_back(text::grounding_prompt(prompt.caption, phrases, m.prompt_options));
+  }
+  for (const auto& l : prompt.labels) e.label_names.push_back(l.name);
+  auto t0 = Clock::now();
+  for (text::Prompt& tp : chunks) {
+    for (const auto& w : tp.warnings) e.warnings.push_back(w);
+    const int64_t t = tp.encoding.num_tokens();  // real tokens: [CLS] ... [SEP], padding dropped
+    at::Tensor ids = torch::tensor(std::vector<int64_t>(tp.encoding.input_ids.begin(),
+                                                        tp.encoding.input_ids.begin() + t), at::kLong).view({1, t});
+    at::Tensor mask = torch::ones({1, t}, at::kLong);
+    if (m.device != "cpu") {
+      ids = ids.to(torch::Device(m.device));
+      mask = mask.to(torch::Device(m.device));
+    }
+    TensorProbe probe;
+    TextChunk c;
+    c.lang = net(m).language_backbone->body->forward(ids, mask, s.want_probe ? &probe : nullptr);
+    if (s.want_probe) {
+      const auto& enc = tp.encoding;
+      probe.put("text.input_ids", torch::tensor(enc.input_ids, at::kLong).view({1, -1}));
+      probe.put("text.attention_mask", torch::tensor(enc.attention_mask, at::kLong).view({1, -1}));
+      copy_probes(probe, c.probes);
+    }
+    c.prompt = std::move(tp);
+    e.chunks.push_back(std::move(c));
+    s.check_cancel();
+  }
+  s.timings.seconds["bert"] = seconds_since(t0);
+  ++s.inference_count;
+  s.texts.put(key, std::move(e));
+  return key;
+}
+
+std::string Session::fuse(const std::string& image_key, const std::string& text_key) {
+  Impl& s = *impl_;
+  const Model::Impl& m = s.model->impl();
+  const std::string key = image_key + "|" + text_key;
+  if (HeadEntry* e = s.heads.find(key); e && (!s.want_probe || !e->chunks.front().probes.empty())) return key;
+  ImageEntry* img = s.images.find(image_key);
+  if (!img) throw Error("image features '" + image_key + "' are not in this session's cache");
+  TextEntry* txt = s.texts.find(text_key);
+  if (!txt) throw Error("text features '" + text_key + "' are not in this session's cache");
+
+  c10::InferenceMode guard;
+  HeadEntry e;
+  e.image_key = image_key;
+  e.text_key = text_key;
+  head::VLDyHeadImpl& hd = *net(m).rpn->head;
+  const size_t slots = static_cast<size_t>(3 * hd.options().num_convs);
+  static const char* kSlotName[3] = {"vlfuse", "bertlayer", "dyconv"};
+  for (size_t ci = 0; ci < txt->chunks.size(); ++ci) {
+    const TextChunk& tc = txt->chunks[ci];
+    TensorProbe probe([&](const std::string& n) {
+      return s.want_attention || n.find(".attn_") == std::string::npos;
+    });
+    TensorProbe* pp = s.want_probe && ci == 0 ? &probe : nullptr;
+    head::TowerState st{img->features, tc.lang.hidden};
+    for (size_t i = 0; i < slots; ++i) {
+      s.check_cancel();
+      auto t0 = Clock::now();
+      st = hd.run_tower_slot(i, st, tc.lang.masks, pp);
+      s.timings.seconds["dyhead." + std::to_string(i) + "." + kSlotName[i % 3]] += seconds_since(t0);
+    }
+    auto t0 = Clock::now();
+    const at::Tensor& embedding = hd.options().use_fused_features_dot_product ? st.lang_hidden : tc.lang.embedded;
+    head::VLDyHeadOutput out = hd.predict(st.visual, embedding, tc.lang.masks, pp);
+    s.timings.seconds["heads"] += seconds_since(t0);
+
+    t0 = Clock::now();
+    std::vector<post::AtssLevelInput> levels;
+    for (size_t l = 0; l < out.box_regression.size(); ++l)
+      levels.push_back({out.box_regression[l].cpu(), out.centerness[l].cpu(), out.dot_product_logits[l].cpu(),
+                        img->anchors[l].cpu()});
+    HeadChunk hc;
+    hc.post = post::atss_postprocess(levels, tc.prompt.positive_map, {img->resized.height, img->resized.width},
+                                     m.atss, pp);
+    s.timings.seconds["post"] += seconds_since(t0);
+    if (pp) copy_probes(probe, hc.probes);
+    e.chunks.push_back(std::move(hc));
+  }
+  ++s.inference_count;
+  s.heads.put(key, std::move(e));
+  return key;
+}
+
+DetectResult Session::postprocess(const std::string& head_key) {
+  Impl& s = *impl_;
+  HeadEntry* he = s.heads.find(head_key);
+  if (!he) throw Error("head outputs '" + head_key + "' are not in this session's cache");
+  ImageEntry* img = s.images.find(he->image_key);
+  TextEntry* txt = s.texts.find(he->text_key);
+  if (!img || !txt) throw Error("the features behind '" + head_key + "' were evicted from the cache");
+
+  c10::InferenceMode guard;
+  DetectResult r;
+  r.image_width = static_cast<int>(img->original.width);
+  r.image_height = static_cast<int>(img->original.height);
+  r.resized_width = static_cast<int>(img->resized.width);
+  r.resized_height = static_cast<int>(img->resized.height);
+  r.warnings = txt->warnings;
+  const post::ImageSizeHW resized{img->resized.height, img->resized.width};
+  const post::ImageSizeHW original{img->original.height, img->original.width};
+  auto label_name = [&](int64_t label) {
+    return label >= 1 && label <= static_cast<int64_t>(txt->label_names.size()) ? txt->label_names[label - 1]
+                                                                               : std::to_string(label);
+  };
+  for (size_t ci = 0; ci < he->chunks.size(); ++ci) {
+    const post::AtssOutput& po = he->chunks[ci].post;
+    const post::AtssCandidates& c = po.candidates;
+    const int base = static_cast<int>(r.candidates.size());
+    const int64_t n = c.scores.numel();
+    if (n > 0) {
+      at::Tensor boxes = post::resize_boxes(c.boxes_xyxy, resized, original).contiguous();
+      const auto lv = c.level.accessor<int64_t, 1>();
+      const auto ai = c.anchor_index.accessor<int64_t, 1>();
+      const auto lb = c.labels.accessor<int64_t, 1>();
+      const auto ls = c.label_scores.accessor<float, 1>();
+      const auto ct = c.centerness.accessor<float, 1>();
+      const auto sc = c.scores.accessor<float, 1>();
+      const auto sb = c.suppressed_by.accessor<int64_t, 1>();
+      const auto si = c.suppression_iou.accessor<float, 1>();
+      const auto bx = boxes.accessor<float, 2>();
+      for (int64_t i = 0; i < n; ++i) {
+        Candidate k;
+        k.chunk = static_cast<int>(ci);
+        k.level = static_cast<int>(lv[i]);
+        k.anchor = ai[i];
+        k.label = static_cast<int>(lb[i]);
+        k.label_score = ls[i];
+        k.centerness = ct[i];
+        k.score = sc[i];
+        k.box = {{bx[i][0], bx[i][1], bx[i][2], bx[i][3]}};
+        k.suppressed_by = sb[i] < 0 ? -1 : base + static_cast<int>(sb[i]);
+        k.suppression_iou = si[i];
+        r.candidates.push_back(k);
+      }
+    }
+    post::OriginalDetections od = post::to_original_image(po.detections, resized, original);
+    const int64_t m = od.scores.numel();
+    if (m == 0) continue;
+    const at::Tensor obox = od.boxes_xyxy.contiguous();
+    const auto bx = obox.accessor<float, 2>();
+    const auto sc = od.scores.accessor<float, 1>();
+    const auto lb = od.labels.accessor<int64_t, 1>();
+    const auto ci_idx = po.detections.candidate_index.accessor<int64_t, 1>();
+    for (int64_t i = 0; i < m; ++i) {
+      Detection d;
+      d.box = {{bx[i][0], bx[i][1], bx[i][2], bx[i][3]}};
+      d.score = sc[i];
+      d.label = static_cast<int>(lb[i]);
+      d.phrase = label_name(lb[i]);
+      d.candidate = base + static_cast<int>(ci_idx[i]);
+      r.candidates[d.candidate].kept = true;
+      r.detections.push_back(std::move(d));
+    }
+  }
+  std::stable_sort(r.detections.begin(), r.detections.end(), [](const Detection& a, const Detection& b) {
+    return a.score != b.score ? a.score > b.score : a.label < b.label;
+  });
+  r.timings = s.timings;
+  s.last = r;
+  if (s.want_probe) {
+    s.probe.clear();
+    for (const auto& [k, v] : img->probes) s.probe[k] = v;
+    for (const auto& [k, v] : txt->chunks.front().probes) s.probe[k] = v;
+    for (const auto& [k, v] : he->chunks.front().probes) s.probe[k] = v;
+    TensorProbe orig;
+    post::to_original_image(he->chunks.front().post.detections, resized, original, &orig);
+    copy_probes(orig, s.probe);
+  }
+  return r;
+}
+
+DetectResult Session::detect(const RgbImage& image, const Prompt& prompt, const DetectParams& params) {
+  Impl& s = *impl_;
+  s.timings = {};
+  s.want_probe = params.probe;
+  s.want_attention = params.probe && params.probe_attention;
+  const auto t0 = Clock::now();
+  const std::string ik = encode_image(image, params);
+  const std::string tk = encode_text(prompt);
+  const std::string hk = fuse(ik, tk);
+  DetectResult r = postprocess(hk);
+  (void)t0;
+  s.last = r;
+  return params.score_threshold > 0 ? select(params.score_threshold) : r;
+}
+
+DetectResult Session::select(float score_threshold) const {
+  DetectResult r = impl_->last;
+  r.detections.erase(std::remove_if(r.detections.begin(), r.detections.end(),
+                                    [&](const Detection& d) { return d.score < score_threshold; }),
+                     r.detections.end());
+  return r;
+}
+
+TensorView Session::probe(const std::string& name) const {
+  auto it = impl_->probe.find(name);
+  if (it == impl_->probe.end()) return {};
+  at::Tensor t = it->second.to(at::kCPU, at::kFloat).contiguous();
+  auto holder = std::make_shared<at::Tensor>(t);
+  TensorView v;
+  v.shape = t.sizes().vec();
+  v.data = holder->data_ptr<float>();
+  v.owner = holder;
+  return v;
+}
+
+std::vector<std::string> Session::probe_names() const {
+  std::vector<std::string> names;
+  for (const auto& [k, v] : impl_->probe) names.push_back(k);
+  return names;
+}
+
+void Session::save_probes(const std::string& path) const {
+  if (impl_->probe.empty()) throw Error("no probe to save: run detect() with DetectParams::probe set");
+  io::TensorMap out;
+  for (const auto& [k, v] : impl_->probe) out[k] = v.cpu();
+  io::save_tensor_dict(path, out);
+}
+
+}  // namespace glip

@@ -1,0 +1,114 @@
+// Internal state of glip::Model and glip::Session (torch types allowed here; not included by ui/).
+#pragma once
+#include <ATen/Tensor.h>
+
+#include <atomic>
+#include <cstdint>
+#include <list>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/config/config.h"
+#include "core/engine/engine.h"
+#include "core/image/preprocess.h"
+#include "core/language/language_dict.h"
+#include "core/model/glip_model.h"
+#include "core/post/atss_postprocessor.h"
+#include "core/text/prompt.h"
+
+namespace glip {
+
+struct Model::Impl {
+  ModelParams params;
+  Config config;
+  GlipModel net{nullptr};
+  image::PreprocessParams preprocess;
+  text::PromptOptions prompt_options;
+  post::AtssParams atss;
+  std::string device = "cpu";
+  std::string weight_file;  // "" when random_init
+  int64_t parameter_count = 0;
+};
+
+// Small least-recently-used map: the stage caches of a Session (explicit, bounded, cleared by clear_cache()).
+template <typename V>
+class LruCache {
+ public:
+  explicit LruCache(size_t capacity) : capacity_(capacity) {}
+  V* find(const std::string& key) {
+    for (auto it = items_.begin(); it != items_.end(); ++it) {
+      if (it->first == key) {
+        items_.splice(items_.begin(), items_, it);
+        return &items_.front().second;
+      }
+    }
+    return nullptr;
+  }
+  V& put(const std::string& key, V value) {
+    for (auto it = items_.begin(); it != items_.end(); ++it) {
+      if (it->first == key) {
+        items_.erase(it);
+        break;
+      }
+    }
+    items_.emplace_front(key, std::move(value));
+    while (items_.size() > capacity_) items_.pop_back();
+    return items_.front().second;
+  }
+  void clear() { items_.clear(); }
+
+ private:
+  size_t capacity_;
+  std::list<std::pair<std::string, V>> items_;
+};
+
+// Stage 1 output: preprocessed image, FPN features and anchors.
+struct ImageEntry {
+  image::SizeHW original, resized, padded;
+  std::vector<at::Tensor> features;  // P3..P7, 1 x C x h x w
+  std::vector<at::Tensor> anchors;   // per level (h*w) x 4
+  std::map<std::string, at::Tensor> probes;
+  bool probed = false;
+};
+
+// Stage 2 output: the tokenized prompt chunks and their BERT features (trimmed to the real token count).
+struct TextChunk {
+  text::Prompt prompt;
+  LanguageDict lang;  // 1 x T
+  std::map<std::string, at::Tensor> probes;
+};
+struct TextEntry {
+  std::vector<TextChunk> chunks;
+  std::vector<std::string> label_names;  // label id - 1 -> name (global over chunks)
+  std::vector<std::string> warnings;
+};
+
+// Stage 3 output: head outputs per chunk, post-processed.
+struct HeadChunk {
+  post::AtssOutput post;
+  std::map<std::string, at::Tensor> probes;
+};
+struct HeadEntry {
+  std::string image_key, text_key;
+  std::vector<HeadChunk> chunks;
+  StageTimings timings;
+};
+
+struct Session::Impl {
+  std::shared_ptr<const Model> model;
+  LruCache<ImageEntry> images{4};
+  LruCache<TextEntry> texts{16};
+  LruCache<HeadEntry> heads{2};
+  std::atomic<bool> cancel{false};
+  std::atomic<int64_t> inference_count{0};
+  bool want_probe = false, want_attention = false;
+  DetectResult last;                        // unfiltered result of the last detect/postprocess
+  std::map<std::string, at::Tensor> probe;  // of the last detect with probes
+  StageTimings timings;                     // of the running detect
+
+  void check_cancel();
+};
+
+}  // namespace glip
