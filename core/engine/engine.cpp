@@ -241,6 +241,8 @@ std::string Session::encode_image(const RgbImage& img, const DetectParams& param
   h.value(img.width);
   h.value(img.height);
   h.bytes(img.pixels.data(), img.pixels.size());
+  h.value(params.pad_to_height);
+  h.value(params.pad_to_width);
   const std::string key = "img:" + h.hex();
   if (ImageEntry* e = s.images.find(key); e && (e->probed || !params.probe)) return key;
 
@@ -251,6 +253,20 @@ std::string Session::encode_image(const RgbImage& img, const DetectParams& param
   ImageEntry e;
   auto t0 = Clock::now();
   image::PreprocessedImage pre = image::preprocess(img, m.preprocess);
+  if (params.pad_to_height > pre.padded.height || params.pad_to_width > pre.padded.width) {
+    // One image of a batch: to_image_list pads it (zeros, in normalised space) to the batch's size.
+    const image::SizeHW target = image::padded_size(
+        {std::max(params.pad_to_height, pre.padded.height), std::max(params.pad_to_width, pre.padded.width)},
+        m.preprocess.size_divisibility);
+    image::ImageBatch b = image::to_image_list({pre}, m.preprocess.size_divisibility);
+    std::vector<float> data(static_cast<size_t>(3 * target.height * target.width), 0.0f);
+    for (int64_t c = 0; c < 3; ++c)
+      for (int64_t y = 0; y < b.padded.height; ++y)
+        std::copy_n(b.data.begin() + (c * b.padded.height + y) * b.padded.width, b.padded.width,
+                    data.begin() + (c * target.height + y) * target.width);
+    pre.data = std::move(data);
+    pre.padded = target;
+  }
   e.original = pre.original;
   e.resized = pre.resized;
   e.padded = pre.padded;
@@ -492,6 +508,11 @@ DetectResult Session::detect(const RgbImage& image, const Prompt& prompt, const 
   (void)t0;
   s.last = r;
   return params.score_threshold > 0 ? select(params.score_threshold) : r;
+}
+
+std::array<int64_t, 2> Session::resized_size(int64_t height, int64_t width) const {
+  const image::SizeHW r = image::compute_resized_size({height, width}, impl_->model->impl().preprocess);
+  return {r.height, r.width};
 }
 
 DetectResult Session::select(float score_threshold) const {

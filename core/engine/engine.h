@@ -54,6 +54,10 @@ struct DetectParams {
   float score_threshold = 0.0f;  // final-score filter applied by select(); 0 keeps every GLIP output
   bool probe = false;            // keep intermediates (Swin, FPN, fusion, logits, candidates) for probe()
   bool probe_attention = false;  // also keep the fusion attention maps (large)
+  // Batch padding (TEST.IMS_PER_BATCH): pad the model input to at least this size, as to_image_list pads every
+  // image of a batch to the batch's largest size (rounded up to SIZE_DIVISIBILITY). Swin attends over padded
+  // pixels, so this changes results exactly as batching does officially. 0 = pad this image alone.
+  int64_t pad_to_height = 0, pad_to_width = 0;
 };
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -167,6 +171,8 @@ class Session {
 
   // The whole pipeline; each stage reuses its cache when its inputs are unchanged.
   DetectResult detect(const RgbImage& image, const Prompt& prompt, const DetectParams& params = {});
+  // The size (height, width) this model resizes an image of the given size to, before padding (GLIP's rule).
+  std::array<int64_t, 2> resized_size(int64_t height, int64_t width) const;
 
   // Stages, for callers that drive them separately. Keys identify cached results.
   std::string encode_image(const RgbImage& image, const DetectParams& params = {});  // -> image key
