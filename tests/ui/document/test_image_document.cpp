@@ -4,6 +4,7 @@
 #include <QUndoStack>
 #include <QtTest>
 
+#include "core/engine/engine.h"
 #include "ui/document/document_commands.h"
 #include "ui/document/image_document.h"
 
@@ -77,6 +78,7 @@ class TestImageDocument : public QObject {
   void signals_for_views();
   void rects_are_float_corners();
   void restore_state_renumbers_and_clears_undo();
+  void engine_conversions();
 };
 
 void TestImageDocument::undo_redo_every_edit_kind_data() {
@@ -272,6 +274,40 @@ void TestImageDocument::restore_state_renumbers_and_clears_undo() {
   QSet<quint64> ids;
   for (const Box& b : other.boxes()) ids.insert(b.id);
   QCOMPARE(ids.size(), other.boxes().size());
+}
+
+// Box::fromDetection and PromptSpec <-> glip::Prompt (plain data: no engine library needed).
+void TestImageDocument::engine_conversions() {
+  glip::Detection d;
+  d.box = {12.5f, 30.25f, 200.75f, 310.125f};
+  d.score = 0.875f;
+  d.label = 2;
+  d.phrase = "traffic light";
+  d.candidate = 41;
+  const Box b = Box::fromDetection(d);
+  QCOMPARE(b.rect.left(), 12.5);
+  QCOMPARE(b.rect.top(), 30.25);
+  QCOMPARE(b.rect.left() + b.rect.width(), 200.75);
+  QCOMPARE(b.rect.top() + b.rect.height(), 310.125);
+  QCOMPARE(b.label, QStringLiteral("traffic light"));
+  QCOMPARE(b.score, 0.875f);
+  QCOMPARE(b.provenance, Provenance::Model);
+  QCOMPARE(b.candidate, 41);
+
+  const PromptSpec p = prompt();
+  const glip::Prompt e = p.toEngine();
+  QCOMPARE(e.caption, std::string("person. traffic light"));
+  QCOMPARE(e.detection, true);
+  QCOMPARE(e.labels.size(), size_t(2));
+  QCOMPARE(e.labels[1].name, std::string("traffic light"));
+  QCOMPARE(e.labels[1].spans.at(0)[0], int64_t(8));
+  QCOMPARE(e.labels[1].spans.at(0)[1], int64_t(21));
+  QCOMPARE(PromptSpec::fromEngine(e), p);
+  // and through JSON
+  PromptSpec back;
+  QString error;
+  QVERIFY(PromptSpec::fromJson(p.toJson(), &back, &error));
+  QCOMPARE(back, p);
 }
 
 QTEST_GUILESS_MAIN(TestImageDocument)
