@@ -153,16 +153,18 @@ std::vector<at::Tensor> DyConvImpl::forward(const std::vector<at::Tensor>& visua
         throw Error("DyConv: level " + level_name(l) + " (" + std::to_string(h) + "x" + std::to_string(w) +
                     ") does not match the stride-2 conv of the level below; FPN sizes are inconsistent");
 
+    // mean over the K inputs of input_k * h_sigmoid(AttnConv(input_k)) (or of the inputs), accumulated in place
     at::Tensor mean_fea;
-    if (AttnConv) {
-      std::vector<at::Tensor> attn;
-      for (const auto& t : temp) attn.push_back(AttnConv->forward(t));  // B x 1 x 1 x 1
-      at::Tensor res = at::stack(temp);                                // K x B x C x h x w
-      at::Tensor spa = h_sigmoid(at::stack(attn));                     // K x B x 1 x 1 x 1
-      mean_fea = (res * spa).mean(0);                                  // B x C x h x w
-    } else {
-      mean_fea = at::stack(temp).mean(0);  // B x C x h x w
+    for (size_t k = 0; k < temp.size(); ++k) {
+      at::Tensor w = AttnConv ? h_sigmoid(AttnConv->forward(temp[k])) : at::Tensor();  // B x 1 x 1 x 1
+      if (k == 0)
+        mean_fea = w.defined() ? temp[k] * w : temp[k].clone();  // B x C x h x w
+      else if (w.defined())
+        mean_fea.addcmul_(temp[k], w);
+      else
+        mean_fea.add_(temp[k]);
     }
+    mean_fea.div_(static_cast<double>(temp.size()));
     out.push_back(mean_fea);
   }
   for (size_t l = 0; l < n; ++l) {

@@ -32,8 +32,9 @@ BiMultiHeadAttentionImpl::BiMultiHeadAttentionImpl(const VLFuseOptions& o) : o_(
 //   P_v,h V_l,h Wo_h^T summed over h = [P_v,0 .. P_v,H-1] [V_l,0 Wo_0^T; ..; V_l,H-1 Wo_H-1^T]   (+ out_v_proj.bias)
 //   P_l,h (v Wvv_h^T + bvv_h) = (P_l,h v) Wvv_h^T + bvv_h               (rows of P_l sum to 1)
 // The max-subtraction and second clamp of the text side do not change its softmax (values <= 0; exp(-50000) = 0),
-// so P_l is the softmax over visual tokens of the clamped scores. A mask without padding adds the constant 1 to
-// every score of the image side (the official mask keeps its value 1), which does not change its softmax either.
+// so P_l is the softmax over visual tokens of the clamped scores; its normalisation is applied after the product
+// with v. A mask without padding adds the constant 1 to every score of the image side (the official mask keeps
+// its value 1), which does not change that softmax either, so it is skipped.
 BiAttentionOutput BiMultiHeadAttentionImpl::forward(const at::Tensor& v, const at::Tensor& l,
                                                     const at::Tensor& mask_l, BiAttentionMaps* maps) {
   const int64_t bsz = v.size(0), n = v.size(1), t = l.size(1), heads = o_.num_heads;
@@ -72,22 +73,28 @@ BiAttentionOutput BiMultiHeadAttentionImpl::forward(const at::Tensor& v, const a
     if (o_.clamp_min_for_underflow) attn.clamp_min_(-50000);
     if (o_.clamp_max_for_overflow) attn.clamp_max_(50000);
 
-    at::Tensor p_l = attn.softmax(0);  // N x HT: text token (h, t) over the visual tokens
     at::Tensor scores = attn.view({n, heads, t});  // N x H x T
+    at::Tensor p_v;
     if (mask_l.defined()) {
       at::Tensor m = mask_l[b].to(at::kFloat);  // T
-      if (m.eq(0).any().item<bool>()) scores.add_(m.masked_fill(m == 0, -9e15));
+      if (m.eq(0).any().item<bool>()) p_v = (scores + m.masked_fill(m == 0, -9e15)).softmax(-1);
     }
-    at::Tensor p_v = scores.softmax(-1).view({n, heads * t});  // N x HT: visual token over the text (per head)
+    if (!p_v.defined()) p_v = scores.softmax(-1);  // N x H x T: visual token over the text (per head)
+    p_v = p_v.view({n, heads * t});               // N x HT
+
+    // Text side, softmax over the visual tokens (dim 0) computed in place on the scores: E = exp(a - colmax),
+    // and the 1/colsum normalisation applied to the (small) product E^T v.
+    at::Tensor e = attn.sub_(at::amax(attn, {0}, /*keepdim=*/true)).exp_();  // N x HT
+    at::Tensor inv_sum = e.sum(0).reciprocal_().unsqueeze(1);                      // HT x 1
 
     at::Tensor bo = at::matmul(val_l[b], wo_t).reshape({heads * t, c});  // HT x C
     dv.push_back(at::addmm(out_v_proj->bias, p_v, bo));                   // N x C
-    at::Tensor g = at::mm(p_l.t(), v[b]).view({heads, t, c});             // H x T x C
-    at::Tensor ol = at::matmul(g, wvv_t).add_(bvv);                       // H x T x d
+    at::Tensor g = at::mm(e.t(), v[b]).mul_(inv_sum).view({heads, t, c});  // H x T x C  (= P_l^T v)
+    at::Tensor ol = at::matmul(g, wvv_t).add_(bvv);                         // H x T x d
     dl.push_back(out_l_proj->forward(ol.transpose(0, 1).reshape({t, heads * d})));  // T x D
     if (maps) {
       m_v2l.push_back(p_v.view({n, heads, t}).permute({1, 0, 2}).contiguous());  // H x N x T
-      m_l2v.push_back(p_l.view({n, heads, t}).permute({1, 2, 0}).contiguous());  // H x T x N
+      m_l2v.push_back((e * inv_sum.t()).view({n, heads, t}).permute({1, 2, 0}).contiguous());  // H x T x N
     }
   }
   if (maps) {
