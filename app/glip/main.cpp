@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   // (subcommands are added here as they land)
   glip::cli::add_tokenize_command(app);
   glip::cli::add_predict_command(app);
+  glip::cli::add_bench_command(app);
   glip::cli::add_eval_command(app);
   glip::cli::add_merge_command(app);
   try {

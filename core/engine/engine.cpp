@@ -224,9 +224,11 @@ Session::~Session() = default;
 
 const std::shared_ptr<const Model>& Session::model() const { return impl_->model; }
 void Session::cancel() { impl_->cancel = true; }
+const StageTimings& Session::last_timings() const { return impl_->timings; }
 int64_t Session::inference_count() const { return impl_->inference_count; }
 
 void Session::clear_cache() {
+  impl_->timings = {};
   impl_->images.clear();
   impl_->texts.clear();
   impl_->heads.clear();

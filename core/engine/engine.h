@@ -191,6 +191,7 @@ class Session {
   // torch.load reads (`glip predict --dump-tensors`). Atomic. glip::Error if there is no probe.
   void save_probes(const std::string& path) const;
 
+  const StageTimings& last_timings() const;  // of the last stage calls since detect()/clear_timings()
   void cancel();        // thread-safe; the running stage throws Cancelled at its next check
   void clear_cache();
   int64_t inference_count() const;  // number of model stage runs (encode/fuse), for tests and the status bar
