@@ -18,6 +18,7 @@
 #include "tests/core/head/head_test_util.h"
 
 #include "core/common/error.h"
+#include "core/config/config.h"
 #include "core/head/vldyhead.h"
 #include "core/io/checkpoint.h"
 #include "core/io/state_dict.h"
@@ -357,6 +358,49 @@ class TestVLDyHead : public QObject {
       QVERIFY2(c.ok, (std::string(name) + ": " + c.msg).c_str());
     }
     QVERIFY(got_maps.v2l[1].narrow(2, 4, 3).eq(0).all().item<bool>());
+  }
+
+  // Options from the tiny-a config equal the hand-built ones; unsupported settings are refused with glip::Error.
+  void optionsFromConfig() {
+    Config cfg = Config::defaults();
+    cfg.merge_from_file(head_test::tiny_dir() + "/tiny-a.merged.yaml");
+    head::BertLayerOptions bert;
+    bert.hidden_size = 32;
+    bert.num_attention_heads = 2;
+    bert.intermediate_size = 64;
+    bert.clamp_min_for_underflow = bert.clamp_max_for_overflow = false;  // overwritten from the config
+    head::VLDyHeadOptions o = head::vldyhead_options_from_config(cfg, bert);
+    head::VLDyHeadOptions w = head_test::tiny_options();
+    QCOMPARE(o.in_channels, w.in_channels);
+    QCOMPARE(o.channels, w.channels);
+    QCOMPARE(o.num_convs, w.num_convs);
+    QCOMPARE(o.num_classes, w.num_classes);
+    QCOMPARE(o.num_anchors, int64_t(1));
+    QCOMPARE(o.lang_dim, w.lang_dim);
+    QCOMPARE(o.gn_groups, int64_t(16));
+    QCOMPARE(o.prior_prob, 0.01);
+    QVERIFY(o.use_dyrelu && o.use_dyfuse && o.use_deform && o.use_gn && o.use_fused_features_dot_product &&
+            o.clamp_dot_product);
+    QCOMPARE(o.fuse.v_dim, int64_t(32));
+    QCOMPARE(o.fuse.l_dim, int64_t(32));
+    QCOMPARE(o.fuse.embed_dim, int64_t(2048));  // hard-coded, whatever JOINT_OUT_SIZE etc. say
+    QCOMPARE(o.fuse.num_heads, int64_t(8));
+    QCOMPARE(o.fuse.init_values, 0.5);
+    QVERIFY(!o.fuse.stable_softmax_2d && o.fuse.clamp_min_for_underflow && o.fuse.clamp_max_for_overflow);
+    QVERIFY(o.bert.clamp_min_for_underflow && o.bert.clamp_max_for_overflow);
+    QCOMPARE(o.bert.hidden_size, int64_t(32));
+
+    for (const std::vector<std::string>& bad :
+         {std::vector<std::string>{"MODEL.DYHEAD.FUSE_CONFIG.TYPE", "\"MHA-S\""},
+          std::vector<std::string>{"MODEL.DYHEAD.FUSE_CONFIG.USE_TOKEN_LOSS", "True"},
+          std::vector<std::string>{"MODEL.DYHEAD.FUSE_CONFIG.SEPARATE_BIDIRECTIONAL", "True"},
+          std::vector<std::string>{"MODEL.RPN.ASPECT_RATIOS", "(0.5, 1.0, 2.0)"},
+          std::vector<std::string>{"MODEL.DYHEAD.CHANNELS", "64"},
+          std::vector<std::string>{"MODEL.LANGUAGE_BACKBONE.LANG_DIM", "48"}}) {
+      Config c = cfg;
+      c.merge_from_list(bad);
+      QVERIFY_THROWS_EXCEPTION(glip::Error, head::vldyhead_options_from_config(c, bert));
+    }
   }
 
   void badInput() {
