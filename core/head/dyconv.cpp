@@ -87,7 +87,8 @@ at::Tensor DyReLUImpl::forward(const at::Tensor& x) {
   at::Tensor a2 = (parts[2] - 0.5) * 2.0 + 0.0;
   at::Tensor b1 = parts[1] - 0.5 + 0.0;
   at::Tensor b2 = parts[3] - 0.5 + 0.0;
-  return at::max(x * a1 + b1, x * a2 + b2);  // B x C x H x W
+  at::Tensor y1 = at::addcmul(b1, x, a1);  // x*a1 + b1: B x C x H x W
+  return at::maximum_out(y1, y1, at::addcmul(b2, x, a2));  // max(x*a1 + b1, x*a2 + b2): B x C x H x W
 }
 
 DyConvImpl::DyConvImpl(const DyConvOptions& o) : o_(o) {
