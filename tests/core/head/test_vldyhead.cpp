@@ -403,6 +403,58 @@ class TestVLDyHead : public QObject {
     }
   }
 
+  // Trimming is exact beyond tiny-a: another size (64 channels, 96-d text with 4 BERT heads, 3 tower layers),
+  // random weights and padded positions filled with large random hidden states. Outputs on the real tokens of a
+  // 40-token padded run equal those of the 13-token trimmed run.
+  void trimmedEqualsPaddedRandom() {
+    c10::InferenceMode guard;
+    torch::manual_seed(11);
+    head::VLDyHeadOptions o;
+    o.in_channels = o.channels = o.fuse.v_dim = 64;
+    o.lang_dim = o.fuse.l_dim = o.bert.hidden_size = 96;
+    o.bert.num_attention_heads = 4;
+    o.bert.intermediate_size = 128;
+    o.num_convs = 3;
+    head::VLDyHead h(o);
+    for (auto& p : h->named_parameters()) {
+      if (p.key().find("bn.") != std::string::npos || p.key().find("LayerNorm") != std::string::npos ||
+          p.key().find("layer_norm") != std::string::npos)
+        continue;
+      p.value().normal_(0, 1.0 / std::sqrt(double(p.value().numel() / p.value().size(0) + 1)));
+    }
+    std::vector<at::Tensor> fpn;
+    for (int64_t s : {24, 12, 6, 3, 2}) fpn.push_back(torch::randn({2, 64, s, s + 1}));
+    // P3..P7 sizes must follow the stride-2 convs: 24x25 -> 12x13 -> 6x7 -> 3x4 -> 2x2
+    fpn[1] = torch::randn({2, 64, 12, 13});
+    fpn[2] = torch::randn({2, 64, 6, 7});
+    fpn[3] = torch::randn({2, 64, 3, 4});
+    fpn[4] = torch::randn({2, 64, 2, 2});
+    const int64_t t = 13, padded = 40;
+    LanguageDict pad;
+    pad.hidden = torch::randn({2, padded, 96}) * 3;
+    pad.masks = torch::zeros({2, padded}, torch::kLong);
+    pad.masks.narrow(1, 0, t).fill_(1);
+    LanguageDict trim;
+    trim.hidden = pad.hidden.narrow(1, 0, t).contiguous();
+    trim.masks = pad.masks.narrow(1, 0, t).contiguous();
+    head::VLDyHeadOutput a = h->forward(fpn, pad), b = h->forward(fpn, trim);
+    auto check = [&](const at::Tensor& x, const at::Tensor& y, const std::string& what, double atol) {
+      head_test::Cmp c = compare(x, y, 1e-5, atol);
+      QVERIFY2(c.ok, (what + ": " + c.msg).c_str());
+    };
+    for (size_t l = 0; l < 5; ++l) {
+      check(a.fused_visual[l], b.fused_visual[l], "visual " + std::to_string(l), 1e-5);
+      check(a.box_regression[l], b.box_regression[l], "box_regression", 1e-5);
+      check(a.centerness[l], b.centerness[l], "centerness", 1e-5);
+      check(a.dot_product_logits[l].narrow(2, 0, t), b.dot_product_logits[l], "logits", 1e-4);
+    }
+    check(a.proj_tokens.narrow(1, 0, t), b.proj_tokens, "proj_tokens", 1e-5);
+    check(a.proj_tokens_bias.narrow(1, 0, t), b.proj_tokens_bias, "proj_tokens_bias", 1e-5);
+    check(a.fused_lang_hidden.narrow(1, 0, t), b.fused_lang_hidden, "lang hidden", 1e-5);
+    // and the padded tokens do take part in something: their own rows differ from zero
+    QVERIFY(a.fused_lang_hidden.narrow(1, t, padded - t).abs().sum().item<double>() > 0);
+  }
+
   void badInput() {
     c10::InferenceMode guard;
     Run r = load_run("astronaut.det");
