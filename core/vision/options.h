@@ -25,6 +25,9 @@ struct SwinOptions {
   int64_t pretrain_img_size = 224;               // size of the APE grid (224 / patch_size)
   std::vector<std::string> out_features{"stage2", "stage3", "stage4", "stage5"};  // MODEL.BACKBONE.OUT_FEATURES
   std::string backbone_arch = "SWINT-FPN-RETINANET";  // MODEL.BACKBONE.CONV_BODY; "*RETINANET": stage2 not normed
+  // CPU float32: fused window-attention kernel, oneDNN GEMMs, row gather/scatter kernels. false = GLIP's
+  // formulation in plain ATen ops (also what other devices/dtypes get). Same results up to float rounding.
+  bool fast_cpu_kernels = true;
 };
 
 // maskrcnn_benchmark/modeling/backbone/fpn.py FPN (plain convs: no GN, no ReLU, no SPP/PAN) + LastLevelP6P7.

@@ -3,11 +3,15 @@
 #include <ATen/ATen.h>
 #include <torch/nn/functional/upsampling.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
+#include <tuple>
 
 #include "core/common/error.h"
 #include "core/model/probe.h"
+#include "core/vision/fast_ops.h"
+#include "core/vision/window_attention_kernel.h"
 
 namespace glip {
 
@@ -15,12 +19,16 @@ namespace {
 torch::nn::LayerNorm layer_norm(int64_t dim) {
   return torch::nn::LayerNorm(torch::nn::LayerNormOptions({dim}).eps(1e-5));
 }
-at::Tensor linear(const at::Tensor& x, const torch::nn::Linear& l) { return at::linear(x, l->weight, l->bias); }
+at::Tensor linear(const at::Tensor& x, const torch::nn::Linear& l, bool fast) {
+  return fast ? dense_linear(x, l->weight, l->bias) : at::linear(x, l->weight, l->bias);
+}
 int64_t round_up(int64_t v, int64_t m) { return (v + m - 1) / m * m; }
+// Tokens per chunk in a block: intermediates (qkv, MLP hidden) stay a few MB, in cache and off the mmap path.
+constexpr int64_t kChunkTokens = 8192;
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------------------------
-at::Tensor swin_shift_mask(int64_t Hp, int64_t Wp, int64_t ws, int64_t shift) {
+std::pair<at::Tensor, at::Tensor> swin_shift_masks_compact(int64_t Hp, int64_t Wp, int64_t ws, int64_t shift) {
   // Region ids as GLIP's img_mask: rows/cols [0, P-ws), [P-ws, P-shift), [P-shift, P) -> 0, 1, 2.
   auto region = [&](int64_t P) {
     at::Tensor r = at::arange(P, at::kLong);
@@ -28,8 +36,16 @@ at::Tensor swin_shift_mask(int64_t Hp, int64_t Wp, int64_t ws, int64_t shift) {
   };
   at::Tensor ids = region(Hp).view({Hp, 1}) * 3 + region(Wp).view({1, Wp});             // Hp x Wp
   ids = ids.view({Hp / ws, ws, Wp / ws, ws}).permute({0, 2, 1, 3}).reshape({-1, ws * ws});  // nW x N
-  at::Tensor diff = ids.unsqueeze(1) - ids.unsqueeze(2);                                 // nW x N x N
-  return at::where(diff != 0, at::full({}, -100.0, at::kFloat), at::zeros({}, at::kFloat));
+  auto uniq = at::unique_dim(ids, 0, /*sorted=*/true, /*return_inverse=*/true);
+  const at::Tensor& u = std::get<0>(uniq);                                               // M x N
+  at::Tensor diff = u.unsqueeze(1) - u.unsqueeze(2);                                     // M x N x N
+  at::Tensor masks = at::where(diff != 0, at::full({}, -100.0, at::kFloat), at::zeros({}, at::kFloat));
+  return {masks, std::get<1>(uniq).reshape({-1})};
+}
+
+at::Tensor swin_shift_mask(int64_t Hp, int64_t Wp, int64_t ws, int64_t shift) {
+  auto [masks, index] = swin_shift_masks_compact(Hp, Wp, ws, shift);
+  return masks.index_select(0, index);                                                   // nW x N x N
 }
 
 SwinWindowPlan make_swin_window_plan(int64_t B, int64_t H, int64_t W, int64_t ws, int64_t shift) {
@@ -44,18 +60,11 @@ SwinWindowPlan make_swin_window_plan(int64_t B, int64_t H, int64_t W, int64_t ws
   at::Tensor x = (at::arange(nWw, at::kLong).view({1, nWw, 1, 1}) * ws + at::arange(ws, at::kLong).view({1, 1, 1, ws}) +
                   shift) % p.Wp;                                                           // 1 x nWw x 1 x ws
   at::Tensor inside = (y < H) & (x < W);                                                   // nWh x nWw x ws x ws
-  at::Tensor src = at::where(inside, y * W + x, at::full({}, HW, at::kLong)).reshape({-1});  // nW*N
+  at::Tensor src = at::where(inside, y * W + x, at::full({}, -1, at::kLong)).reshape({-1});   // nW*N
   const int64_t rows = src.numel();
-  at::Tensor img = at::arange(B, at::kLong).view({B, 1});
-  p.gather = (src.view({1, rows}) + img * (HW + 1)).reshape({-1});                         // B*nW*N
-  // Inverse: token (y, x) sits at rolled position ((y-shift) mod Hp, (x-shift) mod Wp).
-  at::Tensor ty = (at::arange(H, at::kLong) - shift + p.Hp) % p.Hp;                        // H
-  at::Tensor tx = (at::arange(W, at::kLong) - shift + p.Wp) % p.Wp;                        // W
-  at::Tensor wy = ty.div(ws, "floor"), wx = tx.div(ws, "floor");                           // window row/col
-  at::Tensor row = (wy.view({H, 1}) * nWw + wx.view({1, W})) * (ws * ws) + (ty.view({H, 1}) % ws) * ws +
-                   (tx.view({1, W}) % ws);                                                 // H x W
-  p.scatter = (row.view({1, HW}) + img * rows).reshape({-1});                              // B*H*W
-  if (shift > 0) p.shift_mask = swin_shift_mask(p.Hp, p.Wp, ws, shift);
+  at::Tensor img = at::arange(B, at::kLong).view({B, 1}) * HW;                             // B x 1
+  p.gather = at::where(src >= 0, src.view({1, rows}) + img, at::full({}, -1, at::kLong)).reshape({-1});
+  if (shift > 0) std::tie(p.masks, p.mask_index) = swin_shift_masks_compact(p.Hp, p.Wp, ws, shift);
   return p;
 }
 
@@ -82,16 +91,27 @@ at::Tensor WindowAttentionImpl::relative_position_bias() const {
       .contiguous();                                                                        // nH x N x N
 }
 
-at::Tensor WindowAttentionImpl::forward(const at::Tensor& windows, const at::Tensor& bias) {
+at::Tensor WindowAttentionImpl::forward(const at::Tensor& windows, const at::Tensor& mask,
+                                       const at::Tensor& mask_index) {
   const int64_t Wn = windows.size(0), N = windows.size(1), C = windows.size(2), d = C / num_heads;
-  at::Tensor qkv5 = linear(windows, qkv).view({Wn, N, 3, num_heads, d}).permute({2, 0, 3, 1, 4});  // 3 x Wn x nH x N x d
+  at::Tensor qkv3 = linear(windows, qkv, fast);                                       // Wn x N x 3C
+  at::Tensor bias = relative_position_bias();                                       // nH x N x N
+  if (fast && qkv3.is_contiguous() && qkv3.scalar_type() == at::kFloat && qkv3.device().is_cpu() &&
+      fused_window_attention_supported(N, d))
+    return linear(fused_window_attention(qkv3, bias, mask, mask_index, num_heads, scale), proj, true);  // Wn x N x C
+  // Plain ATen formulation (other devices, dtypes and window/head sizes).
+  at::Tensor qkv5 = qkv3.view({Wn, N, 3, num_heads, d}).permute({2, 0, 3, 1, 4});  // 3 x Wn x nH x N x d
   at::Tensor q = qkv5[0] * scale;                                                   // Wn x nH x N x d
   at::Tensor attn = at::matmul(q, qkv5[1].transpose(-2, -1));                      // Wn x nH x N x N
-  const int64_t nW = bias.size(0);
-  attn = (attn.view({Wn / nW, nW, num_heads, N, N}) + bias.unsqueeze(0)).view({Wn, num_heads, N, N});
+  attn = attn + bias.unsqueeze(0);                                                  // Wn x nH x N x N
+  if (mask.defined()) {
+    const int64_t nW = mask_index.numel();
+    at::Tensor m = mask.index_select(0, mask_index).to(attn.device());             // nW x N x N
+    attn = (attn.view({Wn / nW, nW, num_heads, N, N}) + m.unsqueeze(1).unsqueeze(0)).view({Wn, num_heads, N, N});
+  }
   attn = at::softmax(attn, -1);                                                     // Wn x nH x N x N
   at::Tensor out = at::matmul(attn, qkv5[2]);                                       // Wn x nH x N x d
-  return linear(out.transpose(1, 2).reshape({Wn, N, C}), proj);                    // Wn x N x C
+  return linear(out.transpose(1, 2).reshape({Wn, N, C}), proj, fast);                  // Wn x N x C
 }
 
 MlpImpl::MlpImpl(int64_t dim, int64_t hidden) {
@@ -100,7 +120,7 @@ MlpImpl::MlpImpl(int64_t dim, int64_t hidden) {
 }
 
 at::Tensor MlpImpl::forward(const at::Tensor& x) {
-  return linear(at::gelu(linear(x, fc1)), fc2);                                     // ... x C
+  return linear(at::gelu(linear(x, fc1, fast)), fc2, fast);                                  // ... x C
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -114,15 +134,29 @@ SwinBlockImpl::SwinBlockImpl(int64_t dim, int64_t heads, int64_t ws, int64_t shi
 
 at::Tensor SwinBlockImpl::forward(const at::Tensor& x, const SwinWindowPlan& plan) {
   const int64_t B = x.size(0), L = x.size(1), C = x.size(2), N = window_size * window_size;
-  at::Tensor h = norm1(x);                                                          // B x L x C
-  if (plan.padded) h = at::cat({h, at::zeros({B, 1, C}, h.options())}, 1);         // B x (L+1) x C, zero row
-  at::Tensor win = h.reshape({-1, C}).index_select(0, plan.gather).view({-1, N, C});  // B*nW x N x C
-  at::Tensor bias = attn->relative_position_bias().unsqueeze(0);                    // 1 x nH x N x N
-  if (plan.shift > 0) bias = bias + plan.shift_mask.unsqueeze(1);                   // nW x nH x N x N
-  win = attn(win, bias);                                                            // B*nW x N x C
-  at::Tensor y = win.view({-1, C}).index_select(0, plan.scatter).view({B, L, C});  // B x L x C
-  at::Tensor out = x + y;                                                           // B x L x C
-  return out + mlp(norm2(out));                                                     // B x L x C
+  const int64_t nW = plan.gather.numel() / (B * N);  // windows per image
+  at::Tensor xf = x.reshape({B * L, C});                                            // BL x C
+  at::Tensor h = norm1(xf);                                                         // BL x C
+  at::Tensor out = at::empty_like(xf);                                              // BL x C
+  // Attention in chunks of windows (keeps qkv and scores in cache): gather the (shifted, zero-padded) windows,
+  // attend, project, and add the result to the shortcut at the tokens' places.
+  const int64_t total = B * nW, step = std::max<int64_t>(1, kChunkTokens / N);
+  for (int64_t w0 = 0; w0 < total; w0 += step) {
+    const int64_t n = std::min(step, total - w0);
+    at::Tensor idx = plan.gather.narrow(0, w0 * N, n * N);                          // n*N
+    at::Tensor win = gather_rows(h, idx, fast).view({n, N, C});                        // n x N x C
+    at::Tensor mask_index;
+    if (plan.masks.defined())                                                       // mask of each window
+      mask_index = plan.mask_index.index_select(0, at::arange(w0, w0 + n, at::kLong).remainder(nW));
+    win = attn(win, plan.masks, mask_index);                                        // n x N x C
+    scatter_add_rows_(out, xf, win.view({n * N, C}), idx, fast);                       // out = x + attn
+  }
+  // MLP in chunks of tokens, added in place.
+  for (int64_t t0 = 0; t0 < B * L; t0 += kChunkTokens) {
+    at::Tensor part = out.narrow(0, t0, std::min(kChunkTokens, B * L - t0));        // T x C
+    part.add_(mlp(norm2(part)));                                                    // T x C
+  }
+  return out.view({B, L, C});                                                       // B x L x C
 }
 
 PatchMergingImpl::PatchMergingImpl(int64_t dim) {
@@ -137,7 +171,8 @@ at::Tensor PatchMergingImpl::forward(const at::Tensor& x, int64_t H, int64_t W) 
   const int64_t H2 = g.size(1) / 2, W2 = g.size(2) / 2;
   // (dy, dx) = (0,0), (1,0), (0,1), (1,1) -> channel block dx*2 + dy
   g = g.view({B, H2, 2, W2, 2, C}).permute({0, 1, 3, 4, 2, 5}).reshape({B, H2 * W2, 4 * C});  // B x H'W' x 4C
-  return at::linear(norm(g), reduction->weight);                                    // B x H'W' x 2C
+  at::Tensor n = norm(g);                                                           // B x H'W' x 4C
+  return fast ? dense_linear(n, reduction->weight, {}) : at::linear(n, reduction->weight);  // B x H'W' x 2C
 }
 
 SwinStageImpl::SwinStageImpl(int64_t dim, int64_t depth, int64_t heads, int64_t ws, double mlp_ratio, bool down)
@@ -201,6 +236,17 @@ SwinTransformerImpl::SwinTransformerImpl(const SwinOptions& o) : options_(o) {
     for (const auto& f : o.out_features) wanted = wanted || f == stage;
     if (!wanted || (i == 0 && retinanet)) continue;
     out_norms[i] = register_module("norm" + std::to_string(i), layer_norm(o.embed_dim << i));
+  }
+  set_fast_cpu_kernels(o.fast_cpu_kernels);
+}
+
+void SwinTransformerImpl::set_fast_cpu_kernels(bool on) {
+  options_.fast_cpu_kernels = on;
+  for (const auto& m : modules(/*include_self=*/false)) {
+    if (auto* a = m->as<WindowAttention>()) a->fast = on;
+    if (auto* b = m->as<SwinBlock>()) b->fast = on;
+    if (auto* p = m->as<Mlp>()) p->fast = on;
+    if (auto* d = m->as<PatchMerging>()) d->fast = on;
   }
 }
 

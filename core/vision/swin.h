@@ -17,6 +17,7 @@
 #include <torch/nn/pimpl.h>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/vision/options.h"
@@ -28,9 +29,10 @@ class TensorProbe;
 class WindowAttentionImpl : public torch::nn::Module {
  public:
   WindowAttentionImpl(int64_t dim, int64_t window_size, int64_t num_heads);
-  // windows: W x N x C (N = window_size^2); bias: 1 x nH x N x N or nW x nH x N x N with B*nW = W (relative
-  // position bias, plus the shift mask for shifted windows)  ->  W x N x C
-  at::Tensor forward(const at::Tensor& windows, const at::Tensor& bias);
+  // windows: B*nW x N x C (N = window_size^2); for shifted windows mask: M x N x N (0 / -100) and mask_index: nW
+  // int64 (window w of an image uses mask[mask_index[w]]), else both undefined  ->  B*nW x N x C.
+  // attn = softmax((q*scale @ k^T + relative position bias) + mask), as GLIP adds them.
+  at::Tensor forward(const at::Tensor& windows, const at::Tensor& mask = {}, const at::Tensor& mask_index = {});
   // nH x N x N, gathered from the table by relative_position_index.
   at::Tensor relative_position_bias() const;
 
@@ -39,6 +41,7 @@ class WindowAttentionImpl : public torch::nn::Module {
   torch::nn::Linear qkv{nullptr}, proj{nullptr};
   int64_t num_heads = 0, window_size = 0;
   double scale = 1.0;
+  bool fast = true;  // fused CPU kernel + oneDNN linears (see SwinOptions::fast_cpu_kernels)
 };
 TORCH_MODULE(WindowAttention);
 
@@ -47,19 +50,19 @@ class MlpImpl : public torch::nn::Module {
   MlpImpl(int64_t dim, int64_t hidden);
   at::Tensor forward(const at::Tensor& x);  // ... x C -> ... x C (fc1, exact GELU, fc2)
   torch::nn::Linear fc1{nullptr}, fc2{nullptr};
+  bool fast = true;
 };
 TORCH_MODULE(Mlp);
 
 // How the tokens of one H x W map are cut into (cyclically shifted) windows: pad to Hp x Wp, roll by -shift,
-// partition. `gather` picks, for every window row, a token of the map or the zero row (index H*W) that stands for
-// padding; `scatter` picks, for every token of the map, its window row. Both index a flattened (B*(H*W+1)) x C
-// resp. (B*nW*N) x C tensor.
+// partition. `gather` gives, for every window row (B*nW*N, images one after the other), the token it holds in the
+// flattened B*(H*W) x C map, or -1 for padding (a zero row). Real tokens appear exactly once.
 struct SwinWindowPlan {
   int64_t B = 0, H = 0, W = 0, Hp = 0, Wp = 0, shift = 0, window_size = 0;
   bool padded = false;    // Hp > H or Wp > W
   at::Tensor gather;      // B*nW*N int64
-  at::Tensor scatter;     // B*H*W int64
-  at::Tensor shift_mask;  // nW x N x N, 0 / -100 (undefined when shift == 0)
+  at::Tensor masks;       // M x N x N, the distinct shift masks (0 / -100); undefined when shift == 0
+  at::Tensor mask_index;  // nW int64: window w uses masks[mask_index[w]]
 };
 SwinWindowPlan make_swin_window_plan(int64_t B, int64_t H, int64_t W, int64_t window_size, int64_t shift);
 
@@ -73,6 +76,7 @@ class SwinBlockImpl : public torch::nn::Module {
   WindowAttention attn{nullptr};
   Mlp mlp{nullptr};
   int64_t window_size = 7, shift_size = 0;
+  bool fast = true;
 };
 TORCH_MODULE(SwinBlock);
 
@@ -83,6 +87,7 @@ class PatchMergingImpl : public torch::nn::Module {
   at::Tensor forward(const at::Tensor& x, int64_t H, int64_t W);
   torch::nn::LayerNorm norm{nullptr};
   torch::nn::Linear reduction{nullptr};
+  bool fast = true;
 };
 TORCH_MODULE(PatchMerging);
 
@@ -127,6 +132,8 @@ class SwinTransformerImpl : public torch::nn::Module {
 
   const SwinOptions& options() const { return options_; }
   std::vector<int64_t> out_channels() const;  // channels of each output, in order
+  // Switches every submodule between the fast CPU paths and the plain ATen formulation (SwinOptions).
+  void set_fast_cpu_kernels(bool on);
 
   PatchEmbed patch_embed{nullptr};
   at::Tensor absolute_pos_embed;  // 1 x C x (224/4) x (224/4), only with APE
@@ -140,5 +147,8 @@ TORCH_MODULE(SwinTransformer);
 
 // The shifted-window attention mask of GLIP's BasicLayer: nW x N x N with 0 inside a region, -100 across.
 at::Tensor swin_shift_mask(int64_t Hp, int64_t Wp, int64_t window_size, int64_t shift_size);
+// The same as distinct masks (M x N x N, M <= 4) and, per window, the index of its mask (nW int64).
+std::pair<at::Tensor, at::Tensor> swin_shift_masks_compact(int64_t Hp, int64_t Wp, int64_t window_size,
+                                                            int64_t shift_size);
 
 }  // namespace glip

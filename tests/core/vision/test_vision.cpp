@@ -7,6 +7,8 @@
 #include <QtTest>
 
 #include <chrono>
+#include <cmath>
+#include <tuple>
 #include <string>
 
 #include "tests/core/language/golden_util.h"
@@ -16,6 +18,8 @@
 #include "core/model/probe.h"
 #include "core/vision/anchors.h"
 #include "core/vision/backbone.h"
+#include "core/vision/fast_ops.h"
+#include "core/vision/window_attention_kernel.h"
 
 using glip::test::load_pt;
 using glip::test::max_abs_diff;
@@ -83,11 +87,60 @@ class TestVision : public QObject {
     const int64_t B = 2, C = 5, ws = 7;
     at::Tensor x = at::randn({B, H * W, C});
     glip::SwinWindowPlan p = glip::make_swin_window_plan(B, H, W, ws, shift);
-    at::Tensor xz = at::cat({x, at::zeros({B, 1, C})}, 1);
-    at::Tensor win = xz.reshape({-1, C}).index_select(0, p.gather).view({-1, ws * ws, C});
+    at::Tensor win = glip::gather_rows(x.reshape({-1, C}), p.gather).view({-1, ws * ws, C});
     QVERIFY(at::equal(win, reference_windows(x, H, W, ws, shift)));
-    at::Tensor back = win.reshape({-1, C}).index_select(0, p.scatter).view({B, H * W, C});
-    QVERIFY(at::equal(back, x));
+    // the generic (non-contiguous input) path gives the same rows
+    at::Tensor xt = x.reshape({-1, C}).t().contiguous().t();
+    QVERIFY(at::equal(glip::gather_rows(xt, p.gather).view({-1, ws * ws, C}), win));
+    at::Tensor back = at::zeros({B * H * W, C});
+    glip::scatter_add_rows_(back, at::zeros_like(back), win.view({-1, C}), p.gather);
+    QVERIFY(at::equal(back.view({B, H * W, C}), x));
+    if (shift > 0) {
+      auto [masks, index] = glip::swin_shift_masks_compact(p.Hp, p.Wp, ws, shift);
+      QVERIFY(masks.size(0) <= 4);
+      QVERIFY(at::equal(masks.index_select(0, index), glip::swin_shift_mask(p.Hp, p.Wp, ws, shift)));
+    }
+  }
+
+  // The fused CPU kernel against GLIP's formula in plain ATen ops: softmax((q*scale @ k^T + bias) + mask) @ v.
+  void fusedAttention_data() {
+    QTest::addColumn<int>("heads");
+    QTest::addColumn<int>("head_dim");
+    QTest::addColumn<bool>("masked");
+    QTest::newRow("3x32") << 3 << 32 << false;
+    QTest::newRow("3x32 masked") << 3 << 32 << true;
+    QTest::newRow("2x24 masked") << 2 << 24 << true;
+    QTest::newRow("1x16") << 1 << 16 << false;
+    QTest::newRow("2x64 masked") << 2 << 64 << true;
+  }
+  void fusedAttention() {
+    QFETCH(int, heads);
+    QFETCH(int, head_dim);
+    QFETCH(bool, masked);
+    c10::InferenceMode guard;
+    const int64_t Wn = 12, nW = 6, N = 49, C = heads * head_dim;
+    const double scale = 1.0 / std::sqrt(static_cast<double>(head_dim));
+    at::Tensor qkv = at::randn({Wn, N, 3 * C}) * 2;
+    at::Tensor bias = at::randn({heads, N, N});
+    at::Tensor masks, index;
+    if (masked) std::tie(masks, index) = glip::swin_shift_masks_compact(14, 21, 7, 3);
+    QVERIFY(!masked || index.numel() == nW);
+    at::Tensor got = glip::fused_window_attention(qkv, bias, masks, index, heads, scale);
+    auto reference = [&](const at::Tensor& qkv_in, const at::Tensor& bias_in, const at::Tensor& masks_in) {
+      at::Tensor q5 = qkv_in.view({Wn, N, 3, heads, head_dim}).permute({2, 0, 3, 1, 4});
+      at::Tensor attn = at::matmul(q5[0] * scale, q5[1].transpose(-2, -1)) + bias_in.unsqueeze(0);
+      if (masked)
+        attn = (attn.view({Wn / nW, nW, heads, N, N}) + masks_in.index_select(0, index).unsqueeze(1).unsqueeze(0))
+                   .view({Wn, heads, N, N});
+      return at::matmul(at::softmax(attn, -1), q5[2]).transpose(1, 2).reshape({Wn, N, C});
+    };
+    // Exact-ish reference in float64; the kernel must be as accurate as the float32 ATen formulation.
+    at::Tensor ref64 = reference(qkv.to(at::kDouble), bias.to(at::kDouble),
+                                 masked ? masks.to(at::kDouble) : at::Tensor());
+    const double err_aten = max_abs_diff(reference(qkv, bias, masks), ref64);
+    const double err_fused = max_abs_diff(got, ref64);
+    qInfo("max |diff| to float64: fused %.3g, ATen float32 %.3g", err_fused, err_aten);
+    QVERIFY(err_fused <= std::max(3 * err_aten, 1e-6));
   }
 
   void badInput() {
@@ -118,14 +171,20 @@ class TestVision : public QObject {
 
   void golden_data() {
     QTest::addColumn<QString>("image");
-    QTest::newRow("astronaut") << "astronaut";
-    QTest::newRow("coffee") << "coffee";
+    QTest::addColumn<bool>("fast");
+    QTest::newRow("astronaut") << "astronaut" << true;
+    QTest::newRow("coffee") << "coffee" << true;
+    QTest::newRow("astronaut, plain ATen") << "astronaut" << false;
+    QTest::newRow("coffee, plain ATen") << "coffee" << false;
   }
   void golden() {
     QFETCH(QString, image);
+    QFETCH(bool, fast);
     c10::InferenceMode guard;
     const auto& weights = glip::test::tiny_weights();
-    glip::VisionBackbone bb(tiny_options());
+    auto options = tiny_options();
+    options.swin.fast_cpu_kernels = fast;
+    glip::VisionBackbone bb(options);
     glip::io::load_state_dict(*bb, weights, "backbone.");
     glip::AnchorGenerator ag(glip::AnchorGeneratorOptions{});
     for (int l = 0; l < 5; ++l)  // generated = stored in the checkpoint
@@ -174,24 +233,36 @@ class TestVision : public QObject {
     QVERIFY(glip::test::module_rows(*ag) == glip::test::state_dict_rows("rpn.anchor_generator."));
   }
 
-  // Full-size Swin+FPN on a 800x1333 image (padded to 800x1344 as GLIP does), 2 threads.
+  // Full-size Swin+FPN on a 800x1333 image (padded to 800x1344 as GLIP does), 2 threads; the fast CPU paths
+  // against the plain ATen formulation, interleaved so that both see the same machine load.
   void fullSizeSpeed() {
     c10::InferenceMode guard;
     at::set_num_threads(2);
     glip::VisionBackbone bb(glip::VisionBackboneOptions{});
     at::Tensor image = at::randn({1, 3, 800, 1344});
-    double best = 1e9;
-    std::vector<at::Tensor> p;
-    for (int i = 0; i < 3; ++i) {
+    double best_fast = 1e9, best_plain = 1e9;
+    std::vector<at::Tensor> fast, plain;
+    auto timed = [&](bool on, double& best, std::vector<at::Tensor>& out) {
+      bb->body->set_fast_cpu_kernels(on);
       const auto t0 = std::chrono::steady_clock::now();
-      p = bb->forward(image);
+      out = bb->forward(image);
       best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    };
+    for (int i = 0; i < 3; ++i) {
+      timed(true, best_fast, fast);
+      timed(false, best_plain, plain);
     }
-    QCOMPARE(p.size(), size_t(5));
-    QVERIFY(p[0].sizes().equals({1, 256, 100, 168}));
-    QVERIFY(p[4].sizes().equals({1, 256, 7, 11}));
-    for (const auto& t : p) QVERIFY(at::isfinite(t).all().item<bool>());
-    qInfo("full-size Swin-T + FPN at 800x1344, 2 threads: best of 3 = %.3f s", best);
+    QCOMPARE(fast.size(), size_t(5));
+    QVERIFY(fast[0].sizes().equals({1, 256, 100, 168}));
+    QVERIFY(fast[4].sizes().equals({1, 256, 7, 11}));
+    double worst = 0;
+    for (size_t l = 0; l < fast.size(); ++l) {
+      QVERIFY(at::isfinite(fast[l]).all().item<bool>());
+      worst = std::max(worst, max_abs_diff(fast[l], plain[l]) / plain[l].abs().max().item<double>());
+    }
+    qInfo("full-size Swin-T + FPN at 800x1344, 2 threads, best of 3: fast %.3f s, plain ATen %.3f s "
+          "(max |diff| / max |P| = %.2g)", best_fast, best_plain, worst);
+    QVERIFY(worst < 1e-4);
   }
 };
 
