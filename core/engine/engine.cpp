@@ -199,7 +199,7 @@ std::shared_ptr<const Model> Model::load(const ModelParams& params, const Progre
       weight = p.string();
     }
     report(0.1, "loading " + weight);
-    io::load_weights(*impl->net, weight);
+    load_glip_weights(*impl->net, weight);
     impl->weight_file = weight;
   }
   impl->net->eval();
@@ -345,6 +345,11 @@ std::string Session::encode_text(const Prompt& prompt) {
       const auto& enc = tp.encoding;
       probe.put("text.input_ids", torch::tensor(enc.input_ids, at::kLong).view({1, -1}));
       probe.put("text.attention_mask", torch::tensor(enc.attention_mask, at::kLong).view({1, -1}));
+      const text::DensePositiveMap dense =
+          text::dense_positive_map(tp.positive_map, static_cast<int64_t>(enc.input_ids.size()));
+      probe.put("text.positive_map.labels", torch::tensor(dense.labels, at::kLong));
+      probe.put("text.positive_map.dense", torch::tensor(dense.values, at::kFloat)
+                                               .view({static_cast<int64_t>(dense.labels.size()), dense.width}));
       copy_probes(probe, c.probes);
     }
     c.prompt = std::move(tp);
@@ -499,6 +504,7 @@ DetectResult Session::postprocess(const std::string& head_key) {
 
 DetectResult Session::detect(const RgbImage& image, const Prompt& prompt, const DetectParams& params) {
   Impl& s = *impl_;
+  s.cancel = false;  // a cancel() that came while nothing ran (after the last check) is not for this detect()
   s.timings = {};
   s.want_probe = params.probe;
   s.want_attention = params.probe && params.probe_attention;
