@@ -16,6 +16,11 @@
 // the text->image softmax and the head's BERT layer treat each text row independently of padded rows; padded keys
 // in that BERT layer are masked). tests/core/head proves this against the 256-token golden outputs.
 //
+// Cost at GLIP-T size (800x1333 input: ~22.4k visual tokens, 194 tokens, 2 threads): ~15-17 CPU-seconds on the
+// shared development machine (the official Python head: ~21 s wall). About 55% is DyConv (the 13 modulated deform
+// convs per layer, glip::ops), 35% the fusion attention (three N x 8T x 256 products per layer after folding the
+// 2048-wide visual projections, see vlfuse.cpp), 8% the BERT layers. tests/core/head/bench_vldyhead measures it.
+//
 //   glip::head::VLDyHead head(glip::head::vldyhead_options_from_config(cfg, bert));
 //   glip::io::load_state_dict(*head, weights, "rpn.head.");
 //   c10::InferenceMode guard;
