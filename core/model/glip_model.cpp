@@ -58,14 +58,18 @@ std::vector<std::pair<std::string, std::vector<int64_t>>> state_dict_shapes(cons
 size_t load_glip_weights(GlipModelImpl& model, const std::string& checkpoint_path) {
   // Memory: a real checkpoint's model entry is as large as the model (0.9 GB for GLIP-T). Instead of copying it
   // into freshly initialised tensors (2x the model at the peak), the checkpoint's tensors BECOME the model's: the
-  // checkpoint is read first (only the storages under "model"), aligned strictly against the model's names and
-  // shapes, and then each parameter/buffer is switched to its checkpoint tensor (converted only when the dtype
-  // differs), releasing the initial values one by one.
+  // checkpoint is read (only the storages under "model"), aligned strictly against the model's names and shapes,
+  // and each parameter/buffer is switched to its checkpoint tensor (converted only when the dtype differs).
+  // The initial values are released BEFORE the checkpoint is read, so the peak is one model, not two; on failure
+  // the model is left without weights (Model::load discards it).
   torch::NoGradGuard no_grad;
+  const io::ShapeMap shapes = io::module_shapes(model);
+  for (auto& p : model.named_parameters(true)) p.value().set_data(at::empty({0}, p.value().options()));
+  for (auto& b : model.named_buffers(true)) b.value().set_data(at::empty({0}, b.value().options()));
   io::CheckpointInfo info;
   io::TensorMap checkpoint = io::load_checkpoint(checkpoint_path, &info);
   io::AlignReport report;
-  io::TensorMap aligned = io::align_state_dict(io::module_shapes(model), checkpoint, &report);
+  io::TensorMap aligned = io::align_state_dict(shapes, checkpoint, &report);
   checkpoint.clear();  // `aligned` holds what the model uses; unused entries are released here
   auto adopt = [&](const std::string& name, at::Tensor& dst) {
     at::Tensor src = aligned.at(name).to(dst.scalar_type()).contiguous();

@@ -62,7 +62,8 @@ TORCH_MODULE(GlipModel);
 
 // Loads an official checkpoint (core/io reader + GLIP's module./suffix alignment) strictly: every model tensor
 // must be found with its shape, else glip::Error listing the missing/mismatched keys. Entries the model does not
-// use (optimizer, mlm_head, ...) are ignored with one log line. Returns the number of tensors loaded.
+// use (optimizer, mlm_head, ...) are ignored with one log line. Returns the number of tensors loaded. Peak memory
+// is about one model: the initial values are released first, so on failure the model is left without weights.
 size_t load_glip_weights(GlipModelImpl& model, const std::string& checkpoint_path);
 
 // name -> shape of every parameter and buffer (the state dict), in registration order.
