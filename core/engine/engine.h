@@ -192,7 +192,9 @@ class Session {
   void save_probes(const std::string& path) const;
 
   const StageTimings& last_timings() const;  // of the last stage calls since detect()/clear_timings()
-  void cancel();        // thread-safe; the running stage throws Cancelled at its next check
+  // Thread-safe; the running stage throws Cancelled at its next check. detect() clears a pending cancel when it
+  // starts, so a cancel() that arrives after a detect() finished does not cancel the next one.
+  void cancel();
   void clear_cache();
   int64_t inference_count() const;  // number of model stage runs (encode/fuse), for tests and the status bar
   const std::shared_ptr<const Model>& model() const;
