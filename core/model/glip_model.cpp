@@ -69,7 +69,12 @@ size_t load_glip_weights(GlipModelImpl& model, const std::string& checkpoint_pat
   io::CheckpointInfo info;
   io::TensorMap checkpoint = io::load_checkpoint(checkpoint_path, &info);
   io::AlignReport report;
-  io::TensorMap aligned = io::align_state_dict(shapes, checkpoint, &report);
+  io::TensorMap aligned;
+  try {
+    aligned = io::align_state_dict(shapes, checkpoint, &report);
+  } catch (const Error& e) {
+    throw Error("cannot load '" + checkpoint_path + "': " + e.what());  // name the file, as io::load_weights does
+  }
   checkpoint.clear();  // `aligned` holds what the model uses; unused entries are released here
   auto adopt = [&](const std::string& name, at::Tensor& dst) {
     at::Tensor src = aligned.at(name).to(dst.scalar_type()).contiguous();
