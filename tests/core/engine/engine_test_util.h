@@ -1,0 +1,216 @@
+// Helpers for the engine tests: the tiny-a model, golden runs (json + .pt), detection and tensor comparisons.
+#pragma once
+#include <ATen/ATen.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "core/engine/engine.h"
+
+namespace glip::engine_test {
+
+inline std::string tiny_dir() { return std::string(GLIP_TEST_DATA_DIR) + "/golden/tiny-a"; }
+inline std::string tiny_config() { return tiny_dir() + "/tiny-a.merged.yaml"; }
+
+inline nlohmann::json load_json(const std::string& path) {
+  std::ifstream f(path);
+  if (!f) throw std::runtime_error("cannot open " + path);
+  return nlohmann::json::parse(f);
+}
+
+// The tiny-a model with its golden weights (MODEL.WEIGHT of the merged config), one per override list.
+inline std::shared_ptr<const Model> tiny_model(const std::vector<std::string>& overrides = {}) {
+  static std::mutex mu;
+  static std::map<std::vector<std::string>, std::shared_ptr<const Model>> cache;
+  std::lock_guard<std::mutex> lock(mu);
+  auto& m = cache[overrides];
+  if (!m) {
+    ModelParams p;
+    p.config_file = tiny_config();
+    p.overrides = overrides;
+    m = Model::load(p);
+  }
+  return m;
+}
+
+// A golden run: tests/data/golden/tiny-a/<tag>.json (+ .pt), the image and how it was run.
+struct GoldenRun {
+  std::string tag;                     // astronaut.det, coffee.coco80.800x1333, ...
+  std::string image;                   // astronaut / coffee
+  std::vector<std::string> overrides;  // config overrides of the run
+  nlohmann::json json;
+  Prompt prompt;                       // rebuilt from the json (categories or caption + char spans)
+};
+
+// Overrides from the json's "config_override" ("INPUT.MIN_SIZE_TEST=800 INPUT.MAX_SIZE_TEST=1333").
+inline std::vector<std::string> parse_overrides(const std::string& s) {
+  std::vector<std::string> out;
+  std::istringstream in(s);
+  std::string kv;
+  while (in >> kv) {
+    const auto eq = kv.find('=');
+    if (eq == std::string::npos) throw std::runtime_error("bad override " + kv);
+    out.push_back(kv.substr(0, eq));
+    out.push_back(kv.substr(eq + 1));
+  }
+  return out;
+}
+
+inline GoldenRun golden_run(const std::string& tag) {
+  GoldenRun r;
+  r.tag = tag;
+  r.image = tag.substr(0, tag.find('.'));
+  r.json = load_json(tiny_dir() + "/" + tag + ".json");
+  const nlohmann::json& p = r.json.at("prompt");
+  if (p.contains("config_override")) r.overrides = parse_overrides(p.at("config_override").get<std::string>());
+  // label_names: {"1": name, ...}; in label order.
+  std::map<int, std::string> names;
+  for (const auto& [k, v] : p.at("label_names").items()) names[std::stoi(k)] = v.get<std::string>();
+  std::vector<std::string> ordered;
+  for (const auto& [k, v] : names) {
+    if (k != static_cast<int>(ordered.size()) + 1) throw std::runtime_error(tag + ": labels are not 1..K");
+    ordered.push_back(v);
+  }
+  if (p.contains("char_spans")) {
+    std::vector<std::array<int64_t, 2>> spans;
+    for (const auto& label_spans : p.at("char_spans")) {
+      if (label_spans.size() != 1) throw std::runtime_error(tag + ": expected one span per phrase");
+      spans.push_back({label_spans[0][0].get<int64_t>(), label_spans[0][1].get<int64_t>()});
+    }
+    r.prompt = Prompt::grounding(p.at("caption").get<std::string>(), spans);
+  } else {
+    r.prompt = Prompt::categories(ordered);
+  }
+  if (r.prompt.labels.size() != ordered.size()) throw std::runtime_error(tag + ": label count differs");
+  for (size_t i = 0; i < ordered.size(); ++i)
+    if (r.prompt.labels[i].name != ordered[i])
+      throw std::runtime_error(tag + ": label " + std::to_string(i + 1) + " is \"" + r.prompt.labels[i].name +
+                               "\", golden \"" + ordered[i] + "\"");
+  return r;
+}
+
+inline RgbImage golden_image(const std::string& name) { return image::load_image(tiny_dir() + "/" + name + ".png"); }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Final detections vs golden json: a one-to-one matching, in (score desc, label) order, where each golden
+// detection takes an unused engine detection with the same label, score within score_tol and every box coordinate
+// within box_tol (the closest box). Equal sizes + a full matching = identical label multisets. A detection matched
+// at a different sorted position is a near tie (its score gap to the neighbour is reported).
+
+struct GoldenDet {
+  int label;
+  std::string phrase;
+  float score;
+  std::array<double, 4> box;
+};
+
+inline std::vector<GoldenDet> golden_detections(const nlohmann::json& j) {
+  std::vector<GoldenDet> out;
+  for (const auto& d : j.at("detections")) {
+    GoldenDet g;
+    g.label = d.at("label").get<int>();
+    g.phrase = d.at("phrase").get<std::string>();
+    g.score = d.at("score").get<float>();
+    for (int k = 0; k < 4; ++k) g.box[k] = d.at("box_xyxy")[k].get<double>();
+    out.push_back(g);
+  }
+  std::stable_sort(out.begin(), out.end(), [](const GoldenDet& a, const GoldenDet& b) {
+    return a.score != b.score ? a.score > b.score : a.label < b.label;
+  });
+  return out;
+}
+
+struct DetMatch {
+  bool ok = true;
+  std::string error;
+  double max_box = 0, max_score = 0;
+  std::vector<std::string> near_ties;  // matched at another sorted position
+};
+
+inline DetMatch match_detections(const std::vector<Detection>& got, const std::vector<GoldenDet>& want,
+                                 double box_tol, double score_tol) {
+  DetMatch m;
+  if (got.size() != want.size()) {
+    m.ok = false;
+    m.error = "engine has " + std::to_string(got.size()) + " detections, golden " + std::to_string(want.size());
+    return m;
+  }
+  std::vector<bool> used(got.size(), false);
+  for (size_t i = 0; i < want.size(); ++i) {
+    const GoldenDet& g = want[i];
+    int best = -1;
+    double best_box = 1e30;
+    for (size_t j = 0; j < got.size(); ++j) {
+      if (used[j] || got[j].label != g.label) continue;
+      if (std::abs(static_cast<double>(got[j].score) - g.score) > score_tol) continue;
+      double bd = 0;
+      for (int k = 0; k < 4; ++k) bd = std::max(bd, std::abs(static_cast<double>(got[j].box[k]) - g.box[k]));
+      if (bd <= box_tol && bd < best_box) {
+        best = static_cast<int>(j);
+        best_box = bd;
+      }
+    }
+    if (best < 0) {
+      m.ok = false;
+      std::ostringstream e;
+      e << "golden detection #" << i << " (label " << g.label << " \"" << g.phrase << "\", score " << g.score
+        << ", box " << g.box[0] << " " << g.box[1] << " " << g.box[2] << " " << g.box[3]
+        << ") has no engine match; engine #" << i << ": label " << got[i].label << " score " << got[i].score;
+      m.error = e.str();
+      return m;
+    }
+    used[best] = true;
+    const Detection& d = got[best];
+    if (d.phrase != g.phrase) {
+      m.ok = false;
+      m.error = "detection #" + std::to_string(i) + ": phrase \"" + d.phrase + "\", golden \"" + g.phrase + "\"";
+      return m;
+    }
+    m.max_box = std::max(m.max_box, best_box);
+    m.max_score = std::max(m.max_score, std::abs(static_cast<double>(d.score) - g.score));
+    if (static_cast<size_t>(best) != i) {
+      std::ostringstream t;
+      t << "golden #" << i << " (label " << g.label << ", score " << g.score << ") matched engine #" << best
+        << " (score " << d.score << ", engine #" << i << " has label " << got[i].label << " score " << got[i].score
+        << ")";
+      m.near_ties.push_back(t.str());
+    }
+  }
+  return m;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Tensors
+
+// |a - b| <= atol + rtol * |b| everywhere; returns "" or a description of the worst element.
+inline std::string allclose(const at::Tensor& got, const at::Tensor& want, double rtol, double atol,
+                            double* max_abs = nullptr) {
+  if (!got.sizes().equals(want.sizes())) {
+    std::ostringstream m;
+    m << "shape " << got.sizes() << " vs golden " << want.sizes();
+    return m.str();
+  }
+  if (got.numel() == 0) return "";
+  const at::Tensor a = got.to(at::kDouble), b = want.to(at::kDouble);
+  const at::Tensor d = (a - b).abs();
+  if (max_abs) *max_abs = std::max(*max_abs, d.max().item<double>());
+  const at::Tensor excess = d - (atol + rtol * b.abs());
+  const int64_t worst = excess.flatten().argmax().item<int64_t>();
+  if (excess.flatten()[worst].item<double>() <= 0) return "";
+  std::ostringstream m;
+  m << "element " << worst << ": " << a.flatten()[worst].item<double>() << " vs golden "
+    << b.flatten()[worst].item<double>() << " (|diff| " << d.flatten()[worst].item<double>() << ", max |diff| "
+    << d.max().item<double>() << ")";
+  return m.str();
+}
+
+}  // namespace glip::engine_test

@@ -1,0 +1,129 @@
+// `glip predict` as a process (GLIP_EXECUTABLE): an unreadable image among several gets an error entry, the others
+// are processed (and match the golden detections), exit status 1; --dump-tensors writes the golden names.
+
+#include <fstream>
+#include <string>
+
+#include "core/io/checkpoint.h"
+#include "engine_test_util.h"
+#include <QtTest>  // after torch: Qt's `slots` macro breaks ATen headers
+
+using namespace glip;
+using namespace glip::engine_test;
+
+namespace {
+
+struct Run {
+  int exit_code = -1;
+  std::string out, err;
+};
+
+Run run_glip(const QStringList& args) {
+  QProcess p;
+  p.start(QString(GLIP_EXECUTABLE), args);
+  Run r;
+  if (!p.waitForFinished(300000)) return r;
+  r.exit_code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+  r.out = p.readAllStandardOutput().toStdString();
+  r.err = p.readAllStandardError().toStdString();
+  return r;
+}
+
+// The JSON entry's detections as engine Detections, for match_detections.
+std::vector<Detection> detections_of(const nlohmann::json& entry) {
+  std::vector<Detection> out;
+  for (const auto& d : entry.at("detections")) {
+    Detection x;
+    x.label = d.at("label").get<int>();
+    x.phrase = d.at("phrase").get<std::string>();
+    x.score = d.at("score").get<float>();
+    for (int k = 0; k < 4; ++k) x.box[k] = d.at("box_xyxy")[k].get<float>();
+    out.push_back(x);
+  }
+  return out;
+}
+
+}  // namespace
+
+class TestPredictCli : public QObject {
+  Q_OBJECT
+ private slots:
+  void unreadableImageAmongSeveral() {
+    QTemporaryDir tmp;
+    QVERIFY(tmp.isValid());
+    const QString corrupt = tmp.filePath("corrupt.png");
+    {
+      std::ofstream f(corrupt.toStdString(), std::ios::binary);
+      f << "\x89PNG\r\n\x1a\n this is not a PNG body";
+    }
+    const QString missing = tmp.filePath("missing.jpg");
+    const QString out = tmp.filePath("out.json");
+    const QString dump = tmp.filePath("probes.pt");
+    const GoldenRun astro = golden_run("astronaut.det"), coffee = golden_run("coffee.det");
+    QStringList names;
+    for (const auto& l : astro.prompt.labels) names << QString::fromStdString(l.name);
+    const QString dir = QString::fromStdString(tiny_dir());
+    const Run r = run_glip({"predict", "--config-file", dir + "/tiny-a.merged.yaml", "--image",
+                            dir + "/astronaut.png", "--image", missing, "--image", corrupt, "--image",
+                            dir + "/coffee.png", "--categories", names.join(", "), "--output", out,
+                            "--dump-tensors", dump});
+    QCOMPARE(r.exit_code, 1);
+    QVERIFY2(r.err.find("missing.jpg") != std::string::npos, r.err.c_str());
+    QVERIFY2(r.err.find("corrupt.png") != std::string::npos, r.err.c_str());
+    const nlohmann::json j = load_json(out.toStdString());
+    QCOMPARE(j.size(), size_t{4});
+    QVERIFY(j[1].contains("error") && !j[1].contains("detections"));
+    QVERIFY(j[2].contains("error") && !j[2].contains("detections"));
+    QVERIFY(j[1].at("error").get<std::string>().find("missing.jpg") != std::string::npos);
+    QCOMPARE(j[1].at("image").get<std::string>(), missing.toStdString());
+    for (const auto& [idx, run] : {std::pair<int, const GoldenRun*>{0, &astro}, {3, &coffee}}) {
+      const nlohmann::json& e = j[idx];
+      QVERIFY(!e.contains("error"));
+      QCOMPARE(e.at("caption").get<std::string>(), run->json.at("caption").get<std::string>());
+      QCOMPARE(e.at("image_size_wh"), run->json.at("image_size_wh"));
+      QCOMPARE(e.at("num_detections").get<size_t>(), e.at("detections").size());
+      const DetMatch m = match_detections(detections_of(e), golden_detections(run->json), 1e-2, 1e-4);
+      QVERIFY2(m.ok, (run->tag + ": " + m.error).c_str());
+    }
+    // The first image's intermediates, with the golden names.
+    const io::TensorMap probes = io::load_tensor_dict(dump.toStdString());
+    for (const char* k : {"image.tensor", "swin.stage5", "fpn.p7", "lang.hidden", "dyhead.5.dyconv.visual.p3",
+                          "head.dot_product_logits.p3", "post.pre_nms.scores", "final.orig.boxes_xyxy"})
+      QVERIFY2(probes.count(k), k);
+    QCOMPARE(probes.at("image.tensor").size(3), int64_t{320});  // astronaut, not coffee
+  }
+
+  void coco_results_format() {
+    QTemporaryDir tmp;
+    const QString dir = QString::fromStdString(tiny_dir());
+    const QString out = tmp.filePath("res.json");
+    const Run r = run_glip({"predict", "--config-file", dir + "/tiny-a.merged.yaml", "--image",
+                            dir + "/coffee.png", "--caption", "a cup of coffee on a saucer next to a spoon on a wooden table",
+                            "--phrase", "0:15", "--phrase", "19:27", "--phrase", "36:43", "--phrase", "47:61",
+                            "--format", "coco-results", "--output", out});
+    QCOMPARE(r.exit_code, 0);
+    const nlohmann::json j = load_json(out.toStdString());
+    const GoldenRun grd = golden_run("coffee.grd");
+    std::vector<Detection> got;
+    for (const auto& d : j) {
+      QCOMPARE(d.at("image_id").get<int>(), 1);  // no number in "coffee": the position on the command line
+      Detection x;
+      x.label = d.at("category_id").get<int>();
+      QVERIFY(x.label >= 1 && x.label <= 4);
+      x.phrase = grd.prompt.labels[x.label - 1].name;
+      x.score = d.at("score").get<float>();
+      const auto& b = d.at("bbox");  // xywh with w = x2 - x1 + 1
+      x.box = {b[0].get<float>(), b[1].get<float>(), b[0].get<float>() + b[2].get<float>() - 1,
+               b[1].get<float>() + b[3].get<float>() - 1};
+      got.push_back(x);
+    }
+    std::stable_sort(got.begin(), got.end(), [](const Detection& a, const Detection& b) {
+      return a.score != b.score ? a.score > b.score : a.label < b.label;
+    });
+    const DetMatch m = match_detections(got, golden_detections(grd.json), 1e-2, 1e-4);
+    QVERIFY2(m.ok, m.error.c_str());
+  }
+};
+
+QTEST_APPLESS_MAIN(TestPredictCli)
+#include "test_predict_cli.moc"

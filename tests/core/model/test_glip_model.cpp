@@ -1,0 +1,245 @@
+// GlipModel assembly and weight loading:
+//  - the golden tiny-a model_final.pth loads (every tensor, bit for bit) through Model::load;
+//  - a checkpoint with a missing key, a wrong shape, or of another architecture fails with a glip::Error that
+//    names the keys;
+//  - the FULL-SIZE GLIP-T built from models/glip_Swin_T_O365_GoldG.yaml (random init) has the official state-dict
+//    names, shapes, dtypes and kinds (tests/data/golden/glip_t_state_dict_keys.tsv, 746 entries);
+//  - peak RSS while loading tiny-a (reported).
+#include <c10/core/InferenceMode.h>
+#include <torch/torch.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "core/config/config.h"
+#include "core/engine/engine.h"
+#include "core/engine/engine_impl.h"
+#include "core/io/align.h"
+#include "core/io/checkpoint.h"
+#include "core/model/glip_model.h"
+#include <QtTest>  // after torch: Qt's `slots` macro breaks ATen headers
+
+using namespace glip;
+
+namespace {
+
+std::string tiny_dir() { return std::string(GLIP_TEST_DATA_DIR) + "/golden/tiny-a"; }
+
+// kB value of a /proc/self/status line ("VmHWM:", "VmRSS:").
+long proc_status_kb(const char* field) {
+  std::ifstream f("/proc/self/status");
+  std::string line;
+  while (std::getline(f, line))
+    if (line.rfind(field, 0) == 0) return std::stol(line.substr(std::strlen(field)));
+  return -1;
+}
+
+ModelParams tiny_params(const std::string& weight = "", std::vector<std::string> overrides = {}) {
+  ModelParams p;
+  p.config_file = tiny_dir() + "/tiny-a.merged.yaml";
+  p.weight_file = weight;
+  p.overrides = std::move(overrides);
+  return p;
+}
+
+// The glip::Error message of loading `p`, or "" when it loads.
+std::string load_error(const ModelParams& p) {
+  try {
+    Model::load(p);
+  } catch (const Cancelled&) {
+    return "";
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+
+}  // namespace
+
+class TestGlipModel : public QObject {
+  Q_OBJECT
+
+  io::TensorMap ckpt_;  // tiny-a, names without "module."
+  QTemporaryDir tmp_;
+
+  std::string save(const std::string& name, const io::TensorMap& t) {
+    const std::string path = tmp_.filePath(QString::fromStdString(name)).toStdString();
+    io::save_tensor_dict(path, t);
+    return path;
+  }
+
+ private slots:
+  // First, in a fresh process: the peak RSS of Model::load(tiny-a).
+  void initTestCase() {
+    const long rss_before = proc_status_kb("VmRSS:");
+    {
+      std::ofstream reset("/proc/self/clear_refs");
+      reset << "5";  // resets VmHWM to the current RSS (Linux >= 4.0)
+    }
+    const long hwm_before = proc_status_kb("VmHWM:");
+    auto m = Model::load(tiny_params());
+    const long hwm = proc_status_kb("VmHWM:");
+    const long rss_after = proc_status_kb("VmRSS:");
+    qInfo("Model::load(tiny-a): RSS %.1f MB before, %.1f MB after; peak RSS during the load %.1f MB "
+          "(peak before %.1f MB); %s",
+          rss_before / 1024.0, rss_after / 1024.0, hwm / 1024.0, hwm_before / 1024.0, m->description().c_str());
+    QVERIFY(hwm >= rss_after);
+    ckpt_ = io::load_checkpoint(tiny_dir() + "/model_final.pth");
+    QCOMPARE(ckpt_.size(), size_t{286});
+    QVERIFY(tmp_.isValid());
+  }
+
+  // 4. The golden checkpoint loads: every model tensor equals the checkpoint's (bit for bit).
+  void goldenCheckpointLoads() {
+    auto m = Model::load(tiny_params());
+    const GlipModelImpl& net = *m->impl().net;
+    const io::ShapeMap shapes = io::module_shapes(net);
+    QCOMPARE(shapes.size(), size_t{286});
+    size_t checked = 0;
+    for (const auto& p : net.named_parameters(true)) {
+      QVERIFY2(ckpt_.count(p.key()), p.key().c_str());
+      QVERIFY2(torch::equal(p.value(), ckpt_.at(p.key())), p.key().c_str());
+      ++checked;
+    }
+    for (const auto& b : net.named_buffers(true)) {
+      QVERIFY2(ckpt_.count(b.key()), b.key().c_str());
+      QVERIFY2(torch::equal(b.value(), ckpt_.at(b.key())), b.key().c_str());
+      ++checked;
+    }
+    QCOMPARE(checked, size_t{286});
+    int64_t floats = 0;
+    for (const auto& [k, v] : ckpt_)
+      if (v.scalar_type() == at::kFloat) floats += v.numel();
+    QCOMPARE(floats, int64_t{2780080});  // README: 2,780,080 float values
+    QVERIFY(m->parameter_count() > 2700000 && m->parameter_count() <= floats);
+    QVERIFY(contains(m->description(), "model_final.pth"));
+    // The same file given explicitly, and through load_glip_weights.
+    QVERIFY(load_error(tiny_params(tiny_dir() + "/model_final.pth")).empty());
+    GlipModel fresh(glip_model_options(m->config()));
+    QCOMPARE(load_glip_weights(*fresh, tiny_dir() + "/model_final.pth"), size_t{286});
+    // A bare state dict written by save_tensor_dict loads too (and gives the same tensors).
+    QVERIFY(load_error(tiny_params(save("bare.pth", ckpt_))).empty());
+  }
+
+  // A checkpoint without some keys: glip::Error naming each missing key.
+  void missingKey() {
+    io::TensorMap t = ckpt_;
+    const std::string k1 = "rpn.head.bias_lang", k2 = "backbone.body.layers.1.blocks.0.attn.proj.weight";
+    QVERIFY(t.erase(k1) == 1 && t.erase(k2) == 1);
+    const std::string e = load_error(tiny_params(save("missing.pth", t)));
+    qInfo("missing keys -> %s", e.c_str());
+    QVERIFY2(contains(e, k1) && contains(e, k2), e.c_str());
+    QVERIFY(contains(e, "missing.pth"));
+    GlipModel m(glip_model_options(Model::load(tiny_params())->config()));
+    QVERIFY_THROWS_EXCEPTION(Error, load_glip_weights(*m, tmp_.filePath("missing.pth").toStdString()));
+  }
+
+  // A tensor of the wrong shape: glip::Error naming it with both shapes.
+  void wrongShape() {
+    io::TensorMap t = ckpt_;
+    const std::string k = "rpn.head.dyhead_tower.0.b_attn.attn.v_proj.weight";
+    QVERIFY2(t.count(k), k.c_str());
+    const at::Tensor orig = t.at(k);
+    t[k] = torch::zeros({orig.size(0) + 1, orig.size(1)});
+    const std::string e = load_error(tiny_params(save("shape.pth", t)));
+    qInfo("wrong shape -> %s", e.c_str());
+    QVERIFY2(contains(e, k), e.c_str());
+    std::ostringstream want;
+    want << "[" << orig.size(0) << ", " << orig.size(1) << "]";
+    QVERIFY2(contains(e, want.str()) && contains(e, "[" + std::to_string(orig.size(0) + 1) + ", "), e.c_str());
+  }
+
+  // Checkpoints of other architectures.
+  void otherArchitecture() {
+    // A ResNet classifier's state dict: nothing matches; the error lists the model's keys (grouped, capped).
+    io::TensorMap resnet{{"conv1.weight", torch::zeros({64, 3, 7, 7})},
+                         {"bn1.weight", torch::ones({64})},
+                         {"layer1.0.conv1.weight", torch::zeros({64, 64, 3, 3})},
+                         {"fc.weight", torch::zeros({1000, 2048})},
+                         {"fc.bias", torch::zeros({1000})}};
+    const std::string e1 = load_error(tiny_params(save("resnet.pth", resnet)));
+    qInfo("resnet checkpoint -> %.400s", e1.c_str());
+    QVERIFY2(contains(e1, "not in the checkpoint (286)"), e1.c_str());
+    QVERIFY2(contains(e1, "backbone.body."), e1.c_str());
+    QVERIFY2(contains(e1, "more"), e1.c_str());  // capped list
+
+    // tiny-a weights into a model with 3 fusion/DyConv blocks: dyhead_tower.6..8 are missing.
+    const std::string e2 = load_error(tiny_params("", {"MODEL.DYHEAD.NUM_CONVS", "3"}));
+    qInfo("NUM_CONVS 3 -> %.600s", e2.c_str());
+    QVERIFY2(contains(e2, "rpn.head.dyhead_tower.6.") && contains(e2, "rpn.head.dyhead_tower.8."), e2.c_str());
+    QVERIFY2(!contains(e2, "dyhead_tower.5."), e2.c_str());
+
+    // tiny-a weights into a wider Swin: shape mismatches, named.
+    const std::string e3 =
+        load_error(tiny_params("", {"MODEL.SWINT.EMBED_DIM", "48", "MODEL.SWINT.OUT_CHANNELS", "(48, 96, 192, 384)"}));
+    qInfo("EMBED_DIM 48 -> %.600s", e3.c_str());
+    QVERIFY2(contains(e3, "wrong shape (94)") && contains(e3, "model_final.pth") &&
+                 contains(e3, "backbone.body.layers.0.blocks.0.attn.proj.weight: model [48, 48], checkpoint "
+                              "'backbone.body.layers.0.blocks.0.attn.proj.weight' [24, 24]"),
+             e3.c_str());
+
+    // Another meta-architecture in the config, a file that is not a checkpoint, no file.
+    QVERIFY(contains(load_error(tiny_params("", {"MODEL.META_ARCHITECTURE", "GeneralizedRCNN"})), "GeneralizedVLRCNN"));
+    QVERIFY(contains(load_error(tiny_params(tiny_dir() + "/tiny-a.yaml")), "tiny-a.yaml"));
+    QVERIFY(contains(load_error(tiny_params(tiny_dir() + "/no-such.pth")), "no-such.pth"));
+  }
+
+  // The FULL-SIZE GLIP-T (random init) has exactly the official state dict: 746 names, shapes, dtypes, kinds.
+  void fullSizeStateDict() {
+    std::map<std::string, std::string> want;
+    {
+      std::ifstream f(std::string(GLIP_TEST_DATA_DIR) + "/golden/glip_t_state_dict_keys.tsv");
+      std::string line;
+      while (std::getline(f, line)) {
+        if (line.empty() || line[0] == '#' || line.rfind("name\t", 0) == 0) continue;
+        std::istringstream in(line);
+        std::string name, shape, dtype, kind;
+        std::getline(in, name, '\t');
+        std::getline(in, shape, '\t');
+        std::getline(in, dtype, '\t');
+        std::getline(in, kind, '\t');
+        want[name] = shape + " " + dtype + " " + kind;
+      }
+    }
+    QCOMPARE(want.size(), size_t{746});
+
+    Config cfg = Config::defaults();
+    cfg.merge_from_file(std::string(GLIP_SOURCE_DIR) + "/models/glip_Swin_T_O365_GoldG.yaml");
+    c10::InferenceMode guard;
+    GlipModel m(glip_model_options(cfg));
+    auto shape_str = [](at::IntArrayRef s) {
+      std::string out;
+      for (size_t i = 0; i < s.size(); ++i) out += (i ? "x" : "") + std::to_string(s[i]);
+      return out;
+    };
+    auto dtype = [](const at::Tensor& t) {
+      return t.scalar_type() == at::kFloat ? "float32" : t.scalar_type() == at::kLong ? "int64" : "other";
+    };
+    std::map<std::string, std::string> got;
+    for (const auto& p : m->named_parameters(true))
+      got[p.key()] = shape_str(p.value().sizes()) + " " + dtype(p.value()) + " param";
+    for (const auto& b : m->named_buffers(true))
+      got[b.key()] = shape_str(b.value().sizes()) + " " + dtype(b.value()) + " buffer";
+    // state_dict_shapes / module_shapes describe the same layout.
+    const auto sds = state_dict_shapes(*m);
+    QCOMPARE(sds.size(), got.size());
+    QCOMPARE(io::module_shapes(*m).size(), got.size());
+    std::string diff;
+    for (const auto& [k, v] : want) {
+      auto it = got.find(k);
+      if (it == got.end()) diff += "\n  missing: " + k + " " + v;
+      else if (it->second != v) diff += "\n  " + k + ": " + it->second + " vs official " + v;
+    }
+    for (const auto& [k, v] : got)
+      if (!want.count(k)) diff += "\n  extra: " + k + " " + v;
+    QVERIFY2(diff.empty(), diff.c_str());
+    int64_t n = 0;
+    for (const auto& p : m->parameters()) n += p.numel();
+    qInfo("GLIP-T: %zu state-dict entries, %.1f M parameters", got.size(), n / 1e6);
+  }
+};
+
+QTEST_APPLESS_MAIN(TestGlipModel)
+#include "test_glip_model.moc"
