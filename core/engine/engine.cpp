@@ -366,7 +366,9 @@ std::string Session::fuse(const std::string& image_key, const std::string& text_
   Impl& s = *impl_;
   const Model::Impl& m = s.model->impl();
   const std::string key = image_key + "|" + text_key;
-  if (HeadEntry* e = s.heads.find(key); e && (!s.want_probe || !e->chunks.front().probes.empty())) return key;
+  if (HeadEntry* e = s.heads.find(key);
+      e && (!s.want_probe || !e->chunks.front().probes.empty()) && (!s.want_attention || e->attention))
+    return key;
   ImageEntry* img = s.images.find(image_key);
   if (!img) throw Error("image features '" + image_key + "' are not in this session's cache");
   TextEntry* txt = s.texts.find(text_key);
@@ -410,6 +412,7 @@ std::string Session::fuse(const std::string& image_key, const std::string& text_
     e.chunks.push_back(std::move(hc));
   }
   ++s.inference_count;
+  e.attention = s.want_attention;
   s.heads.put(key, std::move(e));
   return key;
 }

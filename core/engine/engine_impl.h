@@ -94,6 +94,7 @@ struct HeadEntry {
   std::string image_key, text_key;
   std::vector<HeadChunk> chunks;
   StageTimings timings;
+  bool attention = false;  // the probes include the fusion attention maps (DetectParams::probe_attention)
 };
 
 struct Session::Impl {
