@@ -114,6 +114,60 @@ class TestEngineSession : public QObject {
     QCOMPARE(s.inference_count(), int64_t{10});
   }
 
+  // probe = true after an unprobed run re-runs the stages to record them; afterwards an unprobed run is a hit.
+  void probeAfterCache() {
+    c10::InferenceMode guard;
+    Session s(tiny_model());
+    const RgbImage img = golden_image("coffee");
+    const Prompt p = golden_run("coffee.grd").prompt;
+    const DetectResult r = s.detect(img, p);
+    QCOMPARE(s.inference_count(), int64_t{3});
+    QVERIFY(s.probe_names().empty());
+    QVERIFY_THROWS_EXCEPTION(Error, s.save_probes(QDir::temp().filePath("never-written.pt").toStdString()));
+    DetectParams dp;
+    dp.probe = true;
+    expect_same(s.detect(img, p, dp).detections, r.detections);
+    QCOMPARE(s.inference_count(), int64_t{6});
+    for (const char* k : {"image.tensor", "swin.stage3", "fpn.p7", "anchors.p3", "bert.hidden_states.2", "lang.hidden",
+                          "dyhead.3.vlfuse.lang_hidden", "head.centerness.p5", "post.pre_nms.scores",
+                          "final.orig.boxes_xyxy"})
+      QVERIFY2(!s.probe(k).empty(), k);
+    QVERIFY(s.probe("dyhead.0.vlfuse.attn_v2l").empty());  // attention maps only with probe_attention
+    expect_same(s.detect(img, p).detections, r.detections);
+    QCOMPARE(s.inference_count(), int64_t{6});
+    const TensorView v = s.probe("lang.hidden");  // still the probed run's
+    QCOMPARE(v.shape, (std::vector<int64_t>{1, 18, 32}));
+    // Attention maps asked for after a probed run without them: the fusion runs again to record them.
+    dp.probe_attention = true;
+    expect_same(s.detect(img, p, dp).detections, r.detections);
+    QVERIFY(!s.probe("dyhead.0.vlfuse.attn_v2l").empty());
+    QVERIFY(!s.probe("dyhead.3.vlfuse.attn_l2v").empty());
+    QVERIFY(!s.probe("fpn.p3").empty());
+  }
+
+  // One Model shared by sessions in parallel threads: the same results as one after the other.
+  void sharedModelThreads() {
+    c10::InferenceMode guard;
+    const std::vector<std::string> tags = {"astronaut.det", "astronaut.grd", "coffee.det", "coffee.grd"};
+    std::vector<DetectResult> sequential;
+    {
+      Session s(tiny_model());
+      for (const auto& t : tags) {
+        const GoldenRun run = golden_run(t);
+        sequential.push_back(s.detect(golden_image(run.image), run.prompt));
+      }
+    }
+    std::vector<std::future<DetectResult>> jobs;
+    for (const auto& t : tags)
+      jobs.push_back(std::async(std::launch::async, [t] {
+        c10::InferenceMode g;
+        const GoldenRun run = golden_run(t);
+        Session s(tiny_model());
+        return s.detect(golden_image(run.image), run.prompt);
+      }));
+    for (size_t i = 0; i < tags.size(); ++i) expect_same(jobs[i].get().detections, sequential[i].detections);
+  }
+
   // cancel() during detect throws Cancelled; the session works afterwards (and its caches are intact).
   void cancel() {
     c10::InferenceMode guard;
