@@ -15,9 +15,10 @@
 //        out[co][ho][wo] = sum_{c,i,j} weight[co][c][i][j] * E[ho*kh+i][wo*kw+j][c]  (+ bias).
 //      That convolution runs in at::conv2d (oneDNN on CPU, channels-last), as fast as a dense conv of the same
 //      shape, instead of a generic GEMM over a (Cin*kh*kw) x (Ho*Wo) buffer.
-//   3. Output rows are processed in bands so that E stays bounded (16 MB); bands are sampled in parallel
-//      (at::parallel_for over output rows) and convolved band by band. The output of each band is copied into
-//      the NCHW result.
+//   3. Output rows are processed in bands so that E stays bounded (6 MB per thread, at most 24 MB; see
+//      kBandBytesMax); bands are sampled in parallel (at::parallel_for over output rows) and convolved band by
+//      band with a channels-last weight (no per-band weight reorder). Each band's channels-last conv output is
+//      transposed into the NCHW result by a tiled transpose.
 // The sampling table (corner base, 4 bilinear weights, mask) depends only on (deformable group, tap, position) and
 // is computed once per position for all channels of its deformable group.
 #include "core/ops/deform_conv/deform_conv_cpu.h"
@@ -80,6 +81,22 @@ void sample_band(const T* im, const T* off, const T* msk, const Geometry& g, int
   });
 }
 
+// dst[c * ldd + r] = src[r * lds + c] for r < rows, c < cols, in 16 x 16 tiles (both sides stay in L1).
+template <typename T>
+void transpose_block(const T* src, int64_t rows, int64_t cols, int64_t lds, T* dst, int64_t ldd) {
+  constexpr int64_t kTile = 16;
+  for (int64_t r0 = 0; r0 < rows; r0 += kTile) {
+    const int64_t r1 = std::min(rows, r0 + kTile);
+    for (int64_t c0 = 0; c0 < cols; c0 += kTile) {
+      const int64_t c1 = std::min(cols, c0 + kTile);
+      for (int64_t c = c0; c < c1; ++c) {
+        T* d = dst + c * ldd;
+        for (int64_t r = r0; r < r1; ++r) d[r] = src[r * lds + c];
+      }
+    }
+  }
+}
+
 // src: Cin x H x W (contiguous) -> dst: (H+2) x (W+2) x Cin with a zero border.
 template <typename T>
 void to_padded_channels_last(const T* src, int64_t cin, int64_t h, int64_t w, T* dst) {
@@ -87,23 +104,37 @@ void to_padded_channels_last(const T* src, int64_t cin, int64_t h, int64_t w, T*
   std::fill(dst, dst + row, T(0));
   std::fill(dst + (h + 1) * row, dst + (h + 2) * row, T(0));
   at::parallel_for(0, h, 1, [&](int64_t y0, int64_t y1) {
-    constexpr int64_t kTile = 16;
     for (int64_t y = y0; y < y1; ++y) {
       T* d = dst + (y + 1) * row;
       std::fill(d, d + cin, T(0));
       std::fill(d + (w + 1) * cin, d + row, T(0));
-      for (int64_t c0 = 0; c0 < cin; c0 += kTile)
-        for (int64_t x0 = 0; x0 < w; x0 += kTile)
-          for (int64_t c = c0; c < std::min(cin, c0 + kTile); ++c) {
-            const T* s = src + (c * h + y) * w;
-            for (int64_t x = x0; x < std::min(w, x0 + kTile); ++x) d[(x + 1) * cin + c] = s[x];
-          }
+      transpose_block(src + y * w, cin, w, h * w, d + cin, cin);  // d[1 + x][c] = src[c][y][x]
     }
   });
 }
 
-// Bound on the expanded-image band (4..64 MB measured within noise at the GLIP-T P3 shape).
-constexpr int64_t kBandBytes = int64_t{16} << 20;
+// src: npos x cout (a channels-last conv output band) -> dst: cout x npos with row stride ldd (the NCHW output).
+template <typename T>
+void band_to_nchw(const T* src, int64_t npos, int64_t cout, T* dst, int64_t ldd) {
+  constexpr int64_t kChunk = 64;
+  at::parallel_for(0, (npos + kChunk - 1) / kChunk, 1, [&](int64_t t0, int64_t t1) {
+    for (int64_t t = t0; t < t1; ++t) {
+      const int64_t p0 = t * kChunk, p1 = std::min(npos, p0 + kChunk);
+      transpose_block(src + p0 * cout, p1 - p0, cout, cout, dst + p0, ldd);
+    }
+  });
+}
+
+// Bound on the expanded-image band: kBandBytesPerThread x at::get_num_threads(), at most kBandBytesMax. The
+// sampler writes a band and the convolution reads it straight back, so a band that stays in the last-level cache
+// is fastest; each band is also one round of parallel regions (sampling, oneDNN, output transpose), so a band per
+// thread must be large enough to amortise their synchronisation. kBandBytesMax (24 MB) keeps the buffer under
+// glibc's largest mmap threshold (32 MB), so it is reused from the heap instead of being page-faulted in on every
+// call. Measured at the GLIP-T P3 shape (1 x 256 x 100 x 168) on a shared 2-core EPYC: 1 thread 4-8 MB and 2
+// threads 12-40 MB were best; a whole-image buffer (155 MB at P3) was ~40% slower than 16 MB bands at 1 thread.
+// Peak scratch memory: the bordered input ((H+2) x (W+2) x Cin) plus one band (<= 24 MB) plus its conv output.
+constexpr int64_t kBandBytesPerThread = int64_t{6} << 20;
+constexpr int64_t kBandBytesMax = int64_t{24} << 20;
 
 }  // namespace
 
@@ -120,7 +151,10 @@ at::Tensor modulated_deform_conv2d_cpu(const at::Tensor& input, const at::Tensor
   at::Tensor padded = at::empty({h + 2, w + 2, cin}, input.options());  // one image, channels-last, zero border
   at::Tensor output = at::empty({n, cout, ho, wo}, input.options());
   const int64_t row_bytes = kh * wo * kw * cin * static_cast<int64_t>(input.element_size());
-  const int64_t band = std::max<int64_t>(1, std::min<int64_t>(ho, kBandBytes / std::max<int64_t>(row_bytes, 1)));
+  const int64_t band_bytes = std::min(kBandBytesMax, kBandBytesPerThread * std::max(1, at::get_num_threads()));
+  const int64_t band = std::max<int64_t>(1, std::min<int64_t>(ho, band_bytes / std::max<int64_t>(row_bytes, 1)));
+  // oneDNN reads a channels-last weight without reordering it from NCHW for every band.
+  const at::Tensor wt = weight.contiguous(at::MemoryFormat::ChannelsLast);
   at::Tensor e_buf = at::empty({1, band * kh, wo * kw, cin}, input.options());
 
   AT_DISPATCH_FLOATING_TYPES(input.scalar_type(), "modulated_deform_conv2d_cpu", [&] {
@@ -135,9 +169,13 @@ at::Tensor modulated_deform_conv2d_cpu(const at::Tensor& input, const at::Tensor
         // 1 x Cin x rows*kh x Wo*kw with channels-last strides, so at::conv2d takes its channels-last path
         // (the batch stride must stay the full buffer's for the strides to be recognised as channels-last).
         const at::Tensor e = e_buf.narrow(1, 0, (r1 - r0) * kh).permute({0, 3, 1, 2});
-        const at::Tensor y = at::conv2d(e, weight, bias, at::IntArrayRef{kh, kw}, at::IntArrayRef{0},
+        const at::Tensor y = at::conv2d(e, wt, bias, at::IntArrayRef{kh, kw}, at::IntArrayRef{0},
                                         at::IntArrayRef{1}, p.groups);  // 1 x Cout x rows x Wo
-        output[b].narrow(1, r0, r1 - r0).copy_(y[0]);
+        if (y.is_contiguous(at::MemoryFormat::ChannelsLast))  // rows*Wo x Cout in memory
+          band_to_nchw<scalar_t>(y.data_ptr<scalar_t>(), (r1 - r0) * wo, cout,
+                                 output[b].data_ptr<scalar_t>() + r0 * wo, ho * wo);
+        else
+          output[b].narrow(1, r0, r1 - r0).copy_(y[0]);
       }
     }
   });

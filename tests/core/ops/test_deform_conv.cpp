@@ -267,19 +267,14 @@ class TestDeformConv : public QObject {
     QVERIFY_THROWS_EXCEPTION(glip::Error, modulated_deform_conv2d(x[0], off, mask, wt, {}, p));
   }
 
-  // GLIP-T P3 shape; printed, not asserted.
-  void timing_glip_t_p3() {
+  // GLIP-T P3..P7 shapes (256 channels), stride 1 and the stride-2 conv from the level below; printed, not
+  // asserted. Best of 3 after a warm-up, wall clock and process CPU time, against a dense at::conv2d.
+  void timing_glip_t_levels() {
     c10::InferenceMode guard;
-    DeformConvParams p{1, 1, 1, 1, 1};
-    at::Tensor x = at::randn({1, 256, 100, 168});
-    at::Tensor wt = at::randn({256, 256, 3, 3}) / 48;
-    at::Tensor bias = at::randn({256});
-    at::Tensor off = at::randn({1, 18, 100, 168});
-    at::Tensor mask = at::rand({1, 9, 100, 168});
     struct Times {
       double wall = 1e9, cpu = 1e9;
     };
-    auto time_it = [](auto&& f) {  // best of 3 after a warm-up: wall clock and process CPU time
+    auto time_it = [](auto&& f) {
       f();
       Times t;
       for (int r = 0; r < 3; ++r) {
@@ -291,12 +286,31 @@ class TestDeformConv : public QObject {
       }
       return t;
     };
-    const Times dense = time_it([&] { at::conv2d(x, wt, bias, 1, 1); });
-    const Times deform = time_it([&] { modulated_deform_conv2d(x, off, mask, wt, bias, p); });
-    qInfo("1x256x100x168 3x3, %d threads: conv2d %.1f ms wall / %.1f ms cpu, modulated_deform_conv2d %.1f ms wall "
-          "/ %.1f ms cpu (%.2fx wall, %.2fx cpu)",
-          at::get_num_threads(), dense.wall * 1e3, dense.cpu * 1e3, deform.wall * 1e3, deform.cpu * 1e3,
-          deform.wall / dense.wall, deform.cpu / dense.cpu);
+    const int64_t sizes[5][2] = {{100, 168}, {50, 84}, {25, 42}, {13, 21}, {7, 11}};
+    at::Tensor wt = at::randn({256, 256, 3, 3}) / 48;
+    at::Tensor bias = at::randn({256});
+    double sum_dense = 0, sum_deform = 0;
+    for (int64_t stride : {1, 2}) {
+      for (int l = 0; l < 5; ++l) {
+        if (stride == 2 && l == 0) continue;  // the stride-2 conv reads level l-1 and writes level l
+        const int64_t h = sizes[stride == 1 ? l : l - 1][0], w = sizes[stride == 1 ? l : l - 1][1];
+        const int64_t ho = (h - 1) / stride + 1, wo = (w - 1) / stride + 1;
+        DeformConvParams p{stride, 1, 1, 1, 1};
+        at::Tensor x = at::randn({1, 256, h, w});
+        at::Tensor off = at::randn({1, 18, ho, wo});
+        at::Tensor mask = at::rand({1, 9, ho, wo});
+        const Times dense = time_it([&] { at::conv2d(x, wt, bias, stride, 1); });
+        const Times deform = time_it([&] { modulated_deform_conv2d(x, off, mask, wt, bias, p); });
+        sum_dense += dense.cpu;
+        sum_deform += deform.cpu;
+        qInfo("P%d stride %d, 1x256x%dx%d -> %dx%d, %d threads: conv2d %.2f ms wall / %.2f ms cpu, deform %.2f ms "
+              "wall / %.2f ms cpu (%.2fx cpu)",
+              l + 3, int(stride), int(h), int(w), int(ho), int(wo), at::get_num_threads(), dense.wall * 1e3,
+              dense.cpu * 1e3, deform.wall * 1e3, deform.cpu * 1e3, deform.cpu / dense.cpu);
+      }
+    }
+    qInfo("all levels: conv2d %.1f ms cpu, deform %.1f ms cpu (%.2fx)", sum_dense * 1e3, sum_deform * 1e3,
+          sum_deform / sum_dense);
   }
 };
 
