@@ -70,12 +70,13 @@ int run_predict(const PredictArgs& a) {
   dp.score_threshold = a.threshold;
   nlohmann::json out = nlohmann::json::array();
   int failures = 0;
+  bool dumped = false;
   for (size_t i = 0; i < a.images.size(); ++i) {
     const std::string& path = a.images[i];
     DetectResult r;
     try {
       RgbImage img = image::load_image(path);
-      dp.probe = !a.dump_tensors.empty() && i == 0;
+      dp.probe = !a.dump_tensors.empty() && !dumped;  // the first image that can be read
       r = session.detect(img, prompt, dp);
     } catch (const Cancelled&) {
       throw;
@@ -86,7 +87,11 @@ int run_predict(const PredictArgs& a) {
       continue;
     }
     for (const auto& w : r.warnings) spdlog::warn("{}", w);
-    if (dp.probe) session.save_probes(a.dump_tensors);
+    if (dp.probe) {
+      session.save_probes(a.dump_tensors);
+      dumped = true;
+      spdlog::info("intermediates of {} written to {}", path, a.dump_tensors);
+    }
     if (a.format == "glip") {
       nlohmann::json dets = nlohmann::json::array();
       for (const Detection& d : r.detections)
@@ -110,6 +115,7 @@ int run_predict(const PredictArgs& a) {
   } else {
     eval::write_file_atomic(a.output, text);
   }
+  if (!a.dump_tensors.empty() && !dumped) spdlog::error("--dump-tensors: no image could be read, nothing written");
   return failures ? 1 : 0;
 }
 

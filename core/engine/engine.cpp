@@ -106,6 +106,7 @@ Prompt Prompt::categories(const std::vector<std::string>& names, const std::stri
   if (names.empty()) throw Error("the category list is empty");
   Prompt p;
   p.detection = true;
+  p.separator = separator;
   for (size_t i = 0; i < names.size(); ++i) {
     const std::string clean = text::clean_name(names[i]);
     const int64_t begin = utf8_length(p.caption);
@@ -300,6 +301,7 @@ std::string Session::encode_text(const Prompt& prompt) {
   if (prompt.labels.empty()) throw Error("the prompt has no label (no category and no phrase)");
   Hasher h;
   h.value(prompt.detection);
+  h.str(prompt.separator);
   h.str(prompt.caption);
   for (const auto& l : prompt.labels) {
     h.str(l.name);
@@ -315,7 +317,9 @@ std::string Session::encode_text(const Prompt& prompt) {
   if (prompt.detection) {
     std::vector<std::string> names;
     for (const auto& l : prompt.labels) names.push_back(l.name);
-    chunks = text::detection_prompts(names, m.prompt_options);
+    text::PromptOptions options = m.prompt_options;
+    options.separation_tokens = prompt.separator;
+    chunks = text::detection_prompts(names, options);
   } else {
     std::vector<text::Phrase> phrases;
     for (const auto& l : prompt.labels) {

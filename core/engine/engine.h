@@ -73,8 +73,11 @@ struct Prompt {
   std::string caption;
   std::vector<Label> labels;
   bool detection = false;  // built from category names (chunked past MAX_QUERY_LEN tokens)
+  std::string separator = ". ";  // detection prompts: between the names
 
-  // The official detection prompt: clean_name(name) joined by ". " (DATASETS.SEPARATION_TOKENS).
+  // The official detection prompt: label i+1 = names[i] (kept verbatim as the label's name), the caption is
+  // clean_name(name) joined by `separator` (DATASETS.SEPARATION_TOKENS, ". " in every GLIP config), chunked past
+  // MAX_QUERY_LEN tokens (each chunk is built the same way).
   static Prompt categories(const std::vector<std::string>& names, const std::string& separator = ". ");
   // A free caption. Without spans, phrases come from a simple noun-phrase heuristic (see core/text/prompt.h).
   static Prompt grounding(const std::string& caption, const std::vector<std::array<int64_t, 2>>& spans = {});
