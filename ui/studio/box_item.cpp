@@ -40,9 +40,9 @@ void BoxItem::setViewScale(double sceneUnitsPerPixel) {
 QString BoxItem::captionText() const {
   QString origin;
   switch (box_.origin) {
-    case BoxOrigin::Model: origin = QCoreApplication::translate("glip::studio::BoxItem", "model"); break;
-    case BoxOrigin::Manual: origin = QCoreApplication::translate("glip::studio::BoxItem", "manual"); break;
-    case BoxOrigin::Edited: origin = QCoreApplication::translate("glip::studio::BoxItem", "edited"); break;
+    case BoxOrigin::Model: origin = QCoreApplication::translate("BoxItem", "model"); break;
+    case BoxOrigin::Manual: origin = QCoreApplication::translate("BoxItem", "manual"); break;
+    case BoxOrigin::Edited: origin = QCoreApplication::translate("BoxItem", "edited"); break;
   }
   QString s = box_.label;
   if (box_.score >= 0) s += QStringLiteral(" %1").arg(box_.score, 0, 'f', 2);

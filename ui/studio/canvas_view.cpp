@@ -170,7 +170,7 @@ void CanvasView::nudgeSelected(const QPointF& d) {
   to.moveTop(std::clamp(to.top(), 0.0, std::max(0.0, image_.height() - to.height())));
   if (to == from) return;
   item->setImageRect(to);
-  emit boxGeometryChanged(selected_, from, to);
+  emit boxGeometryChanged(selected_, from, to, true);
 }
 
 void CanvasView::updateItemScales() {

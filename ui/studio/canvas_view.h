@@ -57,7 +57,7 @@ class CanvasView : public QGraphicsView {
 
   // Used by the tools.
   void emitBoxCreated(const QRectF& r) { emit boxCreated(r); }
-  void emitGeometryChanged(quint64 id, const QRectF& from, const QRectF& to) { emit boxGeometryChanged(id, from, to); }
+  void emitGeometryChanged(quint64 id, const QRectF& from, const QRectF& to) { emit boxGeometryChanged(id, from, to, false); }
   void panBy(const QPointF& viewDelta);
   bool spaceHeld() const { return space_; }
 
@@ -70,7 +70,8 @@ class CanvasView : public QGraphicsView {
 
  signals:
   void boxCreated(const QRectF& imageRect);
-  void boxGeometryChanged(quint64 id, const QRectF& from, const QRectF& to);
+  // nudge: an arrow-key step (the owner may merge consecutive nudges into one undo step)
+  void boxGeometryChanged(quint64 id, const QRectF& from, const QRectF& to, bool nudge);
   void selectionChanged(quint64 id);
   void zoomChanged(double zoom);
   void cursorMoved(const QPointF& imagePos);

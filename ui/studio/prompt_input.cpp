@@ -1,4 +1,4 @@
-#include "ui/studio/prompt_spec.h"
+#include "ui/studio/prompt_input.h"
 
 #include <QCoreApplication>
 
@@ -10,7 +10,6 @@
 namespace glip::studio {
 
 namespace {
-QString tr(const char* s) { return QCoreApplication::translate("glip::studio::PromptAnalysis", s); }
 QString q(const std::string& s) { return QString::fromStdString(s); }
 constexpr int kMaxQueryLen = 256;
 }  // namespace
@@ -34,7 +33,7 @@ int utf16Index(const QString& text, int codePoint) {
   return i;
 }
 
-QString PromptSpec::key() const {
+QString PromptInput::key() const {
   QString k = mode == Mode::Categories ? QStringLiteral("det\x1f") + categories.join(QLatin1Char('\n'))
                                        : QStringLiteral("grd\x1f") + caption;
   if (mode == Mode::Caption)
@@ -42,15 +41,15 @@ QString PromptSpec::key() const {
   return k;
 }
 
-bool PromptSpec::isEmpty() const {
+bool PromptInput::isEmpty() const {
   return mode == Mode::Categories ? categories.isEmpty() : caption.trimmed().isEmpty();
 }
 
-PromptAnalysis analyze(const PromptSpec& spec) {
+PromptAnalysis analyze(const PromptInput& spec) {
   PromptAnalysis a;
   const auto& tok = text::BertTokenizer::bert_base_uncased();
   try {
-    if (spec.mode == PromptSpec::Mode::Categories) {
+    if (spec.mode == PromptInput::Mode::Categories) {
       std::vector<std::string> names;
       for (const QString& n : spec.categories) {
         a.rawNames << n;
@@ -106,7 +105,7 @@ PromptAnalysis analyze(const PromptSpec& spec) {
         if (chip.unknown) a.unknownWords << chip.source;
         a.chips.push_back(chip);
       }
-      if (a.phrases.isEmpty()) a.error = tr("No phrase found: select a phrase in the caption and add it.");
+      if (a.phrases.isEmpty()) a.error = QCoreApplication::translate("PromptAnalysis", "No phrase found: select a phrase in the caption and add it.");
     }
   } catch (const glip::Error& e) {
     a.error = q(e.what());

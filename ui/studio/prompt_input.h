@@ -1,4 +1,4 @@
-// What the user asked for (PromptSpec) and what GLIP's tokenizer makes of it (PromptAnalysis), in Qt types.
+// What the user asked for (PromptInput) and what GLIP's tokenizer makes of it (PromptAnalysis), in Qt types.
 // analyze() uses core/text only (no torch): clean_name, detection_prompts (chunks), the WordPiece tokenizer,
 // find_phrases.
 #pragma once
@@ -15,7 +15,7 @@ struct CaptionPhrase {
   QString text;
 };
 
-struct PromptSpec {
+struct PromptInput {
   enum class Mode { Categories, Caption };
   Mode mode = Mode::Caption;
   QStringList categories;          // raw names, one per line (empty lines dropped)
@@ -40,7 +40,7 @@ struct PromptAnalysis {
   int truncatedTokens = 0;         // caption mode: tokens past the 256-token limit
 };
 
-PromptAnalysis analyze(const PromptSpec& spec);
+PromptAnalysis analyze(const PromptInput& spec);
 
 // Code point index <-> UTF-16 index of a QString (the caption is stored as QString, GLIP counts code points).
 int codePointIndex(const QString& text, int utf16Index);

@@ -98,17 +98,17 @@ PromptPanel::PromptPanel(QWidget* parent) : QWidget(parent) {
   refresh();
 }
 
-PromptSpec::Mode PromptPanel::mode() const {
-  return modeBox_->currentIndex() == 1 ? PromptSpec::Mode::Categories : PromptSpec::Mode::Caption;
+PromptInput::Mode PromptPanel::mode() const {
+  return modeBox_->currentIndex() == 1 ? PromptInput::Mode::Categories : PromptInput::Mode::Caption;
 }
-void PromptPanel::setMode(PromptSpec::Mode m) { modeBox_->setCurrentIndex(m == PromptSpec::Mode::Categories ? 1 : 0); }
+void PromptPanel::setMode(PromptInput::Mode m) { modeBox_->setCurrentIndex(m == PromptInput::Mode::Categories ? 1 : 0); }
 void PromptPanel::setCategoriesText(const QString& text) { categories_->setPlainText(text); }
 void PromptPanel::setCaptionText(const QString& text) { caption_->setPlainText(text); }
 QString PromptPanel::categoriesText() const { return categories_->toPlainText(); }
 QString PromptPanel::captionText() const { return caption_->toPlainText(); }
 
-PromptSpec PromptPanel::spec() const {
-  PromptSpec s;
+PromptInput PromptPanel::spec() const {
+  PromptInput s;
   s.mode = mode();
   for (const QString& line : categories_->toPlainText().split(QLatin1Char('\n'))) {
     const QString t = line.trimmed();
@@ -119,12 +119,12 @@ PromptSpec PromptPanel::spec() const {
   return s;
 }
 
-void PromptPanel::setSpec(const PromptSpec& s) {
+void PromptPanel::setSpec(const PromptInput& s) {
   const QSignalBlocker b1(categories_), b2(caption_), b3(modeBox_);
   categories_->setPlainText(s.categories.join(QLatin1Char('\n')));
   caption_->setPlainText(s.caption);
   phrases_ = s.phrases;
-  modeBox_->setCurrentIndex(s.mode == PromptSpec::Mode::Categories ? 1 : 0);
+  modeBox_->setCurrentIndex(s.mode == PromptInput::Mode::Categories ? 1 : 0);
   stack_->setCurrentIndex(modeBox_->currentIndex());
   refresh();
 }
@@ -140,7 +140,7 @@ bool PromptPanel::selectCaptionRange(int a, int b) {
 }
 
 bool PromptPanel::addPhraseFromSelection() {
-  if (mode() != PromptSpec::Mode::Caption) return false;
+  if (mode() != PromptInput::Mode::Caption) return false;
   const QTextCursor c = caption_->textCursor();
   const QString text = caption_->toPlainText();
   int a = c.selectionStart(), b = c.selectionEnd();
@@ -165,7 +165,7 @@ void PromptPanel::refresh() {
   analysis_ = analyze(spec());
   chips_->setChips(analysis_.chips);
   labels_->clear();
-  if (mode() == PromptSpec::Mode::Categories) {
+  if (mode() == PromptInput::Mode::Categories) {
     for (int i = 0; i < analysis_.labels.size(); ++i) {
       const QString raw = i < analysis_.rawNames.size() ? analysis_.rawNames[i] : QString();
       auto* it = new QListWidgetItem(raw == analysis_.labels[i]
@@ -203,7 +203,7 @@ void PromptPanel::refresh() {
 void PromptPanel::highlightPhrases() {
   QList<QTextEdit::ExtraSelection> sel;
   const QString text = caption_->toPlainText();
-  if (mode() == PromptSpec::Mode::Caption) {
+  if (mode() == PromptInput::Mode::Caption) {
     for (const CaptionPhrase& p : analysis_.phrases) {
       QTextEdit::ExtraSelection es;
       es.cursor = QTextCursor(caption_->document());

@@ -4,11 +4,11 @@
 // Under the text: the WordPiece token chips ([UNK] flagged, chunk boundaries / truncation past 256 tokens).
 //
 // The panel only uses the torch-free core/text; the glip::Prompt for the engine is built by prompt_builder.h from
-// the PromptSpec this panel returns.
+// the PromptInput this panel returns.
 #pragma once
 #include <QWidget>
 
-#include "ui/studio/prompt_spec.h"
+#include "ui/studio/prompt_input.h"
 
 class QComboBox;
 class QLabel;
@@ -26,10 +26,10 @@ class PromptPanel : public QWidget {
  public:
   explicit PromptPanel(QWidget* parent = nullptr);
 
-  PromptSpec spec() const;  // the current prompt, as the user wrote it
-  void setSpec(const PromptSpec& spec);
-  PromptSpec::Mode mode() const;
-  void setMode(PromptSpec::Mode mode);
+  PromptInput spec() const;  // the current prompt, as the user wrote it
+  void setSpec(const PromptInput& spec);
+  PromptInput::Mode mode() const;
+  void setMode(PromptInput::Mode mode);
   void setCategoriesText(const QString& text);
   void setCaptionText(const QString& text);
   QString categoriesText() const;

@@ -74,14 +74,18 @@ void StudioSettings::setAutosaveSeconds(int seconds) { s_->setValue(kAutosave, s
 QString StudioSettings::language() const { return s_->value(kLanguage).toString(); }
 void StudioSettings::setLanguage(const QString& language) { s_->setValue(kLanguage, language); }
 
-QKeySequence StudioSettings::shortcut(const QString& actionId, const QKeySequence& fallback) const {
+QList<QKeySequence> StudioSettings::shortcuts(const QString& actionId, const QList<QKeySequence>& fallback) const {
   const QString key = QStringLiteral("%1/%2").arg(QLatin1String(kShortcuts), actionId);
   if (!s_->contains(key)) return fallback;
-  return QKeySequence(s_->value(key).toString(), QKeySequence::PortableText);
+  return QKeySequence::listFromString(s_->value(key).toString(), QKeySequence::PortableText);
 }
-void StudioSettings::setShortcut(const QString& actionId, const QKeySequence& keys) {
+void StudioSettings::setShortcuts(const QString& actionId, const QList<QKeySequence>& keys) {
   s_->setValue(QStringLiteral("%1/%2").arg(QLatin1String(kShortcuts), actionId),
-               keys.toString(QKeySequence::PortableText));
+               QKeySequence::listToString(keys, QKeySequence::PortableText));
+}
+QKeySequence StudioSettings::shortcut(const QString& actionId, const QKeySequence& fallback) const {
+  const QList<QKeySequence> l = shortcuts(actionId, {fallback});
+  return l.isEmpty() ? QKeySequence() : l.first();
 }
 void StudioSettings::resetShortcuts() { s_->remove(QLatin1String(kShortcuts)); }
 QByteArray StudioSettings::windowState() const { return s_->value(kWindowState).toByteArray(); }

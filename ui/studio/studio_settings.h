@@ -54,9 +54,12 @@ class StudioSettings {
   // Interface
   QString language() const;  // "" = system locale, "en", "zh_CN"
   void setLanguage(const QString& language);
-  // Shortcut of an action by its id (objectName); `fallback` when the user has not rebound it.
+  // Shortcuts of an action by its id (objectName); `fallback` when the user has not rebound it. An empty list
+  // (rebound to nothing) is kept as such.
+  QList<QKeySequence> shortcuts(const QString& actionId, const QList<QKeySequence>& fallback) const;
+  void setShortcuts(const QString& actionId, const QList<QKeySequence>& keys);
   QKeySequence shortcut(const QString& actionId, const QKeySequence& fallback) const;
-  void setShortcut(const QString& actionId, const QKeySequence& keys);
+  void setShortcut(const QString& actionId, const QKeySequence& keys) { setShortcuts(actionId, {keys}); }
   void resetShortcuts();
   QByteArray windowState() const;
   void setWindowState(const QByteArray& state);

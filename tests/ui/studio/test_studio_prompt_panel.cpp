@@ -20,9 +20,9 @@ class TestStudioPromptPanel : public QObject {
  private slots:
   void categoriesShowCleanName() {
     PromptPanel p;
-    p.setMode(PromptSpec::Mode::Categories);
+    p.setMode(PromptInput::Mode::Categories);
     p.setCategoriesText("person\ntraffic_light\n\n  hot dog (food)  \n");
-    const PromptSpec s = p.spec();
+    const PromptInput s = p.spec();
     QCOMPARE(s.categories, QStringList({"person", "traffic_light", "hot dog (food)"}));
     const PromptAnalysis& a = p.analysis();
     QCOMPARE(a.labels.size(), 3);
@@ -77,8 +77,8 @@ class TestStudioPromptPanel : public QObject {
       names.push_back("category number " + std::to_string(i));
       lines << QString::fromStdString(names.back());
     }
-    PromptSpec s;
-    s.mode = PromptSpec::Mode::Categories;
+    PromptInput s;
+    s.mode = PromptInput::Mode::Categories;
     s.categories = lines;
     const PromptAnalysis a = analyze(s);
     const auto prompts = text::detection_prompts(names);
@@ -98,7 +98,7 @@ class TestStudioPromptPanel : public QObject {
   void captionTruncation() {
     QStringList words;
     for (int i = 0; i < 300; ++i) words << QStringLiteral("dog");
-    PromptSpec s;
+    PromptInput s;
     s.caption = words.join(' ');
     const PromptAnalysis a = analyze(s);
     QCOMPARE(a.tokenCount, 300);
@@ -120,7 +120,7 @@ class TestStudioPromptPanel : public QObject {
     QVERIFY(p.selectCaptionRange(a, b));
     QVERIFY(p.addPhraseFromSelection());
     QVERIFY(!p.addPhraseFromSelection());  // the same span twice is refused
-    const PromptSpec s = p.spec();
+    const PromptInput s = p.spec();
     QCOMPARE(s.phrases.size(), 1);
     QCOMPARE(s.phrases[0].start, a - 1);  // code points: the emoji counts once
     QCOMPARE(s.phrases[0].end, b - 1);
@@ -141,8 +141,8 @@ class TestStudioPromptPanel : public QObject {
   }
 
   void badCategoryIsReported() {
-    PromptSpec s;
-    s.mode = PromptSpec::Mode::Categories;
+    PromptInput s;
+    s.mode = PromptInput::Mode::Categories;
     s.categories = QStringList{"person", "(only parentheses)"};
     const PromptAnalysis a = analyze(s);
     QVERIFY2(!a.error.isEmpty(), "a name that is empty after clean_name is an error, shown to the user");

@@ -1,0 +1,112 @@
+// glip-studio — ground phrases in images with GLIP, correct the boxes, export COCO.
+//
+//   glip-studio                          the studio (last model, or the bundled demo model)
+//   glip-studio --demo                   resources/demo/astronaut.png with the demo model and a caption
+//   glip-studio --open IMG --caption TEXT --screenshot OUT.png
+//                                        renders offscreen after inference, writes OUT.png and exits
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QDir>
+#include <QFileInfo>
+#include <QScreen>
+#include <cstdio>
+
+#include "ui/studio/dialogs.h"
+#include "ui/studio/main_window.h"
+#include "ui/studio/model_locator.h"
+#include "ui/studio/prompt_panel.h"
+#include "ui/studio/studio_settings.h"
+#include "ui/studio/translations.h"
+
+using namespace glip::studio;
+
+namespace {
+constexpr const char* kDemoCaption = "an astronaut in a white spacesuit holding a helmet next to a flag";
+}
+
+int main(int argc, char** argv) {
+  // --screenshot renders offscreen: choose the platform before QApplication exists.
+  for (int i = 1; i < argc; ++i)
+    if (QByteArray(argv[i]) == "--screenshot" && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+      qputenv("QT_QPA_PLATFORM", "offscreen");
+  QApplication app(argc, argv);
+  QApplication::setOrganizationName(QStringLiteral("GLIP"));
+  QApplication::setApplicationName(QStringLiteral("GLIP Studio"));
+  QApplication::setApplicationVersion(QStringLiteral("0.1.0"));
+
+  QCommandLineParser cli;
+  cli.setApplicationDescription(QStringLiteral("GLIP Studio: ground phrases in images with GLIP, correct the boxes, export COCO."));
+  cli.addHelpOption();
+  cli.addVersionOption();
+  const QCommandLineOption demo("demo", "Open resources/demo/astronaut.png with the demo model and a caption.");
+  const QCommandLineOption open("open", "Open an image, a folder or a project (repeatable).", "path");
+  const QCommandLineOption caption("caption", "Caption prompt.", "text");
+  const QCommandLineOption categories("categories", "Category prompt, comma separated.", "names");
+  const QCommandLineOption config("config", "GLIP config (YAML).", "file");
+  const QCommandLineOption weights("weights", "GLIP weights (.pth).", "file");
+  const QCommandLineOption device("device", "cpu or cuda.", "device", "cpu");
+  const QCommandLineOption threshold("threshold", "Score threshold (0..1).", "t");
+  const QCommandLineOption screenshot("screenshot", "Render offscreen after inference, save to this PNG and exit.", "png");
+  const QCommandLineOption size("size", "Window size for --screenshot, WxH.", "WxH", "1400x860");
+  const QCommandLineOption lang("lang", "Interface language (en, zh_CN); default: setting or system locale.", "lang");
+  const QCommandLineOption settingsFile("settings", "Use this INI file for the settings.", "ini");
+  cli.addOptions({demo, open, caption, categories, config, weights, device, threshold, screenshot, size, lang, settingsFile});
+  cli.process(app);
+
+  std::unique_ptr<StudioSettings> settings = cli.isSet(settingsFile) ? std::make_unique<StudioSettings>(cli.value(settingsFile))
+                                                                     : std::make_unique<StudioSettings>();
+  installTranslations(&app, cli.isSet(lang) ? cli.value(lang) : settings->language());
+
+  MainWindow w(settings.get());
+  QStringList paths = cli.values(open);
+  QString text = cli.value(caption);
+  if (cli.isSet(demo)) {
+    const QString res = findResourcesDir();
+    if (res.isEmpty()) {
+      std::fprintf(stderr, "glip-studio: resources/demo/astronaut.png not found\n");
+      return 1;
+    }
+    paths.prepend(QDir(res).filePath(QStringLiteral("demo/astronaut.png")));
+    if (text.isEmpty()) text = QString::fromLatin1(kDemoCaption);
+  }
+  if (!text.isEmpty()) {
+    PromptInput in;
+    in.caption = text;
+    w.promptPanel()->setSpec(in);
+  } else if (cli.isSet(categories)) {
+    PromptInput in;
+    in.mode = PromptInput::Mode::Categories;
+    for (const QString& c : cli.value(categories).split(QLatin1Char(',')))
+      if (!c.trimmed().isEmpty()) in.categories << c.trimmed();
+    w.promptPanel()->setSpec(in);
+  }
+  if (cli.isSet(threshold)) w.setThreshold(cli.value(threshold).toDouble());
+
+  // The model: --config, else --demo's demo model, else the remembered one, else the demo model.
+  if (cli.isSet(config)) w.loadModel({cli.value(config), cli.value(weights), cli.value(device)});
+  else if (cli.isSet(demo) || settings->modelConfig().isEmpty() || !QFileInfo::exists(settings->modelConfig()))
+    w.loadDemoModel();
+  else w.loadModel({settings->modelConfig(), settings->modelWeights(), settings->device()});
+  if (!paths.isEmpty()) w.openPaths(paths);
+
+  if (cli.isSet(screenshot)) {
+    const QStringList wh = cli.value(size).split(QLatin1Char('x'));
+    w.resize(wh.value(0).toInt() > 0 ? wh.value(0).toInt() : 1400, wh.value(1).toInt() > 0 ? wh.value(1).toInt() : 860);
+    w.show();
+    w.runCurrent();
+    if (!w.waitForIdle(600000)) {
+      std::fprintf(stderr, "glip-studio: inference did not finish\n");
+      return 1;
+    }
+    QApplication::processEvents();
+    const QString out = cli.value(screenshot);
+    if (!w.grab().save(out)) {
+      std::fprintf(stderr, "glip-studio: cannot write %s\n", qPrintable(out));
+      return 1;
+    }
+    std::printf("%s\n", qPrintable(out));
+    return 0;
+  }
+  w.show();
+  return QApplication::exec();
+}

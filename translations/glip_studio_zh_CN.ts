@@ -1,0 +1,927 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>BatchDialog</name>
+    <message>
+        <source>Batch</source>
+        <translation>批量处理</translation>
+    </message>
+    <message>
+        <source>Run the current prompt over every image of the project.</source>
+        <translation>对项目中的每张图像运行当前提示。</translation>
+    </message>
+    <message>
+        <source>Images that were edited or reviewed</source>
+        <translation>已编辑或已审核的图像</translation>
+    </message>
+    <message>
+        <source>Keep their boxes (skip them)</source>
+        <translation>保留其框（跳过这些图像）</translation>
+    </message>
+    <message>
+        <source>Replace their boxes with the model&apos;s</source>
+        <translation>用模型的框替换其框</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>开始</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source>Cancel batch</source>
+        <translation>取消批量处理</translation>
+    </message>
+    <message>
+        <source>Continue with image %1 of %2</source>
+        <translation>从第 %1 张图像继续（共 %2 张）</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n image(s) in the project.</source>
+        <translation>
+            <numerusform>项目中有 %n 张图像。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1 小时 %2 分</translation>
+    </message>
+    <message>
+        <source>%1 min %2 s</source>
+        <translation>%1 分 %2 秒</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
+    </message>
+    <message>
+        <source>%1 of %2 images: %3</source>
+        <translation>第 %1 张，共 %2 张：%3</translation>
+    </message>
+    <message>
+        <source>Time left: about %1</source>
+        <translation>剩余时间：约 %1</translation>
+    </message>
+    <message>
+        <source>Cancelled after %1 of %2 images. Resume continues with image %3.</source>
+        <translation>已在第 %1 张（共 %2 张）后取消。继续将从第 %3 张开始。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Done: %n image(s).</source>
+        <translation>
+            <numerusform>完成：%n 张图像。</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>BoxItem</name>
+    <message>
+        <source>model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>manual</source>
+        <translation>手动</translation>
+    </message>
+    <message>
+        <source>edited</source>
+        <translation>已编辑</translation>
+    </message>
+</context>
+<context>
+    <name>CocoExchange</name>
+    <message>
+        <source>annotation %1</source>
+        <translation>标注 %1</translation>
+    </message>
+    <message>
+        <source>%1 skipped: image %2 does not exist</source>
+        <translation>已跳过 %1：图像 %2 不存在</translation>
+    </message>
+    <message>
+        <source>%1 skipped: category %2 does not exist</source>
+        <translation>已跳过 %1：类别 %2 不存在</translation>
+    </message>
+    <message>
+        <source>%1 skipped: empty or invalid box</source>
+        <translation>已跳过 %1：框为空或无效</translation>
+    </message>
+    <message>
+        <source>Import COCO boxes</source>
+        <translation>导入 COCO 框</translation>
+    </message>
+</context>
+<context>
+    <name>ImageDocument</name>
+    <message numerus="yes">
+        <source>Predict %n box(es)</source>
+        <translation>
+            <numerusform>预测 %n 个框</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Clear boxes</source>
+        <translation>清除框</translation>
+    </message>
+</context>
+<context>
+    <name>ImageListModel</name>
+    <message numerus="yes">
+        <source>%1 — %2, %n box(es)</source>
+        <translation>
+            <numerusform>%1 — %2，%n 个框</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>InferenceWorker</name>
+    <message>
+        <source>No model is loaded.</source>
+        <translation>尚未加载模型。</translation>
+    </message>
+</context>
+<context>
+    <name>LabelDialog</name>
+    <message>
+        <source>Relabel box</source>
+        <translation>修改框的标签</translation>
+    </message>
+    <message>
+        <source>Search the labels or type a new one:</source>
+        <translation>搜索标签或输入新标签：</translation>
+    </message>
+    <message>
+        <source>Label</source>
+        <translation>标签</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>&lt;b&gt;Demo model:&lt;/b&gt; its weights are random, so &lt;b&gt;its boxes are random&lt;/b&gt;. For real results download the GLIP-T weights and choose them in Model ▸ Choose model (see &lt;a href=&quot;models/README.md&quot;&gt;models/README.md&lt;/a&gt;).</source>
+        <translation>&lt;b&gt;演示模型：&lt;/b&gt;其权重是随机的，因此&lt;b&gt;它给出的框也是随机的&lt;/b&gt;。要得到真实结果，请下载 GLIP-T 权重，并在“模型 ▸ 选择模型”中选择它（参见 &lt;a href=&quot;models/README.md&quot;&gt;models/README.md&lt;/a&gt;）。</translation>
+    </message>
+    <message>
+        <source>Zoom %1%</source>
+        <translation>缩放 %1%</translation>
+    </message>
+    <message>
+        <source>Loading model: %1</source>
+        <translation>正在加载模型：%1</translation>
+    </message>
+    <message>
+        <source>&amp;Open images…</source>
+        <translation>打开图像(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>Open &amp;folder…</source>
+        <translation>打开文件夹(&amp;F)…</translation>
+    </message>
+    <message>
+        <source>Open &amp;project…</source>
+        <translation>打开项目(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>&amp;Save project</source>
+        <translation>保存项目(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Save project &amp;as…</source>
+        <translation>项目另存为(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>&amp;Import COCO annotations…</source>
+        <translation>导入 COCO 标注(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>&amp;Export COCO annotations…</source>
+        <translation>导出 COCO 标注(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <source>Redo</source>
+        <translation>重做</translation>
+    </message>
+    <message>
+        <source>&amp;Delete box</source>
+        <translation>删除框(&amp;D)</translation>
+    </message>
+    <message>
+        <source>&amp;Relabel box…</source>
+        <translation>修改标签(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>Mark image as re&amp;viewed</source>
+        <translation>将图像标记为已审核(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;Select tool</source>
+        <translation>选择工具(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Box tool</source>
+        <translation>画框工具(&amp;B)</translation>
+    </message>
+    <message>
+        <source>Se&amp;ttings…</source>
+        <translation>设置(&amp;T)…</translation>
+    </message>
+    <message>
+        <source>&amp;Fit to window</source>
+        <translation>适应窗口(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Zoom &amp;in</source>
+        <translation>放大(&amp;I)</translation>
+    </message>
+    <message>
+        <source>Zoom &amp;out</source>
+        <translation>缩小(&amp;O)</translation>
+    </message>
+    <message>
+        <source>&amp;Actual size</source>
+        <translation>实际大小(&amp;A)</translation>
+    </message>
+    <message>
+        <source>&amp;Next image</source>
+        <translation>下一张图像(&amp;N)</translation>
+    </message>
+    <message>
+        <source>&amp;Previous image</source>
+        <translation>上一张图像(&amp;P)</translation>
+    </message>
+    <message>
+        <source>&amp;Choose model…</source>
+        <translation>选择模型(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>&amp;Run on this image</source>
+        <translation>在此图像上运行(&amp;R)</translation>
+    </message>
+    <message>
+        <source>C&amp;ancel</source>
+        <translation>取消(&amp;A)</translation>
+    </message>
+    <message>
+        <source>&amp;Batch over all images…</source>
+        <translation>批量处理所有图像(&amp;B)…</translation>
+    </message>
+    <message>
+        <source>Run &amp;automatically</source>
+        <translation>自动运行(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Run the prompt when an unlabeled image is shown or the prompt changes</source>
+        <translation>显示未标注图像或提示改变时自动运行提示</translation>
+    </message>
+    <message>
+        <source>How to get &amp;real weights</source>
+        <translation>如何获取真实权重(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;About GLIP Studio</source>
+        <translation>关于 GLIP Studio(&amp;A)</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;Model</source>
+        <translation>模型(&amp;M)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>Main</source>
+        <translation>主工具栏</translation>
+    </message>
+    <message>
+        <source>Threshold:</source>
+        <translation>阈值：</translation>
+    </message>
+    <message>
+        <source>Minimum score of the boxes shown; changing it re-filters without running GLIP</source>
+        <translation>显示的框的最低分数；修改它只会重新筛选，不会重新运行 GLIP</translation>
+    </message>
+    <message>
+        <source>New box label:</source>
+        <translation>新框标签：</translation>
+    </message>
+    <message>
+        <source>Label given to boxes drawn with the box tool</source>
+        <translation>用画框工具画出的框所用的标签</translation>
+    </message>
+    <message>
+        <source>Images</source>
+        <translation>图像</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <source>Label</source>
+        <translation>标签</translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation>分数</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>Boxes</source>
+        <translation>框</translation>
+    </message>
+    <message>
+        <source>&lt;original&gt;</source>
+        <translation>&lt;原始状态&gt;</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>历史</translation>
+    </message>
+    <message>
+        <source>No model</source>
+        <translation>无模型</translation>
+    </message>
+    <message>
+        <source>Cannot read %1</source>
+        <translation>无法读取 %1</translation>
+    </message>
+    <message>
+        <source>Untitled project</source>
+        <translation>未命名项目</translation>
+    </message>
+    <message>
+        <source>%1[*] — GLIP Studio</source>
+        <translation>%1[*] — GLIP Studio</translation>
+    </message>
+    <message>
+        <source>object</source>
+        <translation>物体</translation>
+    </message>
+    <message>
+        <source>About GLIP Studio</source>
+        <translation>关于 GLIP Studio</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;GLIP Studio&lt;/h3&gt;&lt;p&gt;Ground phrases in images with GLIP (Grounded Language-Image Pre-training), correct the boxes and export COCO annotations.&lt;/p&gt;&lt;p&gt;GLIP runs in process with libtorch.&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;GLIP Studio&lt;/h3&gt;&lt;p&gt;用 GLIP（基于语言-图像的定位预训练）在图像中定位短语，修正检测框并导出 COCO 标注。&lt;/p&gt;&lt;p&gt;GLIP 通过 libtorch 在本进程内运行。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>How to get real weights</source>
+        <translation>如何获取真实权重</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;The bundled demo model has random weights: its boxes mean nothing.&lt;/p&gt;&lt;p&gt;Download &lt;b&gt;glip_tiny_model_o365_goldg.pth&lt;/b&gt; (GLIP-T) from the GLIP authors&apos; Hugging Face page, put it next to &lt;b&gt;models/glip_Swin_T_O365_GoldG.yaml&lt;/b&gt; and choose that configuration in Model ▸ Choose model.&lt;/p&gt;&lt;p&gt;Details: %1&lt;/p&gt;</source>
+        <translation>&lt;p&gt;随附的演示模型权重是随机的：它给出的框没有意义。&lt;/p&gt;&lt;p&gt;请从 GLIP 作者的 Hugging Face 页面下载 &lt;b&gt;glip_tiny_model_o365_goldg.pth&lt;/b&gt;（GLIP-T），放在 &lt;b&gt;models/glip_Swin_T_O365_GoldG.yaml&lt;/b&gt; 旁边，然后在“模型 ▸ 选择模型”中选择该配置。&lt;/p&gt;&lt;p&gt;详情：%1&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Cannot import %1: %2</source>
+        <translation>无法导入 %1：%2</translation>
+    </message>
+    <message>
+        <source>Open project</source>
+        <translation>打开项目</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n image(s) opened</source>
+        <translation>
+            <numerusform>已打开 %n 张图像</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Open images</source>
+        <translation>打开图像</translation>
+    </message>
+    <message>
+        <source>Images (%1)</source>
+        <translation>图像 (%1)</translation>
+    </message>
+    <message>
+        <source>Open folder</source>
+        <translation>打开文件夹</translation>
+    </message>
+    <message>
+        <source>GLIP Studio project (*.glipstudio)</source>
+        <translation>GLIP Studio 项目 (*.glipstudio)</translation>
+    </message>
+    <message>
+        <source>Recover</source>
+        <translation>恢复</translation>
+    </message>
+    <message>
+        <source>An autosave newer than the project exists. Recover it?</source>
+        <translation>存在比项目文件更新的自动保存。要恢复它吗？</translation>
+    </message>
+    <message>
+        <source>Save project</source>
+        <translation>保存项目</translation>
+    </message>
+    <message>
+        <source>Saved %1</source>
+        <translation>已保存 %1</translation>
+    </message>
+    <message>
+        <source>Unsaved changes</source>
+        <translation>未保存的更改</translation>
+    </message>
+    <message>
+        <source>The project has unsaved changes. Save them?</source>
+        <translation>项目有未保存的更改。要保存吗？</translation>
+    </message>
+    <message>
+        <source>Import COCO annotations</source>
+        <translation>导入 COCO 标注</translation>
+    </message>
+    <message>
+        <source>COCO JSON (*.json)</source>
+        <translation>COCO JSON (*.json)</translation>
+    </message>
+    <message>
+        <source>Imported %1 boxes on %2 images</source>
+        <translation>已在 %2 张图像上导入 %1 个框</translation>
+    </message>
+    <message>
+        <source>Export COCO annotations</source>
+        <translation>导出 COCO 标注</translation>
+    </message>
+    <message>
+        <source>Exported %1</source>
+        <translation>已导出 %1</translation>
+    </message>
+    <message>
+        <source>Write at least one category.</source>
+        <translation>请至少写一个类别。</translation>
+    </message>
+    <message>
+        <source>Write a caption.</source>
+        <translation>请写一句描述。</translation>
+    </message>
+    <message>
+        <source>Loading %1…</source>
+        <translation>正在加载 %1…</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;No model:&lt;/b&gt; the bundled demo model (models/demo) was not found.</source>
+        <translation>&lt;b&gt;无模型：&lt;/b&gt;找不到随附的演示模型（models/demo）。</translation>
+    </message>
+    <message>
+        <source>Demo model (random boxes)</source>
+        <translation>演示模型（随机框）</translation>
+    </message>
+    <message>
+        <source>Model ready: %1</source>
+        <translation>模型已就绪：%1</translation>
+    </message>
+    <message>
+        <source>Inferences: %1</source>
+        <translation>推理次数：%1</translation>
+    </message>
+    <message>
+        <source>Could not load the model: %1</source>
+        <translation>无法加载模型：%1</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;The demo model could not be loaded:&lt;/b&gt; %1</source>
+        <translation>&lt;b&gt;无法加载演示模型：&lt;/b&gt;%1</translation>
+    </message>
+    <message>
+        <source>Cached result: no inference needed</source>
+        <translation>已缓存的结果：无需推理</translation>
+    </message>
+    <message>
+        <source>Running GLIP on %1…</source>
+        <translation>正在对 %1 运行 GLIP…</translation>
+    </message>
+    <message>
+        <source>%1 s (image %2 s, text %3 s)</source>
+        <translation>%1 秒（图像 %2 秒，文本 %3 秒）</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>GLIP failed: %1</source>
+        <translation>GLIP 运行失败：%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n box(es) above the threshold</source>
+        <translation>
+            <numerusform>%n 个框高于阈值</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>Batch cancelled at image %1 of %2</source>
+        <translation>批量处理已在第 %1 张（共 %2 张）处取消</translation>
+    </message>
+    <message numerus="yes">
+        <source>Batch done: %n image(s)</source>
+        <translation>
+            <numerusform>批量处理完成：%n 张图像</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ModelDialog</name>
+    <message>
+        <source>Choose model</source>
+        <translation>选择模型</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Configuration (YAML):</source>
+        <translation>配置（YAML）：</translation>
+    </message>
+    <message>
+        <source>MODEL.WEIGHT of the configuration</source>
+        <translation>配置中的 MODEL.WEIGHT</translation>
+    </message>
+    <message>
+        <source>Weights (.pth):</source>
+        <translation>权重（.pth）：</translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>CUDA (GPU)</source>
+        <translation>CUDA（GPU）</translation>
+    </message>
+    <message>
+        <source>Device:</source>
+        <translation>设备：</translation>
+    </message>
+    <message>
+        <source>Without real weights GLIP Studio uses the bundled demo model, whose boxes are random. See models/README.md for the official GLIP checkpoints.</source>
+        <translation>没有真实权重时，GLIP Studio 使用随附的演示模型，其框是随机的。官方 GLIP 权重请参见 models/README.md。</translation>
+    </message>
+    <message>
+        <source>GLIP configuration</source>
+        <translation>GLIP 配置</translation>
+    </message>
+    <message>
+        <source>GLIP configuration (*.yaml *.yml)</source>
+        <translation>GLIP 配置 (*.yaml *.yml)</translation>
+    </message>
+    <message>
+        <source>GLIP weights</source>
+        <translation>GLIP 权重</translation>
+    </message>
+    <message>
+        <source>PyTorch checkpoint (*.pth *.pt)</source>
+        <translation>PyTorch 权重文件 (*.pth *.pt)</translation>
+    </message>
+</context>
+<context>
+    <name>Project</name>
+    <message>
+        <source>the project has no file name yet</source>
+        <translation>项目还没有文件名</translation>
+    </message>
+    <message>
+        <source>cannot create the recovery folder &apos;%1&apos;</source>
+        <translation>无法创建恢复文件夹“%1”</translation>
+    </message>
+    <message>
+        <source>there is no autosave to recover</source>
+        <translation>没有可恢复的自动保存</translation>
+    </message>
+</context>
+<context>
+    <name>ProjectFile</name>
+    <message>
+        <source>: must be an array</source>
+        <translation>：必须是数组</translation>
+    </message>
+    <message>
+        <source>: &apos;rect&apos; must be [x1, y1, x2, y2]</source>
+        <translation>：“rect”必须是 [x1, y1, x2, y2]</translation>
+    </message>
+    <message>
+        <source>: &apos;label&apos; must be a string</source>
+        <translation>：“label”必须是字符串</translation>
+    </message>
+    <message>
+        <source>: &apos;provenance&apos; must be &quot;model&quot;, &quot;manual&quot; or &quot;edited&quot;</source>
+        <translation>：“provenance”必须是 &quot;model&quot;、&quot;manual&quot; 或 &quot;edited&quot;</translation>
+    </message>
+    <message>
+        <source>invalid JSON at byte %1: %2</source>
+        <translation>第 %1 字节处的 JSON 无效：%2</translation>
+    </message>
+    <message>
+        <source>not a GLIP Studio project (&quot;format&quot;: &quot;glip-studio-project&quot; missing)</source>
+        <translation>不是 GLIP Studio 项目（缺少 &quot;format&quot;: &quot;glip-studio-project&quot;）</translation>
+    </message>
+    <message>
+        <source>missing or invalid &quot;version&quot;</source>
+        <translation>&quot;version&quot; 缺失或无效</translation>
+    </message>
+    <message>
+        <source>the project was written by a newer GLIP Studio (file format version %1, this one reads %2)</source>
+        <translation>该项目由更新版本的 GLIP Studio 写入（文件格式版本 %1，本版本读取 %2）</translation>
+    </message>
+    <message>
+        <source>: needs a non-empty &apos;path&apos;</source>
+        <translation>：需要非空的“path”</translation>
+    </message>
+    <message>
+        <source>: unknown &apos;status&apos;</source>
+        <translation>：未知的“status”</translation>
+    </message>
+    <message>
+        <source>cannot write &apos;%1&apos;: %2</source>
+        <translation>无法写入“%1”：%2</translation>
+    </message>
+    <message>
+        <source>cannot open &apos;%1&apos;: %2</source>
+        <translation>无法打开“%1”：%2</translation>
+    </message>
+</context>
+<context>
+    <name>PromptAnalysis</name>
+    <message>
+        <source>No phrase found: select a phrase in the caption and add it.</source>
+        <translation>未找到短语：请在描述中选中一个短语并添加。</translation>
+    </message>
+</context>
+<context>
+    <name>PromptPanel</name>
+    <message>
+        <source>Mode:</source>
+        <translation>模式：</translation>
+    </message>
+    <message>
+        <source>Caption</source>
+        <translation>描述</translation>
+    </message>
+    <message>
+        <source>Categories</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Describe what to find, e.g. “a cat sitting on a red sofa”</source>
+        <translation>用英文描述要找的东西，例如 “a cat sitting on a red sofa”</translation>
+    </message>
+    <message>
+        <source>Add selected phrase</source>
+        <translation>添加选中的短语</translation>
+    </message>
+    <message>
+        <source>Select words in the caption, then add them as a phrase to ground</source>
+        <translation>在描述中选中词语，然后将其添加为要定位的短语</translation>
+    </message>
+    <message>
+        <source>Automatic phrases</source>
+        <translation>自动短语</translation>
+    </message>
+    <message>
+        <source>Forget the selected phrases and let GLIP Studio find the noun phrases</source>
+        <translation>忘记已选的短语，让 GLIP Studio 自动找出名词短语</translation>
+    </message>
+    <message>
+        <source>One label per line, e.g.
+person
+bicycle
+traffic light</source>
+        <translation>每行一个英文标签，例如：
+person
+bicycle
+traffic light</translation>
+    </message>
+    <message>
+        <source>Labels GLIP will look for:</source>
+        <translation>GLIP 将查找的标签：</translation>
+    </message>
+    <message>
+        <source>Tokens (what GLIP reads):</source>
+        <translation>词元（GLIP 读到的内容）：</translation>
+    </message>
+    <message>
+        <source>%1 → %2 (cleaned by GLIP)</source>
+        <translation>%1 → %2（经 GLIP 清理）</translation>
+    </message>
+    <message>
+        <source>%1 (automatic)</source>
+        <translation>%1（自动）</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n token(s) in %1 chunks</source>
+        <translation>
+            <numerusform>%n 个词元，分为 %1 段</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n token(s)</source>
+        <translation>
+            <numerusform>%n 个词元</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>GLIP cannot read: %1 (shown as [UNK])</source>
+        <translation>GLIP 无法读取：%1（显示为 [UNK]）</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n token(s) past the 256-token limit are not read</source>
+        <translation>
+            <numerusform>超出 256 词元上限的 %n 个词元不会被读取</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>System language</source>
+        <translation>系统语言</translation>
+    </message>
+    <message>
+        <source>Language (after a restart):</source>
+        <translation>界面语言（重启后生效）：</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <source>Off</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Autosave every:</source>
+        <translation>自动保存间隔：</translation>
+    </message>
+    <message>
+        <source>Batch runs replace the boxes of edited and reviewed images</source>
+        <translation>批量处理时替换已编辑和已审核图像的框</translation>
+    </message>
+    <message>
+        <source>Shortcuts (several separated by “; ”):</source>
+        <translation>快捷键（多个时用 “; ” 分隔）：</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>Shortcut</source>
+        <translation>快捷键</translation>
+    </message>
+    <message>
+        <source>“%1” is not a valid shortcut.</source>
+        <translation>“%1” 不是有效的快捷键。</translation>
+    </message>
+    <message>
+        <source>%1 is used by both “%2” and “%3”.</source>
+        <translation>%1 同时被“%2”和“%3”使用。</translation>
+    </message>
+</context>
+<context>
+    <name>TokenChipsWidget</name>
+    <message>
+        <source>chunk %1 ▸</source>
+        <translation>第 %1 段 ▸</translation>
+    </message>
+    <message>
+        <source>✂ past 256 tokens, not read:</source>
+        <translation>✂ 超出 256 个词元，不会读取：</translation>
+    </message>
+    <message>
+        <source>GLIP cannot read this word: “%1”</source>
+        <translation>GLIP 无法读取这个词：“%1”</translation>
+    </message>
+    <message>
+        <source>Past the 256-token limit: GLIP does not read “%1”</source>
+        <translation>超出 256 词元上限：GLIP 不会读取“%1”</translation>
+    </message>
+    <message>
+        <source>Token “%1” from “%2”</source>
+        <translation>词元“%1”，来自“%2”</translation>
+    </message>
+    <message>
+        <source>Label: %1</source>
+        <translation>标签：%1</translation>
+    </message>
+</context>
+<context>
+    <name>glip::studio::Box</name>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Manual</source>
+        <translation>手动</translation>
+    </message>
+    <message>
+        <source>Edited</source>
+        <translation>已编辑</translation>
+    </message>
+</context>
+<context>
+    <name>glip::studio::DocumentCommand</name>
+    <message>
+        <source>Add box &quot;%1&quot;</source>
+        <translation>添加框“%1”</translation>
+    </message>
+    <message>
+        <source>Delete box &quot;%1&quot;</source>
+        <translation>删除框“%1”</translation>
+    </message>
+    <message numerus="yes">
+        <source>Delete %n box(es)</source>
+        <translation>
+            <numerusform>删除 %n 个框</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Move box &quot;%1&quot;</source>
+        <translation>移动框“%1”</translation>
+    </message>
+    <message numerus="yes">
+        <source>Relabel %n box(es) as &quot;%1&quot;</source>
+        <translation>
+            <numerusform>将 %n 个框的标签改为“%1”</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Mark as %1</source>
+        <translation>标记为%1</translation>
+    </message>
+</context>
+<context>
+    <name>glip::studio::ImageState</name>
+    <message>
+        <source>Unlabeled</source>
+        <translation>未标注</translation>
+    </message>
+    <message>
+        <source>Predicted</source>
+        <translation>已预测</translation>
+    </message>
+    <message>
+        <source>Edited</source>
+        <translation>已编辑</translation>
+    </message>
+    <message>
+        <source>Reviewed</source>
+        <translation>已审核</translation>
+    </message>
+</context>
+<context>
+    <name>glip::studio::PromptSpec</name>
+    <message>
+        <source>&apos;caption&apos; must be a string</source>
+        <translation>“caption”必须是字符串</translation>
+    </message>
+    <message>
+        <source>&apos;labels&apos; must be an array</source>
+        <translation>“labels”必须是数组</translation>
+    </message>
+    <message>
+        <source>labels[%1] needs a string &apos;name&apos;</source>
+        <translation>labels[%1] 需要字符串“name”</translation>
+    </message>
+    <message>
+        <source>labels[%1]: spans must be [begin, end] pairs</source>
+        <translation>labels[%1]：spans 必须是 [begin, end] 对</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,78 @@
+#include "ui/studio/image_list_model.h"
+
+#include <QColor>
+#include <QFileInfo>
+#include <QPainter>
+#include <QPixmap>
+
+#include "ui/document/project.h"
+
+namespace glip::studio {
+
+namespace {
+QColor statusColor(ReviewStatus s) {
+  switch (s) {
+    case ReviewStatus::Unlabeled: return QColor(150, 150, 150);
+    case ReviewStatus::Predicted: return QColor(40, 120, 230);
+    case ReviewStatus::Edited: return QColor(235, 150, 20);
+    case ReviewStatus::Reviewed: return QColor(40, 170, 60);
+  }
+  return Qt::gray;
+}
+QPixmap statusDot(ReviewStatus s) {
+  QPixmap pm(12, 12);
+  pm.fill(Qt::transparent);
+  QPainter p(&pm);
+  p.setRenderHint(QPainter::Antialiasing);
+  p.setPen(Qt::NoPen);
+  p.setBrush(statusColor(s));
+  p.drawEllipse(1, 1, 10, 10);
+  return pm;
+}
+}  // namespace
+
+ImageListModel::ImageListModel(Project* project, QObject* parent) : QAbstractListModel(parent), project_(project) {
+  connect(project_, &Project::imagesReset, this, [this] {
+    beginResetModel();
+    endResetModel();
+    for (int i = 0; i < project_->imageCount(); ++i) connectDocument(i);
+  });
+  connect(project_, &Project::imageAdded, this, [this](int i) {
+    beginInsertRows({}, i, i);
+    endInsertRows();
+    connectDocument(i);
+  });
+  connect(project_, &Project::imageAboutToBeRemoved, this, [this](int i) { beginRemoveRows({}, i, i); });
+  connect(project_, &Project::imageRemoved, this, [this](int) { endRemoveRows(); });
+  for (int i = 0; i < project_->imageCount(); ++i) connectDocument(i);
+}
+
+void ImageListModel::connectDocument(int row) {
+  ImageDocument* doc = project_->image(row);
+  if (!doc || connected_.contains(doc)) return;
+  connected_.insert(doc);
+  connect(doc, &QObject::destroyed, this, [this, doc] { connected_.remove(doc); });
+  connect(doc, &ImageDocument::changed, this, [this, doc] {
+    const int r = project_->images().indexOf(doc);
+    if (r >= 0) emit dataChanged(index(r), index(r));
+  });
+}
+
+int ImageListModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : project_->imageCount(); }
+
+QVariant ImageListModel::data(const QModelIndex& index, int role) const {
+  ImageDocument* doc = project_->image(index.row());
+  if (!doc) return {};
+  switch (role) {
+    case Qt::DisplayRole:
+      return tr("%1 — %2, %n box(es)", nullptr, int(doc->boxes().size()))
+          .arg(QFileInfo(doc->imagePath()).fileName(), reviewStatusDisplayName(doc->status()));
+    case Qt::DecorationRole: return statusDot(doc->status());
+    case Qt::ToolTipRole: return doc->imagePath();
+    case PathRole: return doc->imagePath();
+    case StatusRole: return static_cast<int>(doc->status());
+    default: return {};
+  }
+}
+
+}  // namespace glip::studio

@@ -1,0 +1,193 @@
+// GLIP Studio's main window: image list | canvas | prompt panel, box list and undo history; menus, toolbar and a
+// status bar with timings. Owns the Project (ui/document), the InferenceWorker (one thread with the Session) and
+// the per-image result cache. Every box edit goes through the current ImageDocument's QUndoStack.
+//
+// Files: main_window.cpp (layout, actions, canvas <-> document), main_window_run.cpp (model, run, threshold,
+// batch), main_window_files.cpp (open images/folders, project file, COCO).
+#pragma once
+#include <QHash>
+#include <QMainWindow>
+#include <QPointer>
+#include <memory>
+
+#include "ui/studio/canvas_box.h"
+#include "ui/studio/inference_worker.h"
+#include "ui/studio/prompt_input.h"
+#include "ui/studio/result_cache.h"
+
+class QAction;
+class QDoubleSpinBox;
+class QLabel;
+class QListView;
+class QProgressBar;
+class QSlider;
+class QToolButton;
+class QTreeWidget;
+class QUndoGroup;
+class QUndoView;
+class QComboBox;
+class QTimer;
+
+namespace glip::studio {
+
+class BatchDialog;
+class CanvasView;
+class ImageDocument;
+class ImageListModel;
+class Project;
+class PromptPanel;
+class StudioSettings;
+struct ModelChoice;
+
+class MainWindow : public QMainWindow {
+  Q_OBJECT
+ public:
+  // `settings` must outlive the window.
+  explicit MainWindow(StudioSettings* settings, QWidget* parent = nullptr);
+  ~MainWindow() override;
+
+  // ----- scripting / tests (the same paths the menus use) -----
+  void openPaths(const QStringList& paths);  // files and folders
+  bool showImage(int index);
+  int currentIndex() const { return current_; }
+  ImageDocument* currentDocument() const;
+  void loadModel(const ModelChoice& choice);  // falls back to the demo model when it cannot be loaded
+  void loadDemoModel();
+  void setThreshold(double t);
+  double threshold() const { return threshold_; }
+  void runCurrent();  // run the prompt on the current image (cache first)
+  bool waitForIdle(int timeoutMs);  // processes events until the worker is idle and its results are applied
+  bool isDemoModel() const { return demo_; }
+  QString modelKey() const { return modelKey_; }
+
+  // Batch (Ctrl+B): run the prompt over the project's images from `start`.
+  void startBatch(int start, bool replaceBoxes);
+  void cancelBatch();
+  bool batchRunning() const { return batchId_ != 0; }
+  int batchNextIndex() const { return batchNext_; }
+
+  QAction* action(const QString& id) const;  // by objectName
+  QList<QAction*> rebindableActions() const { return rebindable_; }
+  Project* project() const { return project_; }
+  CanvasView* canvas() const { return canvas_; }
+  PromptPanel* promptPanel() const { return prompt_; }
+  InferenceWorker* worker() const { return worker_; }
+  const ResultCache& resultCache() const { return cache_; }
+  QTreeWidget* boxList() const { return boxList_; }
+  QString defaultLabel() const;
+  void setDefaultLabel(const QString& label);
+  QList<QDialog*> createDialogs();  // every dialog of the studio, for the translation test
+
+ signals:
+  void resultApplied(const QString& imagePath);
+  void batchStopped(int nextIndex, bool cancelled);
+
+ protected:
+  void closeEvent(QCloseEvent* e) override;
+  void dragEnterEvent(QDragEnterEvent* e) override;
+  void dropEvent(QDropEvent* e) override;
+
+ private:
+  // main_window.cpp
+  void buildActions();
+  void buildMenus();
+  void buildDocks();
+  void buildStatusBar();
+  QAction* addAction_(const QString& id, const QString& text, const QList<QKeySequence>& keys, bool rebindable = true);
+  void setCurrentDocument(ImageDocument* doc);
+  void refreshBoxes();
+  void refreshTitle();
+  void refreshActions();
+  void onBoxCreated(const QRectF& r);
+  void onGeometryChanged(quint64 id, const QRectF& from, const QRectF& to, bool nudge);
+  void deleteSelected();
+  void relabelSelected();
+  void markReviewed();
+  void nextImage(int step);
+  void showSettings();
+  void showAbout();
+  void showModelHelp();
+  QStringList knownLabels() const;
+
+  // main_window_run.cpp
+  void chooseModel();
+  void onModelLoaded(const QString& key, const QString& description);
+  void onModelFailed(const QString& error);
+  void onDetectFinished(const DetectReply& reply);
+  void onBatchItem(quint64 batchId, int index, int total, const DetectReply& reply);
+  void onBatchFinished(quint64 batchId, int nextIndex, int total, bool cancelled);
+  void applyResult(ImageDocument* doc, const glip::DetectResult& result, const PromptInput& input, bool replace);
+  void applyThreshold();
+  void onPromptChanged();
+  void cancelRun();
+  void showBatchDialog();
+  void updateTimings(const DetectReply& reply);
+  bool buildPrompt(const PromptInput& input, glip::Prompt* prompt, QString* error) const;
+
+  // main_window_files.cpp
+  void openImagesDialog();
+  void openFolderDialog();
+  void openProjectDialog();
+  bool saveProject();
+  bool saveProjectAs();
+  void importCoco();
+  void exportCoco();
+  bool maybeSave();
+  void syncPromptToProject();
+  void syncPromptFromProject();
+
+  StudioSettings* settings_;
+  Project* project_ = nullptr;
+  InferenceWorker* worker_ = nullptr;
+  ResultCache cache_;
+  ImageListModel* listModel_ = nullptr;
+  int current_ = -1;
+  QPointer<ImageDocument> doc_;
+  QMetaObject::Connection docConn_[3];
+
+  // widgets
+  CanvasView* canvas_ = nullptr;
+  PromptPanel* prompt_ = nullptr;
+  QListView* imageList_ = nullptr;
+  QTreeWidget* boxList_ = nullptr;
+  QUndoGroup* undoGroup_ = nullptr;
+  QUndoView* undoView_ = nullptr;
+  QWidget* banner_ = nullptr;
+  QLabel* bannerText_ = nullptr;
+  QSlider* thresholdSlider_ = nullptr;
+  QDoubleSpinBox* thresholdSpin_ = nullptr;
+  QComboBox* labelCombo_ = nullptr;
+  QLabel* modelLabel_ = nullptr;
+  QLabel* timingLabel_ = nullptr;
+  QLabel* countLabel_ = nullptr;
+  QLabel* zoomLabel_ = nullptr;
+  QLabel* posLabel_ = nullptr;
+  QProgressBar* progress_ = nullptr;
+  QToolButton* cancelButton_ = nullptr;
+  QTimer* promptTimer_ = nullptr;
+  QPointer<BatchDialog> batchDialog_;
+
+  QHash<QString, QAction*> actions_;
+  QList<QAction*> rebindable_;
+
+  // run state
+  QString modelKey_;
+  bool demo_ = false;
+  bool modelReady_ = false;
+  double threshold_ = 0.5;
+  quint64 lastDetectId_ = 0;
+  bool pendingRun_ = false;  // run once the model is loaded
+  QHash<QString, QString> resultKeyOf_;  // image path -> cache key of the result its predictions came from
+  QHash<QString, PromptInput> resultInputOf_;
+  QHash<quint64, PromptInput> requestInput_;  // detect request id -> the prompt as the user wrote it
+  qint64 batchStartMs_ = 0;
+  int batchDoneThisRun_ = 0;
+  int batchFirst_ = 0;
+  quint64 batchId_ = 0;
+  int batchNext_ = 0;
+  bool batchReplace_ = false;
+  QStringList batchImages_;
+  PromptInput batchInput_;
+};
+
+}  // namespace glip::studio

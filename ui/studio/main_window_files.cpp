@@ -1,0 +1,190 @@
+// MainWindow: opening images and folders, the project file, COCO export/import.
+#include <QAction>
+#include <QDir>
+#include <QDirIterator>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QImageReader>
+#include <QMessageBox>
+#include <QStatusBar>
+
+#include "ui/document/coco_exchange.h"
+#include "ui/document/project.h"
+#include "ui/studio/main_window.h"
+#include "ui/studio/prompt_panel.h"
+#include "ui/studio/studio_settings.h"
+
+namespace glip::studio {
+
+namespace {
+// The formats GLIP's decoder reads (core/image/image.h).
+const QStringList kImagePatterns{QStringLiteral("*.png"),  QStringLiteral("*.jpg"), QStringLiteral("*.jpeg"),
+                                 QStringLiteral("*.bmp"),  QStringLiteral("*.tif"), QStringLiteral("*.tiff"),
+                                 QStringLiteral("*.webp")};
+bool isImageFile(const QString& path) {
+  const QString suffix = QStringLiteral("*.") + QFileInfo(path).suffix().toLower();
+  return kImagePatterns.contains(suffix);
+}
+}  // namespace
+
+void MainWindow::openPaths(const QStringList& paths) {
+  QStringList files;
+  for (const QString& p : paths) {
+    const QFileInfo fi(p);
+    if (fi.isDir()) {
+      QStringList inDir;
+      QDirIterator it(fi.absoluteFilePath(), kImagePatterns, QDir::Files);
+      while (it.hasNext()) inDir << it.next();
+      inDir.sort();
+      files << inDir;
+    } else if (fi.suffix() == QLatin1String("glipstudio") || fi.suffix() == QLatin1String("json")) {
+      QString error;
+      if (fi.suffix() == QLatin1String("json")) {
+        CocoImportResult r;
+        if (!CocoExchange::importDataset(*project_, fi.absoluteFilePath(), &r, &error))
+          statusBar()->showMessage(tr("Cannot import %1: %2").arg(fi.fileName(), error), 10000);
+      } else if (maybeSave() && !project_->load(fi.absoluteFilePath(), &error)) {
+        QMessageBox::warning(this, tr("Open project"), error);
+      }
+    } else if (fi.isFile() && isImageFile(p)) {
+      files << fi.absoluteFilePath();
+    }
+  }
+  if (files.isEmpty()) return;
+  settings_->setLastDirectory(QFileInfo(files.first()).absolutePath());
+  int first = -1;
+  for (const QString& f : files) {
+    ImageDocument* doc = project_->addImage(f);
+    const int idx = project_->images().indexOf(doc);
+    if (first < 0) first = idx;
+  }
+  statusBar()->showMessage(tr("%n image(s) opened", nullptr, int(files.size())), 4000);
+  refreshActions();
+  if (first >= 0 && first != current_) showImage(first);
+}
+
+void MainWindow::openImagesDialog() {
+  const QStringList files = QFileDialog::getOpenFileNames(
+      this, tr("Open images"), settings_->lastDirectory(),
+      tr("Images (%1)").arg(kImagePatterns.join(QLatin1Char(' '))));
+  openPaths(files);
+}
+
+void MainWindow::openFolderDialog() {
+  const QString dir = QFileDialog::getExistingDirectory(this, tr("Open folder"), settings_->lastDirectory());
+  if (!dir.isEmpty()) openPaths({dir});
+}
+
+void MainWindow::openProjectDialog() {
+  if (!maybeSave()) return;
+  const QString f = QFileDialog::getOpenFileName(this, tr("Open project"), settings_->lastDirectory(),
+                                                 tr("GLIP Studio project (*.glipstudio)"));
+  if (f.isEmpty()) return;
+  QString error;
+  if (!project_->load(f, &error)) {
+    QMessageBox::warning(this, tr("Open project"), error);
+    return;
+  }
+  settings_->addRecentProject(f);
+  if (project_->hasRecovery() &&
+      QMessageBox::question(this, tr("Recover"), tr("An autosave newer than the project exists. Recover it?")) ==
+          QMessageBox::Yes) {
+    if (!project_->recover(&error)) QMessageBox::warning(this, tr("Recover"), error);
+  }
+}
+
+bool MainWindow::saveProject() {
+  if (project_->isUntitled()) return saveProjectAs();
+  syncPromptToProject();
+  QString error;
+  if (!project_->save(&error)) {
+    QMessageBox::warning(this, tr("Save project"), error);
+    return false;
+  }
+  statusBar()->showMessage(tr("Saved %1").arg(project_->filePath()), 4000);
+  return true;
+}
+
+bool MainWindow::saveProjectAs() {
+  QString f = QFileDialog::getSaveFileName(this, tr("Save project"), settings_->lastDirectory(),
+                                           tr("GLIP Studio project (*.glipstudio)"));
+  if (f.isEmpty()) return false;
+  if (QFileInfo(f).suffix().isEmpty()) f += QStringLiteral(".glipstudio");
+  syncPromptToProject();
+  QString error;
+  if (!project_->saveAs(f, &error)) {
+    QMessageBox::warning(this, tr("Save project"), error);
+    return false;
+  }
+  settings_->addRecentProject(f);
+  return true;
+}
+
+bool MainWindow::maybeSave() {
+  if (!project_->isModified() || project_->imageCount() == 0) return true;
+  const auto answer = QMessageBox::question(this, tr("Unsaved changes"),
+                                            tr("The project has unsaved changes. Save them?"),
+                                            QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel);
+  if (answer == QMessageBox::Save) return saveProject();
+  return answer == QMessageBox::Discard;
+}
+
+void MainWindow::importCoco() {
+  const QString f = QFileDialog::getOpenFileName(this, tr("Import COCO annotations"), settings_->lastDirectory(),
+                                                 tr("COCO JSON (*.json)"));
+  if (f.isEmpty()) return;
+  CocoImportResult r;
+  QString error;
+  if (!CocoExchange::importDataset(*project_, f, &r, &error)) {
+    QMessageBox::warning(this, tr("Import COCO annotations"), error);
+    return;
+  }
+  statusBar()->showMessage(tr("Imported %1 boxes on %2 images").arg(r.boxes).arg(r.images), 6000);
+  if (!r.warnings.isEmpty())
+    QMessageBox::information(this, tr("Import COCO annotations"), r.warnings.join(QLatin1Char('\n')));
+  if (current_ < 0 && project_->imageCount() > 0) showImage(0);
+  else refreshBoxes();
+}
+
+void MainWindow::exportCoco() {
+  const QString f = QFileDialog::getSaveFileName(this, tr("Export COCO annotations"), settings_->lastDirectory(),
+                                                 tr("COCO JSON (*.json)"));
+  if (f.isEmpty()) return;
+  QString error;
+  if (!CocoExchange::exportDataset(*project_, f, {}, &error)) {
+    QMessageBox::warning(this, tr("Export COCO annotations"), error);
+    return;
+  }
+  statusBar()->showMessage(tr("Exported %1").arg(f), 6000);
+}
+
+// The prompt panel and the project's prompts (saved in the project file) are kept equal.
+void MainWindow::syncPromptToProject() {
+  const PromptInput in = prompt_->spec();
+  settings_->setPromptMode(in.mode == PromptInput::Mode::Categories ? StudioSettings::PromptMode::Categories
+                                                                     : StudioSettings::PromptMode::Caption);
+  settings_->setCaptionText(in.caption);
+  settings_->setCategoriesText(in.categories.join(QLatin1Char('\n')));
+  PromptSpec cap;
+  cap.caption = in.caption;
+  for (const CaptionPhrase& p : in.phrases) cap.labels.push_back({p.text, {{p.start, p.end}}});
+  if (project_->categories() != in.categories) project_->setCategories(in.categories);
+  if (project_->captionPrompt() != cap) project_->setCaptionPrompt(cap);
+  const PromptMode mode = in.mode == PromptInput::Mode::Categories ? PromptMode::Categories : PromptMode::Caption;
+  if (project_->activePrompt() != mode) project_->setActivePrompt(mode);
+}
+
+void MainWindow::syncPromptFromProject() {
+  PromptInput in;
+  in.mode = project_->activePrompt() == PromptMode::Categories ? PromptInput::Mode::Categories
+                                                              : PromptInput::Mode::Caption;
+  in.categories = project_->categories();
+  const PromptSpec cap = project_->captionPrompt();
+  in.caption = cap.caption;
+  for (const PromptLabel& l : cap.labels)
+    for (const auto& s : l.spans) in.phrases.push_back({int(s[0]), int(s[1]), l.name});
+  if (in.categories.isEmpty() && in.caption.isEmpty()) return;  // keep what the user had typed
+  prompt_->setSpec(in);
+}
+
+}  // namespace glip::studio

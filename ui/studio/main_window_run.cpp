@@ -1,0 +1,366 @@
+// MainWindow: model loading, running GLIP on the worker, the threshold, batch runs.
+#include <QAction>
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QDoubleSpinBox>
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QLabel>
+#include <QProgressBar>
+#include <QSlider>
+#include <QStatusBar>
+#include <QTimer>
+#include <QComboBox>
+
+#include "ui/document/project.h"
+#include "ui/studio/batch_dialog.h"
+#include "ui/studio/dialogs.h"
+#include "ui/studio/main_window.h"
+#include "ui/studio/model_locator.h"
+#include "ui/studio/prompt_panel.h"
+#include "ui/studio/studio_settings.h"
+
+namespace glip::studio {
+
+namespace {
+BoxList filtered(const glip::DetectResult& r, double threshold) {
+  // Session::select keeps score >= threshold; the same rule here, on the cached result.
+  BoxList out;
+  for (const glip::Detection& d : r.detections)
+    if (d.score >= static_cast<float>(threshold)) out.push_back(Box::fromDetection(d));
+  return out;
+}
+bool sameBoxes(const BoxList& a, const BoxList& b) {
+  if (a.size() != b.size()) return false;
+  for (int i = 0; i < a.size(); ++i)
+    if (!a[i].equals(b[i], true)) return false;
+  return true;
+}
+}  // namespace
+
+bool MainWindow::buildPrompt(const PromptInput& input, glip::Prompt* prompt, QString* error) const {
+  const PromptAnalysis a = analyze(input);
+  if (input.isEmpty()) {
+    *error = input.mode == PromptInput::Mode::Categories ? tr("Write at least one category.") : tr("Write a caption.");
+    return false;
+  }
+  if (!a.error.isEmpty()) {
+    *error = a.error;
+    return false;
+  }
+  try {
+    if (input.mode == PromptInput::Mode::Categories) {
+      std::vector<std::string> names;
+      for (const QString& c : input.categories) names.push_back(c.toStdString());
+      *prompt = glip::Prompt::categories(names);
+    } else {
+      std::vector<std::array<int64_t, 2>> spans;
+      for (const CaptionPhrase& p : a.phrases) spans.push_back({p.start, p.end});
+      *prompt = glip::Prompt::grounding(input.caption.toStdString(), spans);
+    }
+  } catch (const std::exception& e) {
+    *error = QString::fromUtf8(e.what());
+    return false;
+  }
+  return true;
+}
+
+// ----------------------------------------------------------------------------------------------------------------
+// Model
+
+void MainWindow::loadModel(const ModelChoice& choice) {
+  glip::ModelParams p;
+  p.config_file = QFile::encodeName(choice.config).toStdString();
+  p.weight_file = QFile::encodeName(choice.weights).toStdString();
+  p.device = choice.device.isEmpty() ? std::string("cpu") : choice.device.toStdString();
+  demo_ = isDemoConfig(choice.config);
+  modelReady_ = false;
+  modelLabel_->setText(tr("Loading %1…").arg(QFileInfo(choice.config).fileName()));
+  worker_->loadModel({p, glip::studio::modelKey(choice.config, choice.weights, choice.device)});
+  if (!demo_) {
+    settings_->setModelConfig(choice.config);
+    settings_->setModelWeights(choice.weights);
+    settings_->setDevice(choice.device);
+  }
+  refreshActions();
+}
+
+void MainWindow::loadDemoModel() {
+  const QString demo = demoConfigPath();
+  if (demo.isEmpty()) {
+    bannerText_->setText(tr("<b>No model:</b> the bundled demo model (models/demo) was not found."));
+    banner_->show();
+    return;
+  }
+  loadModel({demo, QString(), QStringLiteral("cpu")});
+}
+
+void MainWindow::chooseModel() {
+  ModelDialog dlg({settings_->modelConfig(), settings_->modelWeights(), settings_->device()}, this);
+  if (dlg.exec() == QDialog::Accepted) loadModel(dlg.choice());
+}
+
+void MainWindow::onModelLoaded(const QString& key, const QString& description) {
+  modelKey_ = key;
+  modelReady_ = true;
+  banner_->setVisible(demo_);
+  modelLabel_->setText(demo_ ? tr("Demo model (random boxes)") : description);
+  modelLabel_->setToolTip(description);
+  statusBar()->showMessage(tr("Model ready: %1").arg(description), 5000);
+  countLabel_->setText(tr("Inferences: %1").arg(worker_->inferenceCount()));
+  refreshActions();
+  ImageDocument* doc = currentDocument();
+  if (pendingRun_ || (doc && doc->status() == ReviewStatus::Unlabeled && actions_.value("auto_run")->isChecked())) {
+    pendingRun_ = false;
+    runCurrent();
+  }
+}
+
+void MainWindow::onModelFailed(const QString& error) {
+  modelReady_ = false;
+  statusBar()->showMessage(tr("Could not load the model: %1").arg(error), 15000);
+  if (!demo_) {
+    // No usable real weights: fall back to the bundled demo model (with its banner).
+    bannerText_->setToolTip(error);
+    loadDemoModel();
+    return;
+  }
+  modelLabel_->setText(tr("No model"));
+  bannerText_->setText(tr("<b>The demo model could not be loaded:</b> %1").arg(error.toHtmlEscaped()));
+  banner_->show();
+}
+
+// ----------------------------------------------------------------------------------------------------------------
+// Run
+
+void MainWindow::runCurrent() {
+  ImageDocument* doc = currentDocument();
+  if (!doc) return;
+  if (!modelReady_) {
+    pendingRun_ = true;
+    return;
+  }
+  const PromptInput input = prompt_->spec();
+  glip::Prompt prompt;
+  QString error;
+  if (!buildPrompt(input, &prompt, &error)) {
+    statusBar()->showMessage(error, 8000);
+    return;
+  }
+  const QString key = ResultCache::key(doc->imagePath(), input.key(), modelKey_);
+  if (auto cached = cache_.find(key)) {
+    resultKeyOf_.insert(doc->imagePath(), key);
+    applyResult(doc, *cached, input, true);
+    statusBar()->showMessage(tr("Cached result: no inference needed"), 4000);
+    emit resultApplied(doc->imagePath());
+    return;
+  }
+  DetectRequest r;
+  r.imagePath = doc->imagePath();
+  r.prompt = std::move(prompt);
+  r.promptKey = input.key();
+  lastDetectId_ = worker_->detect(std::move(r));
+  requestInput_.insert(lastDetectId_, input);
+  statusBar()->showMessage(tr("Running GLIP on %1…").arg(QFileInfo(doc->imagePath()).fileName()));
+}
+
+void MainWindow::cancelRun() {
+  if (batchRunning()) cancelBatch();
+  else worker_->cancel();
+}
+
+void MainWindow::updateTimings(const DetectReply& reply) {
+  countLabel_->setText(tr("Inferences: %1").arg(reply.inferences));
+  if (!reply.result) return;
+  const auto& s = reply.result->timings.seconds;
+  auto stage = [&](const char* name) {
+    auto it = s.find(name);
+    return it == s.end() ? 0.0 : it->second;
+  };
+  const double swin = stage("swin") + stage("fpn"), bert = stage("bert");
+  timingLabel_->setText(tr("%1 s (image %2 s, text %3 s)")
+                            .arg(reply.seconds, 0, 'f', 2)
+                            .arg(swin, 0, 'f', 2)
+                            .arg(bert, 0, 'f', 2));
+  QStringList tip;
+  for (const auto& [k, v] : s) tip << QStringLiteral("%1: %2 ms").arg(QString::fromStdString(k)).arg(v * 1000, 0, 'f', 1);
+  timingLabel_->setToolTip(tip.join(QLatin1Char('\n')));
+}
+
+void MainWindow::onDetectFinished(const DetectReply& reply) {
+  const PromptInput input = requestInput_.take(reply.id);
+  updateTimings(reply);
+  if (reply.result) cache_.insert(ResultCache::key(reply.imagePath, reply.promptKey, reply.modelKey), reply.result);
+  if (reply.id != lastDetectId_) return;  // superseded by a newer request (its result stays cached)
+  if (reply.cancelled) {
+    statusBar()->showMessage(tr("Cancelled"), 4000);
+    return;
+  }
+  if (!reply.error.isEmpty()) {
+    statusBar()->showMessage(tr("GLIP failed: %1").arg(reply.error), 15000);
+    return;
+  }
+  if (reply.modelKey != modelKey_) return;
+  ImageDocument* doc = project_->image(project_->indexOfPath(reply.imagePath));
+  if (!doc) return;
+  resultKeyOf_.insert(reply.imagePath, ResultCache::key(reply.imagePath, reply.promptKey, reply.modelKey));
+  applyResult(doc, *reply.result, input, true);
+  statusBar()->showMessage(tr("%n box(es) above the threshold", nullptr, int(doc->boxes().size())), 4000);
+  emit resultApplied(reply.imagePath);
+}
+
+void MainWindow::applyResult(ImageDocument* doc, const glip::DetectResult& result, const PromptInput& input, bool replace) {
+  glip::Prompt prompt;
+  QString error;
+  PromptSpec spec;
+  if (buildPrompt(input, &prompt, &error)) spec = PromptSpec::fromEngine(prompt);
+  resultInputOf_.insert(doc->imagePath(), input);
+  doc->setPredictions(filtered(result, threshold_), spec,
+                      replace ? ImageDocument::PredictionMerge::Replace : ImageDocument::PredictionMerge::Keep);
+  for (const PromptLabel& l : spec.labels) project_->addLabel(l.name);
+}
+
+void MainWindow::setThreshold(double t) {
+  t = std::clamp(t, 0.0, 1.0);
+  if (std::abs(t - threshold_) < 1e-9 && thresholdSpin_->value() == t) return;
+  threshold_ = t;
+  {
+    const QSignalBlocker b1(thresholdSlider_), b2(thresholdSpin_);
+    thresholdSlider_->setValue(qRound(t * 100));
+    thresholdSpin_->setValue(t);
+  }
+  settings_->setScoreThreshold(t);
+  applyThreshold();
+}
+
+// Re-filters the current image's cached result: no inference. Only images whose boxes are still the model's
+// (status Predicted) follow the threshold; hand-edited ones keep their boxes.
+void MainWindow::applyThreshold() {
+  ImageDocument* doc = currentDocument();
+  if (!doc || doc->status() != ReviewStatus::Predicted) return;
+  auto r = cache_.find(resultKeyOf_.value(doc->imagePath()));
+  if (!r) return;
+  const BoxList boxes = filtered(*r, threshold_);
+  if (sameBoxes(boxes, doc->boxes())) return;
+  doc->setPredictions(boxes, doc->prompt(), ImageDocument::PredictionMerge::Replace);
+}
+
+void MainWindow::onPromptChanged() {
+  syncPromptToProject();
+  const QString current = labelCombo_->currentText();
+  {
+    const QSignalBlocker b(labelCombo_);
+    labelCombo_->clear();
+    labelCombo_->addItems(knownLabels());
+    labelCombo_->setCurrentText(current);
+  }
+  promptTimer_->start();
+}
+
+bool MainWindow::waitForIdle(int timeoutMs) {
+  QElapsedTimer t;
+  t.start();
+  int stable = 0;
+  while (t.elapsed() < timeoutMs) {
+    QCoreApplication::sendPostedEvents();
+    QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+    if (worker_->busy() || promptTimer_->isActive()) {
+      stable = 0;
+      worker_->waitIdle(20);
+      continue;
+    }
+    if (++stable >= 3) return true;
+  }
+  return false;
+}
+
+// ----------------------------------------------------------------------------------------------------------------
+// Batch
+
+void MainWindow::showBatchDialog() {
+  if (!batchDialog_) {
+    batchDialog_ = new BatchDialog(this);
+    batchDialog_->setReplaceBoxes(settings_->batchReplacesBoxes());
+    connect(batchDialog_, &BatchDialog::startRequested, this, [this](bool replace) { startBatch(0, replace); });
+    connect(batchDialog_, &BatchDialog::resumeRequested, this, [this](bool replace) { startBatch(batchNext_, replace); });
+    connect(batchDialog_, &BatchDialog::cancelRequested, this, &MainWindow::cancelBatch);
+  }
+  if (!batchRunning()) batchDialog_->setImageCount(project_->imageCount(), batchNext_);
+  batchDialog_->show();
+  batchDialog_->raise();
+}
+
+void MainWindow::startBatch(int start, bool replaceBoxes) {
+  if (batchRunning() || !modelReady_) return;
+  const PromptInput input = prompt_->spec();
+  glip::Prompt prompt;
+  QString error;
+  if (!buildPrompt(input, &prompt, &error)) {
+    statusBar()->showMessage(error, 8000);
+    if (batchDialog_) batchDialog_->setStopped(start, project_->imageCount(), true);
+    return;
+  }
+  batchImages_.clear();
+  for (ImageDocument* d : project_->images()) batchImages_ << d->imagePath();
+  batchInput_ = input;
+  batchReplace_ = replaceBoxes;
+  batchNext_ = start;
+  batchFirst_ = start;
+  batchDoneThisRun_ = 0;
+  batchStartMs_ = QDateTime::currentMSecsSinceEpoch();
+  BatchRequest r;
+  r.images = batchImages_;
+  r.prompt = std::move(prompt);
+  r.promptKey = input.key();
+  r.start = start;
+  batchId_ = worker_->runBatch(std::move(r));
+  if (batchDialog_) {
+    batchDialog_->setRunning(true);
+    batchDialog_->setProgress(start, batchImages_.size(), -1, QString());
+  }
+  progress_->setRange(0, std::max<int>(1, batchImages_.size()));
+  progress_->setValue(start);
+  progress_->show();
+  refreshActions();
+}
+
+void MainWindow::cancelBatch() {
+  if (batchRunning()) worker_->cancel();
+}
+
+void MainWindow::onBatchItem(quint64 id, int index, int total, const DetectReply& reply) {
+  if (id != batchId_) return;
+  updateTimings(reply);
+  batchNext_ = index + 1;
+  ++batchDoneThisRun_;
+  if (reply.result) {
+    cache_.insert(ResultCache::key(reply.imagePath, reply.promptKey, reply.modelKey), reply.result);
+    ImageDocument* doc = project_->image(project_->indexOfPath(reply.imagePath));
+    const bool handWork = doc && (doc->status() == ReviewStatus::Edited || doc->status() == ReviewStatus::Reviewed);
+    if (doc && (batchReplace_ || !handWork)) {
+      resultKeyOf_.insert(reply.imagePath, ResultCache::key(reply.imagePath, reply.promptKey, reply.modelKey));
+      applyResult(doc, *reply.result, batchInput_, true);
+    }
+  } else if (!reply.error.isEmpty()) {
+    statusBar()->showMessage(tr("%1: %2").arg(QFileInfo(reply.imagePath).fileName(), reply.error), 8000);
+  }
+  const double elapsed = (QDateTime::currentMSecsSinceEpoch() - batchStartMs_) / 1000.0;
+  const double eta = elapsed / std::max(1, batchDoneThisRun_) * (total - batchNext_);
+  progress_->setRange(0, total);
+  progress_->setValue(batchNext_);
+  if (batchDialog_) batchDialog_->setProgress(batchNext_, total, eta, QFileInfo(reply.imagePath).fileName());
+}
+
+void MainWindow::onBatchFinished(quint64 id, int nextIndex, int total, bool cancelled) {
+  if (id != batchId_) return;
+  batchId_ = 0;
+  batchNext_ = cancelled ? nextIndex : 0;
+  if (batchDialog_) batchDialog_->setStopped(nextIndex, total, cancelled);
+  statusBar()->showMessage(cancelled ? tr("Batch cancelled at image %1 of %2").arg(nextIndex + 1).arg(total)
+                                     : tr("Batch done: %n image(s)", nullptr, total),
+                           8000);
+  refreshActions();
+  emit batchStopped(nextIndex, cancelled);
+}
+
+}  // namespace glip::studio

@@ -1,0 +1,23 @@
+// Where the models are: the models/ folder (scanned for GLIP configs), the bundled demo model, CUDA availability.
+#pragma once
+#include <QString>
+#include <QStringList>
+
+namespace glip::studio {
+
+// models/ of the installation: $GLIP_MODELS_DIR, else the first "models" folder found next to or above the
+// executable, else the source tree's. "" if none exists.
+QString findModelsDir();
+// models/demo/glip_demo_tiny.yaml (with its model_final.pth), "" if absent.
+QString demoConfigPath();
+bool isDemoConfig(const QString& configPath);
+// The folder holding resources/ (resources/demo/astronaut.png for --demo), "" if absent.
+QString findResourcesDir();
+// *.yaml files under `dir` (recursively), sorted, as absolute paths.
+QStringList scanConfigs(const QString& dir);
+// A stable key for result caches: canonical config + weights + device.
+QString modelKey(const QString& config, const QString& weights, const QString& device);
+// libtorch was built with CUDA and a device is present.
+bool cudaAvailable();
+
+}  // namespace glip::studio
