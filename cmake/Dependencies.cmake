@@ -23,5 +23,6 @@ if(GLIP_BUILD_UI OR GLIP_BUILD_TESTS)
   find_package(Qt6 REQUIRED COMPONENTS Core Gui Widgets Test LinguistTools)
 endif()
 if(GLIP_BUILD_UI)
+  find_package(Qt6 REQUIRED COMPONENTS PrintSupport)  # QCustomPlotQt6's link interface names it
   find_package(QCustomPlotQt6 REQUIRED)
 endif()
