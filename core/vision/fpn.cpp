@@ -62,6 +62,7 @@ std::vector<at::Tensor> FpnImpl::forward(const std::vector<at::Tensor>& x, Tenso
   }
   auto extra = top_blocks(x.back(), results.back());                               // [P6, P7]
   results.insert(results.end(), extra.begin(), extra.end());
+  for (auto& r : results) r = r.contiguous();  // channels-last inputs give channels-last maps; hand out NCHW
   if (probe)
     for (size_t i = 0; i < results.size(); ++i) probe_put(probe, "fpn.p" + std::to_string(i + 3), results[i]);
   return results;

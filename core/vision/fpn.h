@@ -28,7 +28,8 @@ class FpnImpl : public torch::nn::Module {
  public:
   explicit FpnImpl(const FpnOptions& options);
   // features: the backbone outputs (one per in_channels_list entry, highest resolution first). Returns the FPN
-  // levels, highest resolution first, then P6, P7 (for GLIP-T: P3..P7). Probes fpn.p3.. (first level = p3).
+  // levels, highest resolution first, then P6, P7 (for GLIP-T: P3..P7), contiguous (NCHW) whatever the inputs'
+  // memory format. Probes fpn.p3.. (first level = p3).
   std::vector<at::Tensor> forward(const std::vector<at::Tensor>& features, TensorProbe* probe = nullptr);
 
   std::vector<torch::nn::Conv2d> inner_blocks, layer_blocks;  // in order of in_channels_list (non-zero entries)

@@ -121,7 +121,7 @@ TORCH_MODULE(PatchEmbed);
 
 struct SwinOutput {
   std::vector<std::string> names;    // "stage2".."stage5" (those in out_features)
-  std::vector<at::Tensor> features;  // B x C_i x H_i x W_i each, contiguous
+  std::vector<at::Tensor> features;  // B x C_i x H_i x W_i each (channels-last memory with fast_cpu_kernels)
 };
 
 class SwinTransformerImpl : public torch::nn::Module {

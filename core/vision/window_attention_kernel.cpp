@@ -1,12 +1,13 @@
-// Fused window attention for Swin on CPU: per (window, head) softmax(q k^T * scale + bias) v, all in L1.
+// Fused window attention for Swin on CPU: per (window, head) softmax(q*scale k^T + bias [+ mask]) v, in L1.
 //
 // The ATen formulation (bmm + add + softmax + bmm) runs ~4200 tiny 49x49x32 BLAS calls per block at 800x1344 and
 // streams the B*nW x nH x 49 x 49 score tensor through memory several times. Here every (window, head) pair is one
-// task: K^T is staged in a padded 32 x 64 tile, a row of scores stays in registers, the bias (relative position
-// bias, plus the shift mask) is added, a vectorisable exp (Cephes polynomial, ~1 ulp) gives the softmax, and the
-// weighted sum of V is written straight into the B*nW x N x C layout that the output projection reads.
-// The hot loops are compiled for AVX-512, AVX2+FMA and baseline x86-64 (GCC/Clang target_clones, chosen at load
-// time); other compilers/architectures get the baseline build.
+// task: Q (scaled) and K^T are staged in padded tiles, scores are computed 4 rows x 64 columns at a time in
+// registers, the relative position bias and the shift mask are added (in GLIP's order), a vectorised exp (Cephes
+// polynomial, ~1 ulp) gives the softmax, and p v is accumulated 4 rows at a time and written straight into the
+// B*nW x N x C layout that the output projection reads.
+// Written with GCC/Clang vector extensions; compiled for AVX-512, AVX2+FMA and baseline x86-64 (target_clones,
+// chosen at load time).
 #include "core/vision/window_attention_kernel.h"
 
 #include <ATen/ATen.h>
@@ -27,101 +28,163 @@
 #define GLIP_INLINE inline
 #endif
 
+#if defined(__GNUC__) && !defined(__clang__)
+// The vector helpers are always inlined inside each clone, so the ABI note about 32/64-byte vectors is moot.
+#pragma GCC diagnostic ignored "-Wpsabi"
+#endif
+
 namespace glip {
 
 namespace {
 
 constexpr int kNP = 64;  // padded window length (N = 49 for window 7)
 
-// Cephes expf on [-87, 88]; vectorises (no branches, no library call).
-GLIP_INLINE float exp_poly(float x) {
-  x = x < -87.0f ? -87.0f : x;
-  x = x > 88.0f ? 88.0f : x;
-  float fx = x * 1.44269504088896341f;
+// GCC/Clang vector extensions: lowered to AVX-512, AVX2 or SSE by each target clone.
+typedef float v16 __attribute__((vector_size(64)));
+typedef int32_t v16i __attribute__((vector_size(64)));
+typedef float v8 __attribute__((vector_size(32)));
+
+template <class V>
+GLIP_INLINE V load(const float* p) {
+  V v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+template <class V>
+GLIP_INLINE void store(float* p, V v) {
+  std::memcpy(p, &v, sizeof v);
+}
+template <class V>
+GLIP_INLINE V splat(float x) {
+  return V{} + x;
+}
+
+// Cephes expf on [-87, 88], 16 lanes (~1 ulp).
+GLIP_INLINE v16 exp16(v16 x) {
+  x = x < -87.0f ? splat<v16>(-87.0f) : x;
+  x = x > 88.0f ? splat<v16>(88.0f) : x;
+  v16 fx = x * 1.44269504088896341f;
   fx = (fx + 12582912.0f) - 12582912.0f;  // round to nearest (1.5 * 2^23 trick)
-  float r = x - fx * 0.693359375f;
+  v16 r = x - fx * 0.693359375f;
   r = r - fx * -2.12194440e-4f;
-  const float z = r * r;
-  float y = 1.9875691500e-4f;
+  const v16 z = r * r;
+  v16 y = splat<v16>(1.9875691500e-4f);
   y = y * r + 1.3981999507e-3f;
   y = y * r + 8.3334519073e-3f;
   y = y * r + 4.1665795894e-2f;
   y = y * r + 1.6666665459e-1f;
   y = y * r + 5.0000001201e-1f;
   y = y * z + r + 1.0f;
-  const int32_t bits = (static_cast<int32_t>(fx) + 127) << 23;
-  float p2;
+  const v16i bits = (__builtin_convertvector(fx, v16i) + 127) << 23;
+  v16 p2;
   std::memcpy(&p2, &bits, sizeof p2);
   return y * p2;
 }
 
 struct Args {
-  const float* qkv;   // Wn x N x 3C
-  const float* bias;  // nH x N x N
-  const float* mask;  // M x N x N or null
+  const float* qkv;           // Wn x N x 3C
+  const float* bias;          // nH x N x N
+  const float* mask;          // M x N x N or null
   const int64_t* mask_index;  // nW: window w uses mask[mask_index[w % nW]]
   int64_t nW;
-  float* out;         // Wn x N x C
+  float* out;                 // Wn x N x C
   int64_t N, C, nH;
   float scale;
 };
 
 template <int D>
 GLIP_INLINE void attention_tasks(const Args& a, int64_t begin, int64_t end) {
+  static_assert(D % 8 == 0, "head width must be a multiple of 8");
+  constexpr int R = 4;                   // rows per register block
+  constexpr int kRows = kNP + R;         // N rounded up to a multiple of R fits
   const int64_t N = a.N, C = a.C, C3 = 3 * a.C;
-  alignas(64) float kt[D][kNP];
-  alignas(64) float s[kNP];
-  alignas(64) float q[D];
-  alignas(64) float acc[D];
+  alignas(64) float kt[D][kNP];          // K^T, zero-padded columns
+  alignas(64) float q[kRows][D];         // scaled Q, zero-padded rows
+  alignas(64) float s[kRows][kNP];       // scores, then probabilities
+  alignas(64) float valid[kNP];          // 1 for j < N, 0 for padding
   for (int e = 0; e < D; ++e)
     for (int j = 0; j < kNP; ++j) kt[e][j] = 0.0f;
+  for (int i = 0; i < kRows; ++i)
+    for (int e = 0; e < D; ++e) q[i][e] = 0.0f;
+  for (int j = 0; j < kNP; ++j) valid[j] = j < N ? 1.0f : 0.0f;
   for (int64_t task = begin; task < end; ++task) {
     const int64_t w = task / a.nH, h = task % a.nH;
-    const float* base = a.qkv + w * N * C3;
+    const float* base = a.qkv + w * N * C3 + h * D;
     const float* bias = a.bias + h * N * N;
     const float* mask = a.mask ? a.mask + a.mask_index[w % a.nW] * N * N : nullptr;
-    float* out = a.out + w * N * C + h * D;
-    for (int64_t j = 0; j < N; ++j) {  // K^T tile
-      const float* k = base + j * C3 + C + h * D;
-      for (int e = 0; e < D; ++e) kt[e][j] = k[e];
-    }
-    for (int64_t i = 0; i < N; ++i) {
-      const float* qi = base + i * C3 + h * D;
-      for (int e = 0; e < D; ++e) q[e] = qi[e] * a.scale;  // GLIP scales q before the product
-      for (int j = 0; j < kNP; ++j) s[j] = 0.0f;
+    for (int64_t j = 0; j < N; ++j) {
+      const float* qj = base + j * C3;
+      const float* kj = qj + C;
       for (int e = 0; e < D; ++e) {
-        const float qe = q[e];
-        for (int j = 0; j < kNP; ++j) s[j] += qe * kt[e][j];
+        q[j][e] = qj[e] * a.scale;  // GLIP scales q before the product
+        kt[e][j] = kj[e];
       }
+    }
+    // scores = q k^T, R rows x 64 columns per register block
+    for (int64_t i0 = 0; i0 < N; i0 += R) {
+      v16 acc[R][4];
+      for (int r = 0; r < R; ++r)
+        for (int c = 0; c < 4; ++c) acc[r][c] = v16{};
+      for (int e = 0; e < D; ++e) {
+        const v16 k0 = load<v16>(kt[e]), k1 = load<v16>(kt[e] + 16), k2 = load<v16>(kt[e] + 32),
+                  k3 = load<v16>(kt[e] + 48);
+        for (int r = 0; r < R; ++r) {
+          const v16 qv = splat<v16>(q[i0 + r][e]);
+          acc[r][0] += qv * k0;
+          acc[r][1] += qv * k1;
+          acc[r][2] += qv * k2;
+          acc[r][3] += qv * k3;
+        }
+      }
+      for (int r = 0; r < R; ++r)
+        for (int c = 0; c < 4; ++c) store(s[i0 + r] + 16 * c, acc[r][c]);
+    }
+    // + bias (+ mask), softmax over the N valid columns
+    for (int64_t i = 0; i < N; ++i) {
+      float* si = s[i];
       const float* bi = bias + i * N;
-      for (int64_t j = 0; j < N; ++j) s[j] += bi[j];
+      for (int64_t j = 0; j < N; ++j) si[j] += bi[j];
       if (mask) {
         const float* mi = mask + i * N;
-        for (int64_t j = 0; j < N; ++j) s[j] += mi[j];
+        for (int64_t j = 0; j < N; ++j) si[j] += mi[j];
       }
-      for (int64_t j = N; j < kNP; ++j) s[j] = -3.0e38f;
-      alignas(64) float lane[16];
-      for (int l = 0; l < 16; ++l) lane[l] = s[l];
-      for (int j = 16; j < kNP; j += 16)
-        for (int l = 0; l < 16; ++l) lane[l] = lane[l] > s[j + l] ? lane[l] : s[j + l];
-      float m = lane[0];
-      for (int l = 1; l < 16; ++l) m = m > lane[l] ? m : lane[l];
-      for (int j = 0; j < kNP; ++j) s[j] = exp_poly(s[j] - m);
-      for (int64_t j = N; j < kNP; ++j) s[j] = 0.0f;
-      for (int l = 0; l < 16; ++l) lane[l] = s[l];
-      for (int j = 16; j < kNP; j += 16)
-        for (int l = 0; l < 16; ++l) lane[l] += s[j + l];
+      for (int64_t j = N; j < kNP; ++j) si[j] = -3.0e38f;
+      v16 x0 = load<v16>(si), x1 = load<v16>(si + 16), x2 = load<v16>(si + 32), x3 = load<v16>(si + 48);
+      v16 m = x0 > x1 ? x0 : x1;
+      m = m > x2 ? m : x2;
+      m = m > x3 ? m : x3;
+      float mx = m[0];
+      for (int l = 1; l < 16; ++l) mx = mx > m[l] ? mx : m[l];
+      x0 = exp16(x0 - mx) * load<v16>(valid);
+      x1 = exp16(x1 - mx) * load<v16>(valid + 16);
+      x2 = exp16(x2 - mx) * load<v16>(valid + 32);
+      x3 = exp16(x3 - mx) * load<v16>(valid + 48);
+      const v16 t = (x0 + x1) + (x2 + x3);
       float sum = 0.0f;
-      for (int l = 0; l < 16; ++l) sum += lane[l];
+      for (int l = 0; l < 16; ++l) sum += t[l];
       const float inv = 1.0f / sum;
-      for (int e = 0; e < D; ++e) acc[e] = 0.0f;
+      store(si, x0 * inv);
+      store(si + 16, x1 * inv);
+      store(si + 32, x2 * inv);
+      store(si + 48, x3 * inv);
+    }
+    // out = p v, R rows per register block, written into the Wn x N x C layout (heads side by side)
+    float* out = a.out + w * N * C + h * D;
+    for (int64_t i0 = 0; i0 < N; i0 += R) {
+      v8 acc[R][D / 8];
+      for (int r = 0; r < R; ++r)
+        for (int c = 0; c < D / 8; ++c) acc[r][c] = v8{};
       for (int64_t j = 0; j < N; ++j) {
-        const float p = s[j] * inv;
-        const float* v = base + j * C3 + 2 * C + h * D;
-        for (int e = 0; e < D; ++e) acc[e] += p * v[e];
+        const float* vj = base + j * C3 + 2 * C;
+        v8 v[D / 8];
+        for (int c = 0; c < D / 8; ++c) v[c] = load<v8>(vj + 8 * c);
+        for (int r = 0; r < R; ++r) {
+          const v8 p = splat<v8>(s[i0 + r][j]);
+          for (int c = 0; c < D / 8; ++c) acc[r][c] += p * v[c];
+        }
       }
-      float* o = out + i * C;
-      for (int e = 0; e < D; ++e) o[e] = acc[e];
+      for (int r = 0; r < R && i0 + r < N; ++r)
+        for (int c = 0; c < D / 8; ++c) store(out + (i0 + r) * C + 8 * c, acc[r][c]);
     }
   }
 }
