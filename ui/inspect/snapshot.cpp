@@ -116,9 +116,10 @@ Snapshot take_snapshot(const Session& session, const DetectResult& result, const
 
   // Tokens and positive map of chunk 0, built as the engine builds them.
   for (const auto& l : prompt.labels) s.label_names.push_back(l.name);
-  const text::PromptOptions po = text::prompt_options_from_config(cfg);
+  text::PromptOptions po = text::prompt_options_from_config(cfg);
   text::Prompt tp;
   if (prompt.detection) {
+    po.separation_tokens = prompt.separator;
     std::vector<std::string> cats;
     for (const auto& l : prompt.labels) cats.push_back(l.name);
     tp = text::detection_prompts(cats, po).front();
