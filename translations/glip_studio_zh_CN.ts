@@ -519,10 +519,6 @@
         <translation>正在对 %1 运行 GLIP…</translation>
     </message>
     <message>
-        <source>%1 s (image %2 s, text %3 s)</source>
-        <translation>%1 秒（图像 %2 秒，文本 %3 秒）</translation>
-    </message>
-    <message>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
@@ -549,6 +545,10 @@
         <translation>
             <numerusform>批量处理完成：%n 张图像</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>%1 s (image %2 ms, text %3 ms, fusion %4 ms)</source>
+        <translation>%1 秒（图像 %2 毫秒，文本 %3 毫秒，融合 %4 毫秒）</translation>
     </message>
 </context>
 <context>

@@ -65,7 +65,7 @@ void BoxItem::paint(QPainter* p, const QStyleOptionGraphicsItem*, QWidget*) {
   if (box_.origin == BoxOrigin::Manual) pen.setStyle(Qt::DashLine);
   if (box_.origin == BoxOrigin::Edited) pen.setStyle(Qt::DashDotLine);
   p->setPen(pen);
-  p->setBrush(highlighted_ ? QColor(c.red(), c.green(), c.blue(), 40) : Qt::NoBrush);
+  p->setBrush(highlighted_ ? QBrush(QColor(c.red(), c.green(), c.blue(), 40)) : QBrush(Qt::NoBrush));
   p->drawRect(box_.rect);
 
   // Caption in view pixels: scale the painter so that 1 unit = 1 screen pixel at the box's top-left corner.

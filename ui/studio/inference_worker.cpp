@@ -164,7 +164,7 @@ const glip::RgbImage& InferenceWorker::image(const QString& path) {
 }
 
 DetectReply InferenceWorker::detectOne(quint64 id, const QString& path, const glip::Prompt& prompt,
-                                       const QString& promptKey) {
+                                       const QString& promptKey, bool inspect) {
   DetectReply reply;
   reply.id = id;
   reply.imagePath = path;
@@ -184,7 +184,12 @@ DetectReply InferenceWorker::detectOne(quint64 id, const QString& path, const gl
   for (int attempt = 0; attempt < 2; ++attempt) {
     try {
       const glip::RgbImage& img = image(path);
-      auto result = std::make_shared<glip::DetectResult>(session_->detect(img, prompt));
+      glip::DetectParams params;
+      params.probe = inspect;
+      params.probe_attention = inspect && inspectAttention_.load();
+      auto result = std::make_shared<glip::DetectResult>(session_->detect(img, prompt, params));
+      if (inspect)  // copied out here, on the worker thread: the GUI never touches the Session
+        reply.inspect = std::make_shared<const glip::inspect::Snapshot>(glip::inspect::take_snapshot(*session_, *result, prompt));
       reply.result = std::move(result);
       break;
     } catch (const glip::Cancelled&) {
@@ -205,7 +210,7 @@ DetectReply InferenceWorker::detectOne(quint64 id, const QString& path, const gl
 
 void InferenceWorker::doDetect(const DetectRequest& r) {
   emit detectStarted(r.id);
-  emit detectFinished(detectOne(r.id, r.imagePath, r.prompt, r.promptKey));
+  emit detectFinished(detectOne(r.id, r.imagePath, r.prompt, r.promptKey, inspect_.load()));
 }
 
 void InferenceWorker::doBatch(const BatchRequest& r) {

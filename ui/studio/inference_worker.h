@@ -22,6 +22,7 @@
 #include <variant>
 
 #include "core/engine/engine.h"
+#include "ui/inspect/snapshot.h"
 
 namespace glip::studio {
 
@@ -51,6 +52,7 @@ struct DetectReply {
   QString promptKey;
   QString modelKey;
   std::shared_ptr<const glip::DetectResult> result;  // every GLIP output (threshold 0); null on error/cancel
+  std::shared_ptr<const glip::inspect::Snapshot> inspect;  // probe snapshot for the inspector (setInspect), else null
   double seconds = 0;        // wall time of this request on the worker
   qint64 inferences = 0;     // Session::inference_count() after the request
   bool cancelled = false;
@@ -67,6 +69,9 @@ class InferenceWorker : public QObject {
   quint64 detect(DetectRequest request);
   quint64 runBatch(BatchRequest request);
   void cancel();  // the running request stops at its next check; the pending one is dropped
+  // Record probes for the inspector on single-image detections (never in batches: probes cost time and memory).
+  void setInspect(bool probe, bool attention) { inspect_ = probe; inspectAttention_ = probe && attention; }
+  bool inspecting() const { return inspect_.load(); }
 
   bool hasModel() const;
   QString modelKey() const;
@@ -92,7 +97,8 @@ class InferenceWorker : public QObject {
   void doLoad(const ModelRequest& r);
   void doDetect(const DetectRequest& r);
   void doBatch(const BatchRequest& r);
-  DetectReply detectOne(quint64 id, const QString& path, const glip::Prompt& prompt, const QString& promptKey);
+  DetectReply detectOne(quint64 id, const QString& path, const glip::Prompt& prompt, const QString& promptKey,
+                        bool inspect = false);
   const glip::RgbImage& image(const QString& path);
 
   mutable std::mutex mu_;
@@ -105,6 +111,7 @@ class InferenceWorker : public QObject {
   std::atomic<bool> cancelRequested_{false};  // our own flag: Session::cancel() is consumed by its first check
   std::atomic<bool> busy_{false};
   std::atomic<qint64> inferences_{0};
+  std::atomic<bool> inspect_{false}, inspectAttention_{false};
   quint64 nextId_ = 1;
 
   // Worker-thread state (only touched by run()).

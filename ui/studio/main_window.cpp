@@ -329,6 +329,7 @@ void MainWindow::buildDocks() {
   undoView_->setObjectName(QStringLiteral("undoView"));
   undoView_->setEmptyLabel(tr("<original>"));
   dock("historyDock", tr("History"), undoView_, Qt::LeftDockWidgetArea);
+  buildInspector();
 }
 
 void MainWindow::buildStatusBar() {

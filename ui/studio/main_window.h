@@ -28,6 +28,10 @@ class QUndoView;
 class QComboBox;
 class QTimer;
 
+namespace glip::inspect {
+class InspectorDock;
+}
+
 namespace glip::studio {
 
 class BatchDialog;
@@ -78,6 +82,10 @@ class MainWindow : public QMainWindow {
   void setDefaultLabel(const QString& label);
   QList<QDialog*> createDialogs();  // every dialog of the studio, for the translation test
 
+  // The inspector ("see why", ui/inspect): while its dock is open, single-image runs record probes (never batches).
+  glip::inspect::InspectorDock* inspector() const { return inspector_; }
+  void showInspector(bool attention = false);  // opens the dock; attention: also record the fusion attention maps
+
  signals:
   void resultApplied(const QString& imagePath);
   void batchStopped(int nextIndex, bool cancelled);
@@ -107,6 +115,11 @@ class MainWindow : public QMainWindow {
   void showSettings();
   void showAbout();
   void showModelHelp();
+
+  // main_window_inspect.cpp
+  void buildInspector();
+  void syncInspector();  // shows the current image's snapshot, or asks for a probed run while the dock is open
+  void onInspectReply(const DetectReply& reply);
   QStringList knownLabels() const;
 
   // main_window_run.cpp
@@ -166,6 +179,9 @@ class MainWindow : public QMainWindow {
   QToolButton* cancelButton_ = nullptr;
   QTimer* promptTimer_ = nullptr;
   QPointer<BatchDialog> batchDialog_;
+  glip::inspect::InspectorDock* inspector_ = nullptr;
+  QString inspectKey_;        // result cache key of the inspector's snapshot
+  QString inspectRequested_;  // key of the last probed run asked for (asked once per key)
 
   QHash<QString, QAction*> actions_;
   QList<QAction*> rebindable_;

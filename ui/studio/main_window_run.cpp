@@ -172,16 +172,21 @@ void MainWindow::cancelRun() {
 void MainWindow::updateTimings(const DetectReply& reply) {
   countLabel_->setText(tr("Inferences: %1").arg(reply.inferences));
   if (!reply.result) return;
+  // Stage names as the engine reports them: preprocess, swin, fpn (image), bert (text), dyhead.*, heads (fusion),
+  // post. Stages answered from the Session's cache are absent.
+  double image = 0, text = 0, fusion = 0;
   const auto& s = reply.result->timings.seconds;
-  auto stage = [&](const char* name) {
-    auto it = s.find(name);
-    return it == s.end() ? 0.0 : it->second;
-  };
-  const double swin = stage("swin") + stage("fpn"), bert = stage("bert");
-  timingLabel_->setText(tr("%1 s (image %2 s, text %3 s)")
+  for (const auto& [k, v] : s) {
+    const QString key = QString::fromStdString(k);
+    if (key == QLatin1String("preprocess") || key == QLatin1String("swin") || key == QLatin1String("fpn")) image += v;
+    else if (key == QLatin1String("bert")) text += v;
+    else if (key.startsWith(QLatin1String("dyhead")) || key == QLatin1String("heads")) fusion += v;
+  }
+  timingLabel_->setText(tr("%1 s (image %2 ms, text %3 ms, fusion %4 ms)")
                             .arg(reply.seconds, 0, 'f', 2)
-                            .arg(swin, 0, 'f', 2)
-                            .arg(bert, 0, 'f', 2));
+                            .arg(image * 1000, 0, 'f', 0)
+                            .arg(text * 1000, 0, 'f', 0)
+                            .arg(fusion * 1000, 0, 'f', 0));
   QStringList tip;
   for (const auto& [k, v] : s) tip << QStringLiteral("%1: %2 ms").arg(QString::fromStdString(k)).arg(v * 1000, 0, 'f', 1);
   timingLabel_->setToolTip(tip.join(QLatin1Char('\n')));
@@ -215,7 +220,10 @@ void MainWindow::applyResult(ImageDocument* doc, const glip::DetectResult& resul
   PromptSpec spec;
   if (buildPrompt(input, &prompt, &error)) spec = PromptSpec::fromEngine(prompt);
   resultInputOf_.insert(doc->imagePath(), input);
-  doc->setPredictions(filtered(result, threshold_), spec,
+  const BoxList boxes = filtered(result, threshold_);
+  // The same result again (a cache hit, a re-run): nothing changes, no undo step.
+  if (replace && doc->status() == ReviewStatus::Predicted && doc->prompt() == spec && sameBoxes(boxes, doc->boxes())) return;
+  doc->setPredictions(boxes, spec,
                       replace ? ImageDocument::PredictionMerge::Replace : ImageDocument::PredictionMerge::Keep);
   for (const PromptLabel& l : spec.labels) project_->addLabel(l.name);
 }
