@@ -2,7 +2,29 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
-    <name>BatchDialog</name>
+    <name>BoxItem</name>
+    <message>
+        <source>model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>manual</source>
+        <translation>手动</translation>
+    </message>
+    <message>
+        <source>edited</source>
+        <translation>已编辑</translation>
+    </message>
+</context>
+<context>
+    <name>PromptAnalysis</name>
+    <message>
+        <source>No phrase found: select a phrase in the caption and add it.</source>
+        <translation>未找到短语：请在描述中选中一个短语并添加。</translation>
+    </message>
+</context>
+<context>
+    <name>glip::studio::BatchDialog</name>
     <message>
         <source>Batch</source>
         <translation>批量处理</translation>
@@ -77,22 +99,22 @@
     </message>
 </context>
 <context>
-    <name>BoxItem</name>
+    <name>glip::studio::Box</name>
     <message>
-        <source>model</source>
+        <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <source>manual</source>
+        <source>Manual</source>
         <translation>手动</translation>
     </message>
     <message>
-        <source>edited</source>
+        <source>Edited</source>
         <translation>已编辑</translation>
     </message>
 </context>
 <context>
-    <name>CocoExchange</name>
+    <name>glip::studio::CocoExchange</name>
     <message>
         <source>annotation %1</source>
         <translation>标注 %1</translation>
@@ -115,7 +137,38 @@
     </message>
 </context>
 <context>
-    <name>ImageDocument</name>
+    <name>glip::studio::DocumentCommand</name>
+    <message>
+        <source>Add box &quot;%1&quot;</source>
+        <translation>添加框“%1”</translation>
+    </message>
+    <message>
+        <source>Delete box &quot;%1&quot;</source>
+        <translation>删除框“%1”</translation>
+    </message>
+    <message numerus="yes">
+        <source>Delete %n box(es)</source>
+        <translation>
+            <numerusform>删除 %n 个框</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Move box &quot;%1&quot;</source>
+        <translation>移动框“%1”</translation>
+    </message>
+    <message numerus="yes">
+        <source>Relabel %n box(es) as &quot;%1&quot;</source>
+        <translation>
+            <numerusform>将 %n 个框的标签改为“%1”</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Mark as %1</source>
+        <translation>标记为%1</translation>
+    </message>
+</context>
+<context>
+    <name>glip::studio::ImageDocument</name>
     <message numerus="yes">
         <source>Predict %n box(es)</source>
         <translation>
@@ -128,7 +181,7 @@
     </message>
 </context>
 <context>
-    <name>ImageListModel</name>
+    <name>glip::studio::ImageListModel</name>
     <message numerus="yes">
         <source>%1 — %2, %n box(es)</source>
         <translation>
@@ -137,14 +190,33 @@
     </message>
 </context>
 <context>
-    <name>InferenceWorker</name>
+    <name>glip::studio::ImageState</name>
+    <message>
+        <source>Unlabeled</source>
+        <translation>未标注</translation>
+    </message>
+    <message>
+        <source>Predicted</source>
+        <translation>已预测</translation>
+    </message>
+    <message>
+        <source>Edited</source>
+        <translation>已编辑</translation>
+    </message>
+    <message>
+        <source>Reviewed</source>
+        <translation>已审核</translation>
+    </message>
+</context>
+<context>
+    <name>glip::studio::InferenceWorker</name>
     <message>
         <source>No model is loaded.</source>
         <translation>尚未加载模型。</translation>
     </message>
 </context>
 <context>
-    <name>LabelDialog</name>
+    <name>glip::studio::LabelDialog</name>
     <message>
         <source>Relabel box</source>
         <translation>修改框的标签</translation>
@@ -159,7 +231,7 @@
     </message>
 </context>
 <context>
-    <name>MainWindow</name>
+    <name>glip::studio::MainWindow</name>
     <message>
         <source>&lt;b&gt;Demo model:&lt;/b&gt; its weights are random, so &lt;b&gt;its boxes are random&lt;/b&gt;. For real results download the GLIP-T weights and choose them in Model ▸ Choose model (see &lt;a href=&quot;models/README.md&quot;&gt;models/README.md&lt;/a&gt;).</source>
         <translation>&lt;b&gt;演示模型：&lt;/b&gt;其权重是随机的，因此&lt;b&gt;它给出的框也是随机的&lt;/b&gt;。要得到真实结果，请下载 GLIP-T 权重，并在“模型 ▸ 选择模型”中选择它（参见 &lt;a href=&quot;models/README.md&quot;&gt;models/README.md&lt;/a&gt;）。</translation>
@@ -519,6 +591,10 @@
         <translation>正在对 %1 运行 GLIP…</translation>
     </message>
     <message>
+        <source>%1 s (image %2 ms, text %3 ms, fusion %4 ms)</source>
+        <translation>%1 秒（图像 %2 毫秒，文本 %3 毫秒，融合 %4 毫秒）</translation>
+    </message>
+    <message>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
@@ -546,13 +622,9 @@
             <numerusform>批量处理完成：%n 张图像</numerusform>
         </translation>
     </message>
-    <message>
-        <source>%1 s (image %2 ms, text %3 ms, fusion %4 ms)</source>
-        <translation>%1 秒（图像 %2 毫秒，文本 %3 毫秒，融合 %4 毫秒）</translation>
-    </message>
 </context>
 <context>
-    <name>ModelDialog</name>
+    <name>glip::studio::ModelDialog</name>
     <message>
         <source>Choose model</source>
         <translation>选择模型</translation>
@@ -607,7 +679,7 @@
     </message>
 </context>
 <context>
-    <name>Project</name>
+    <name>glip::studio::Project</name>
     <message>
         <source>the project has no file name yet</source>
         <translation>项目还没有文件名</translation>
@@ -622,7 +694,7 @@
     </message>
 </context>
 <context>
-    <name>ProjectFile</name>
+    <name>glip::studio::ProjectFile</name>
     <message>
         <source>: must be an array</source>
         <translation>：必须是数组</translation>
@@ -673,14 +745,7 @@
     </message>
 </context>
 <context>
-    <name>PromptAnalysis</name>
-    <message>
-        <source>No phrase found: select a phrase in the caption and add it.</source>
-        <translation>未找到短语：请在描述中选中一个短语并添加。</translation>
-    </message>
-</context>
-<context>
-    <name>PromptPanel</name>
+    <name>glip::studio::PromptPanel</name>
     <message>
         <source>Mode:</source>
         <translation>模式：</translation>
@@ -763,7 +828,26 @@ traffic light</translation>
     </message>
 </context>
 <context>
-    <name>SettingsDialog</name>
+    <name>glip::studio::PromptSpec</name>
+    <message>
+        <source>&apos;caption&apos; must be a string</source>
+        <translation>“caption”必须是字符串</translation>
+    </message>
+    <message>
+        <source>&apos;labels&apos; must be an array</source>
+        <translation>“labels”必须是数组</translation>
+    </message>
+    <message>
+        <source>labels[%1] needs a string &apos;name&apos;</source>
+        <translation>labels[%1] 需要字符串“name”</translation>
+    </message>
+    <message>
+        <source>labels[%1]: spans must be [begin, end] pairs</source>
+        <translation>labels[%1]：spans 必须是 [begin, end] 对</translation>
+    </message>
+</context>
+<context>
+    <name>glip::studio::SettingsDialog</name>
     <message>
         <source>Settings</source>
         <translation>设置</translation>
@@ -814,7 +898,7 @@ traffic light</translation>
     </message>
 </context>
 <context>
-    <name>TokenChipsWidget</name>
+    <name>glip::studio::TokenChipsWidget</name>
     <message>
         <source>chunk %1 ▸</source>
         <translation>第 %1 段 ▸</translation>
@@ -838,90 +922,6 @@ traffic light</translation>
     <message>
         <source>Label: %1</source>
         <translation>标签：%1</translation>
-    </message>
-</context>
-<context>
-    <name>glip::studio::Box</name>
-    <message>
-        <source>Model</source>
-        <translation>模型</translation>
-    </message>
-    <message>
-        <source>Manual</source>
-        <translation>手动</translation>
-    </message>
-    <message>
-        <source>Edited</source>
-        <translation>已编辑</translation>
-    </message>
-</context>
-<context>
-    <name>glip::studio::DocumentCommand</name>
-    <message>
-        <source>Add box &quot;%1&quot;</source>
-        <translation>添加框“%1”</translation>
-    </message>
-    <message>
-        <source>Delete box &quot;%1&quot;</source>
-        <translation>删除框“%1”</translation>
-    </message>
-    <message numerus="yes">
-        <source>Delete %n box(es)</source>
-        <translation>
-            <numerusform>删除 %n 个框</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Move box &quot;%1&quot;</source>
-        <translation>移动框“%1”</translation>
-    </message>
-    <message numerus="yes">
-        <source>Relabel %n box(es) as &quot;%1&quot;</source>
-        <translation>
-            <numerusform>将 %n 个框的标签改为“%1”</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Mark as %1</source>
-        <translation>标记为%1</translation>
-    </message>
-</context>
-<context>
-    <name>glip::studio::ImageState</name>
-    <message>
-        <source>Unlabeled</source>
-        <translation>未标注</translation>
-    </message>
-    <message>
-        <source>Predicted</source>
-        <translation>已预测</translation>
-    </message>
-    <message>
-        <source>Edited</source>
-        <translation>已编辑</translation>
-    </message>
-    <message>
-        <source>Reviewed</source>
-        <translation>已审核</translation>
-    </message>
-</context>
-<context>
-    <name>glip::studio::PromptSpec</name>
-    <message>
-        <source>&apos;caption&apos; must be a string</source>
-        <translation>“caption”必须是字符串</translation>
-    </message>
-    <message>
-        <source>&apos;labels&apos; must be an array</source>
-        <translation>“labels”必须是数组</translation>
-    </message>
-    <message>
-        <source>labels[%1] needs a string &apos;name&apos;</source>
-        <translation>labels[%1] 需要字符串“name”</translation>
-    </message>
-    <message>
-        <source>labels[%1]: spans must be [begin, end] pairs</source>
-        <translation>labels[%1]：spans 必须是 [begin, end] 对</translation>
     </message>
 </context>
 </TS>
