@@ -24,6 +24,289 @@
     </message>
 </context>
 <context>
+    <name>glip::inspect::InspectorDock</name>
+    <message>
+        <source>Fused (max over levels)</source>
+        <translation>融合（各层取最大）</translation>
+    </message>
+    <message>
+        <source>Inspector</source>
+        <translation>检查器</translation>
+    </message>
+    <message>
+        <source>Heatmap</source>
+        <translation>热力图</translation>
+    </message>
+    <message>
+        <source>Centerness</source>
+        <translation>中心度</translation>
+    </message>
+    <message>
+        <source>Features</source>
+        <translation>特征</translation>
+    </message>
+    <message>
+        <source>Attention</source>
+        <translation>注意力</translation>
+    </message>
+    <message>
+        <source>Box</source>
+        <translation>框</translation>
+    </message>
+    <message>
+        <source>Anchors</source>
+        <translation>锚框</translation>
+    </message>
+    <message>
+        <source>NMS</source>
+        <translation>NMS</translation>
+    </message>
+    <message>
+        <source>Scores</source>
+        <translation>分数</translation>
+    </message>
+    <message>
+        <source>Overlay opacity</source>
+        <translation>叠加不透明度</translation>
+    </message>
+    <message>
+        <source>Phrase (label score)</source>
+        <translation>短语（标签分数）</translation>
+    </message>
+    <message>
+        <source>Token (sigmoid of its logit)</source>
+        <translation>词元（其 logit 的 sigmoid）</translation>
+    </message>
+    <message>
+        <source>Score of</source>
+        <translation>分数对象</translation>
+    </message>
+    <message>
+        <source>Phrase / token</source>
+        <translation>短语 / 词元</translation>
+    </message>
+    <message>
+        <source>FPN level</source>
+        <translation>FPN 层级</translation>
+    </message>
+    <message>
+        <source>Mean over channels</source>
+        <translation>通道平均</translation>
+    </message>
+    <message>
+        <source>Max over channels</source>
+        <translation>通道最大</translation>
+    </message>
+    <message>
+        <source>One channel</source>
+        <translation>单个通道</translation>
+    </message>
+    <message>
+        <source>Top-k channels by energy</source>
+        <translation>按能量排序的前 k 个通道</translation>
+    </message>
+    <message>
+        <source>Layer</source>
+        <translation>层</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>显示</translation>
+    </message>
+    <message>
+        <source>Channel / k</source>
+        <translation>通道 / k</translation>
+    </message>
+    <message>
+        <source>Record attention maps in the next runs (large)</source>
+        <translation>在接下来的运行中记录注意力图（数据量大）</translation>
+    </message>
+    <message>
+        <source>Fusion layer</source>
+        <translation>融合层</translation>
+    </message>
+    <message>
+        <source>Head</source>
+        <translation>注意力头</translation>
+    </message>
+    <message>
+        <source>Token (text to image)</source>
+        <translation>词元（文本到图像）</translation>
+    </message>
+    <message>
+        <source>Pick a point with a click on the image</source>
+        <translation>在图像上单击以选取一个点</translation>
+    </message>
+    <message>
+        <source>Level</source>
+        <translation>层级</translation>
+    </message>
+    <message>
+        <source>Location</source>
+        <translation>位置</translation>
+    </message>
+    <message>
+        <source>Anchor box</source>
+        <translation>锚框</translation>
+    </message>
+    <message>
+        <source>Decoded box</source>
+        <translation>解码后的框</translation>
+    </message>
+    <message>
+        <source>Best labels</source>
+        <translation>最佳标签</translation>
+    </message>
+    <message>
+        <source>Candidate</source>
+        <translation>候选</translation>
+    </message>
+    <message>
+        <source>Label</source>
+        <translation>标签</translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation>分数</translation>
+    </message>
+    <message>
+        <source>IoU</source>
+        <translation>IoU</translation>
+    </message>
+    <message>
+        <source>Candidate scores (drag the red line to set the threshold)</source>
+        <translation>候选分数（拖动红线设置阈值）</translation>
+    </message>
+    <message>
+        <source>Latency per stage</source>
+        <translation>各阶段耗时</translation>
+    </message>
+    <message>
+        <source>Layer %1 (dyhead.%2)</source>
+        <translation>第 %1 层（dyhead.%2）</translation>
+    </message>
+    <message>
+        <source>Mean of heads</source>
+        <translation>各头平均</translation>
+    </message>
+    <message>
+        <source>Head %1</source>
+        <translation>第 %1 个头</translation>
+    </message>
+    <message>
+        <source>Value at (%1, %2): %3</source>
+        <translation>(%1, %2) 处的值：%3</translation>
+    </message>
+    <message>
+        <source>No inspection data: run a detection with the inspector open.</source>
+        <translation>没有检查数据：请在检查器打开时运行一次检测。</translation>
+    </message>
+    <message>
+        <source>The probed prompt chunk has no tokens.</source>
+        <translation>所记录的提示段没有词元。</translation>
+    </message>
+    <message>
+        <source>Each FPN location paints the image pixels it covers (stride 8-128 in the resized image, scaled to the original). %1</source>
+        <translation>每个 FPN 位置绘制它覆盖的图像像素（缩放后图像中步长为 8–128，再换算到原图）。%1</translation>
+    </message>
+    <message>
+        <source>The snapshot has no feature maps.</source>
+        <translation>快照中没有特征图。</translation>
+    </message>
+    <message>
+        <source>%1: %2 channels, stride %3</source>
+        <translation>%1：%2 个通道，步长 %3</translation>
+    </message>
+    <message>
+        <source>Channels by energy (sum of squares): %1</source>
+        <translation>按能量（平方和）排序的通道：%1</translation>
+    </message>
+    <message>
+        <source>each tile: its own min..max</source>
+        <translation>每个小图：各自的最小值..最大值</translation>
+    </message>
+    <message>
+        <source>The fusion attention was not recorded: tick the box above and run again.</source>
+        <translation>未记录融合注意力：请勾选上方的选项后重新运行。</translation>
+    </message>
+    <message>
+        <source>Text to image: how much token %1 attends to each location.</source>
+        <translation>文本到图像：词元 %1 对每个位置的注意程度。</translation>
+    </message>
+    <message>
+        <source>attention</source>
+        <translation>注意力</translation>
+    </message>
+    <message>
+        <source>Bars: image to text attention of P%1 location (%2, %3).</source>
+        <translation>柱状图：P%1 层位置 (%2, %3) 的图像到文本注意力。</translation>
+    </message>
+    <message>
+        <source>Click the image for the image to text attention of a location.</source>
+        <translation>单击图像以查看某个位置的图像到文本注意力。</translation>
+    </message>
+    <message>
+        <source>No detection to explain.</source>
+        <translation>没有可解释的检测结果。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; — score %2 = sqrt(label score %3 × centerness %4)&lt;br&gt;</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt; — 分数 %2 = sqrt(标签分数 %3 × 中心度 %4)&lt;br&gt;</translation>
+    </message>
+    <message>
+        <source>FPN level P%1, location (%2, %3) = anchor %4&lt;br&gt;</source>
+        <translation>FPN 层级 P%1，位置 (%2, %3) = 锚框 %4&lt;br&gt;</translation>
+    </message>
+    <message>
+        <source>Anchor box %1, decoded box %2&lt;br&gt;</source>
+        <translation>锚框 %1，解码后的框 %2&lt;br&gt;</translation>
+    </message>
+    <message>
+        <source>Runner-up labels: %1&lt;br&gt;</source>
+        <translation>次优标签：%1&lt;br&gt;</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>Suppressed %1 candidates in NMS</source>
+        <translation>在 NMS 中抑制了 %1 个候选</translation>
+    </message>
+    <message>
+        <source> (highest IoU %1)</source>
+        <translation>（最高 IoU %1）</translation>
+    </message>
+    <message>
+        <source>sigmoid(logit)</source>
+        <translation>sigmoid(logit)</translation>
+    </message>
+    <message>
+        <source>anchor P%1</source>
+        <translation>锚框 P%1</translation>
+    </message>
+    <message>
+        <source>Click a spot on the image: the anchors of every level centred there, their decoded boxes and per-label scores, and why nothing was found there.</source>
+        <translation>单击图像上的某一点：显示以该点为中心的各层锚框、解码后的框和各标签分数，以及为什么那里什么也没找到。</translation>
+    </message>
+    <message>
+        <source>Why was nothing found here? (threshold %1)</source>
+        <translation>为什么这里什么也没找到？（阈值 %1）</translation>
+    </message>
+    <message>
+        <source>%1 candidates: %2 kept (green), %3 suppressed by NMS at IoU &gt; %4 (red), %5 cut by the top-k (grey).</source>
+        <translation>%1 个候选：保留 %2 个（绿色），%3 个在 IoU &gt; %4 时被 NMS 抑制（红色），%5 个被 top-k 截断（灰色）。</translation>
+    </message>
+    <message>
+        <source>Detection #%1 suppressed %2 candidates.</source>
+        <translation>检测 #%1 抑制了 %2 个候选。</translation>
+    </message>
+    <message>
+        <source>%1 candidates, %2 detections, %3 at or above the threshold %4; total %5 ms.</source>
+        <translation>%1 个候选，%2 个检测结果，其中 %3 个不低于阈值 %4；共 %5 毫秒。</translation>
+    </message>
+</context>
+<context>
     <name>glip::studio::BatchDialog</name>
     <message>
         <source>Batch</source>
@@ -621,6 +904,10 @@
         <translation>
             <numerusform>批量处理完成：%n 张图像</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Recording the inspector&apos;s data for %1…</source>
+        <translation>正在为 %1 记录检查器数据…</translation>
     </message>
 </context>
 <context>

@@ -45,7 +45,9 @@ const QStringList kAllowed{"GLIP", "COCO", "CUDA", "GPU", "CPU", "YAML", "JSON",
                            "libtorch", "Hugging", "Face", "English", "UNK", "Ctrl", "Shift", "Alt", "Del", "Return",
                            "Esc", "Space", "person", "bicycle", "traffic", "light", "a", "cat", "sitting", "on",
                            "red", "sofa", "MODEL", "WEIGHT", "pth", "pt", "yaml", "yml", "json", "glipstudio",
-                           "png", "jpg", "jpeg", "bmp", "tif", "tiff", "webp", "s", "x", "y"};
+                           "png", "jpg", "jpeg", "bmp", "tif", "tiff", "webp", "s", "x", "y",
+                           // technical terms of the inspector, kept as in the GLIP paper
+                           "IoU", "FPN", "NMS", "k", "top-k", "logit", "sigmoid", "sqrt", "dyhead"};
 
 QString plain(QString s) {
   if (Qt::mightBeRichText(s)) {
