@@ -4,6 +4,8 @@
 //   glip-studio --demo                   resources/demo/astronaut.png with the demo model and a caption
 //   glip-studio --open IMG --caption TEXT --screenshot OUT.png
 //                                        renders offscreen after inference, writes OUT.png and exits
+//   ... --view heatmap --token N | anchors --at X,Y | features --layer fpn.p3 | centerness --level 3 | nms |
+//       attention --layer I | box | scores       with the inspector dock open on that view (ui/inspect/inspect_cli.h)
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
@@ -11,6 +13,7 @@
 #include <QScreen>
 #include <cstdio>
 
+#include "ui/inspect/inspect_cli.h"
 #include "ui/studio/dialogs.h"
 #include "ui/studio/main_window.h"
 #include "ui/studio/model_locator.h"
@@ -51,7 +54,13 @@ int main(int argc, char** argv) {
   const QCommandLineOption lang("lang", "Interface language (en, zh_CN); default: setting or system locale.", "lang");
   const QCommandLineOption settingsFile("settings", "Use this INI file for the settings.", "ini");
   cli.addOptions({demo, open, caption, categories, config, weights, device, threshold, screenshot, size, lang, settingsFile});
+  glip::inspect::addViewOptions(cli);
   cli.process(app);
+  glip::inspect::ViewRequest viewRequest;
+  if (QString error; !glip::inspect::parseViewOptions(cli, &viewRequest, &error)) {
+    std::fprintf(stderr, "glip-studio: %s\n", qPrintable(error));
+    return 2;
+  }
 
   std::unique_ptr<StudioSettings> settings = cli.isSet(settingsFile) ? std::make_unique<StudioSettings>(cli.value(settingsFile))
                                                                      : std::make_unique<StudioSettings>();
@@ -88,6 +97,7 @@ int main(int argc, char** argv) {
     w.loadDemoModel();
   else w.loadModel({settings->modelConfig(), settings->modelWeights(), settings->device()});
   if (!paths.isEmpty()) w.openPaths(paths);
+  if (viewRequest.set) w.showInspector(viewRequest.attention());
 
   if (cli.isSet(screenshot)) {
     const QStringList wh = cli.value(size).split(QLatin1Char('x'));
@@ -99,6 +109,10 @@ int main(int argc, char** argv) {
       return 1;
     }
     QApplication::processEvents();
+    if (viewRequest.set) {
+      glip::inspect::applyView(w.inspector(), viewRequest);
+      QApplication::processEvents();
+    }
     const QString out = cli.value(screenshot);
     if (!w.grab().save(out)) {
       std::fprintf(stderr, "glip-studio: cannot write %s\n", qPrintable(out));

@@ -161,28 +161,29 @@ WhyNothing whyNothing(const Snapshot& s, double px, double py, double threshold)
     }
     e.best = e.at.labels.front();
     e.candidate = findCandidate(s, e.at.loc.level, e.at.loc.index, e.best.label);
-    const std::string lvl = "P" + std::to_string(e.at.loc.level + 3);
+    const std::string head = "P" + std::to_string(e.at.loc.level + 3) + ": '" + e.best.name + "' ";
     if (e.best.score <= s.candidate_threshold) {
-      e.reason = lvl + ": best label '" + e.best.name + "' " +
-                 fmt("scores %.3f, not above the candidate threshold %.3f (MODEL.ATSS.INFERENCE_TH, before centerness)",
-                     e.best.score, s.candidate_threshold);
+      e.verdict = WhyNothing::Verdict::BelowCandidateThreshold;
+      e.reason = head + fmt("%.3f, not above the candidate threshold %.3f", e.best.score, s.candidate_threshold);
     } else if (e.candidate < 0) {
-      e.reason = lvl + ": '" + e.best.name + "' " +
-                 fmt("scores %.3f but is not among the level's top candidates (PRE_NMS_TOP_N)", e.best.score);
+      e.verdict = WhyNothing::Verdict::NotInTopCandidates;
+      e.reason = head + fmt("%.3f, not among the level's top candidates", e.best.score);
     } else {
       const Candidate& c = s.result.candidates[size_t(e.candidate)];
       if (c.suppressed_by >= 0) {
         const Candidate& k = s.result.candidates[size_t(c.suppressed_by)];
-        e.reason = lvl + ": '" + e.best.name + "' " +
-                   fmt("(score %.3f) was suppressed by candidate #%.0f", c.score, c.suppressed_by) +
-                   fmt(" (score %.3f, IoU %.2f > NMS %.2f)", k.score, c.suppression_iou, s.nms_threshold);
+        e.verdict = WhyNothing::Verdict::Suppressed;
+        e.reason = head + fmt("(score %.3f) suppressed by candidate #%.0f", c.score, c.suppressed_by) +
+                   fmt(" (score %.3f, IoU %.2f > %.2f)", k.score, c.suppression_iou, s.nms_threshold);
       } else if (!c.kept) {
-        e.reason = lvl + ": '" + e.best.name + "' " + fmt("(score %.3f) was cut by the per-image top-k", c.score);
+        e.verdict = WhyNothing::Verdict::CutByTopK;
+        e.reason = head + fmt("(score %.3f) cut by the per-image top-k", c.score);
       } else if (c.score < threshold) {
-        e.reason = lvl + ": '" + e.best.name + "' " +
-                   fmt("was detected with score %.3f, below the display threshold %.3f", c.score, threshold);
+        e.verdict = WhyNothing::Verdict::BelowDisplayThreshold;
+        e.reason = head + fmt("detected, score %.3f below the display threshold %.3f", c.score, threshold);
       } else {
-        e.reason = lvl + ": '" + e.best.name + "' " + fmt("is a detection (score %.3f)", c.score);
+        e.verdict = WhyNothing::Verdict::Detected;
+        e.reason = head + fmt("is a detection (score %.3f)", c.score);
       }
     }
     if (e.best.final_score > best) {
@@ -191,9 +192,9 @@ WhyNothing whyNothing(const Snapshot& s, double px, double py, double threshold)
     }
     w.levels.push_back(std::move(e));
   }
+  w.best_score = best;
   w.summary = best < 0 ? std::string("nothing was scored here")
-                       : "closest: " + bestText + fmt(" with sqrt(label score x centerness) = %.3f against the threshold %.3f",
-                                                      best, threshold);
+                       : "closest: " + bestText + fmt(", score %.3f (threshold %.3f)", best, threshold);
   return w;
 }
 

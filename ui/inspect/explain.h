@@ -65,14 +65,18 @@ std::vector<SuppressedCandidate> suppressedBy(const Snapshot& s, int kept);
 // "Why was nothing found here?": the best label at each level's location under the point, and why it did not
 // become a detection at `threshold`.
 struct WhyNothing {
+  enum class Verdict { NoTokens, BelowCandidateThreshold, NotInTopCandidates, Suppressed, CutByTopK,
+                       BelowDisplayThreshold, Detected };
   struct Entry {
     LocationScores at;
     LabelScore best;          // best label at this location
     int candidate = -1;       // the candidate at this location for `best.label`, -1 if none
-    std::string reason;       // user-facing, English
+    Verdict verdict = Verdict::NoTokens;
+    std::string reason;       // the verdict in English (the dock formats its own translated text)
   };
   std::vector<Entry> levels;  // P3..P7
   std::string summary;        // one line: the closest any label came
+  double best_score = -1;     // that closest final score sqrt(label score x centerness), -1 if none
 };
 WhyNothing whyNothing(const Snapshot& s, double px, double py, double threshold);
 

@@ -122,9 +122,9 @@ QWidget* InspectorDock::buildFeaturesTab() {
   auto* f = new QFormLayout(w);
   featLayer_ = new QComboBox;
   featMode_ = new QComboBox;
-  featMode_->addItem(tr("One channel"), int(FeatureMode::Channel));
   featMode_->addItem(tr("Mean over channels"), int(FeatureMode::Mean));
   featMode_->addItem(tr("Max over channels"), int(FeatureMode::Max));
+  featMode_->addItem(tr("One channel"), int(FeatureMode::Channel));
   featMode_->addItem(tr("Top-k channels by energy"), int(FeatureMode::TopK));
   featChannel_ = new QSpinBox;
   featChannel_->setRange(0, 4095);
@@ -157,6 +157,9 @@ QWidget* InspectorDock::buildAttentionTab() {
   attInfo_ = infoLabel();
   attPlot_ = new TokenScorePlot;
   attPlot_->setMinimumHeight(160);
+  attRecord_ = new QCheckBox(tr("Record attention maps in the next runs (large)"));
+  connect(attRecord_, &QCheckBox::toggled, this, &InspectorDock::recordAttentionChanged);
+  f->addRow(attRecord_);
   f->addRow(tr("Fusion layer"), attLayer_);
   f->addRow(tr("Head"), attHead_);
   f->addRow(tr("Token (text to image)"), attToken_);
@@ -200,6 +203,7 @@ QWidget* InspectorDock::buildAnchorsTab() {
                                 tr("Best labels")});
   anchorTree_->setRootIsDecorated(false);
   anchorTree_->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
+  anchorTree_->setMinimumHeight(130);
   anchorInfo_ = infoLabel();
   v->addWidget(pick_);
   v->addWidget(anchorTree_, 1);
@@ -360,6 +364,9 @@ void InspectorDock::setOpacity(int alpha) {
   }
   refresh();
 }
+
+void InspectorDock::setRecordAttention(bool on) { attRecord_->setChecked(on); }
+bool InspectorDock::recordAttention() const { return attRecord_->isChecked(); }
 
 QList<QGraphicsItem*> InspectorDock::overlayItems() const { return layer_ ? layer_->items() : QList<QGraphicsItem*>(); }
 

@@ -18,6 +18,7 @@
 #include <QPointer>
 #include <memory>
 
+#include "ui/inspect/explain.h"
 #include "ui/inspect/overlay_items.h"
 #include "ui/inspect/overlays.h"
 #include "ui/inspect/snapshot.h"
@@ -74,6 +75,9 @@ class InspectorDock : public QDockWidget {
   void setThreshold(double t);
   double threshold() const { return threshold_; }
   void setOpacity(int alpha);  // 0..255
+  // Whether the next probed runs should also record the fusion attention maps (large); the owner asks the worker.
+  void setRecordAttention(bool on);
+  bool recordAttention() const;
 
   // The current view's field (empty for views without one), and its overlay items (owned by the layer).
   const ScalarField& currentField() const { return field_; }
@@ -95,6 +99,7 @@ class InspectorDock : public QDockWidget {
  signals:
   void thresholdChanged(double t);  // from the histogram's threshold line
   void viewChanged();
+  void recordAttentionChanged(bool on);
 
  protected:
   bool eventFilter(QObject* watched, QEvent* event) override;
@@ -123,6 +128,7 @@ class InspectorDock : public QDockWidget {
   void refreshScores();
   void showField(QList<QGraphicsItem*>& items, QLabel* legend);
   void setMessage(QLabel* label, const QString& text);
+  static QString verdictText(const Snapshot& s, const WhyNothing::Entry& e, double threshold);
 
   std::shared_ptr<const Snapshot> snap_;
   QImage image_;
@@ -149,6 +155,7 @@ class InspectorDock : public QDockWidget {
   // attention
   QComboBox *attLayer_ = nullptr, *attHead_ = nullptr, *attToken_ = nullptr, *attLevel_ = nullptr;
   QLabel *attLegend_ = nullptr, *attInfo_ = nullptr;
+  QCheckBox* attRecord_ = nullptr;
   TokenScorePlot* attPlot_ = nullptr;
   // box
   QComboBox* boxDet_ = nullptr;

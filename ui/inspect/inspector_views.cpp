@@ -50,6 +50,28 @@ QString valueAt(const ScalarField& f, const QPointF& p) {
 
 }  // namespace
 
+QString InspectorDock::verdictText(const Snapshot& s, const WhyNothing::Entry& e, double threshold) {
+  const QString head = QStringLiteral("P%1: '%2' ").arg(e.at.loc.level + 3).arg(QString::fromStdString(e.best.name));
+  const Candidate* c = e.candidate >= 0 ? &s.result.candidates[size_t(e.candidate)] : nullptr;
+  switch (e.verdict) {
+    case WhyNothing::Verdict::NoTokens: return tr("P%1: no label has tokens in the probed prompt").arg(e.at.loc.level + 3);
+    case WhyNothing::Verdict::BelowCandidateThreshold:
+      return head + tr("%1, not above the candidate threshold %2").arg(e.best.score, 0, 'f', 3).arg(s.candidate_threshold, 0, 'f', 3);
+    case WhyNothing::Verdict::NotInTopCandidates:
+      return head + tr("%1, not among the level's top candidates").arg(e.best.score, 0, 'f', 3);
+    case WhyNothing::Verdict::Suppressed:
+      return head + tr("(score %1) suppressed by candidate #%2 (score %3, IoU %4 > %5)")
+                        .arg(c->score, 0, 'f', 3).arg(c->suppressed_by)
+                        .arg(s.result.candidates[size_t(c->suppressed_by)].score, 0, 'f', 3)
+                        .arg(c->suppression_iou, 0, 'f', 2).arg(s.nms_threshold, 0, 'f', 2);
+    case WhyNothing::Verdict::CutByTopK: return head + tr("(score %1) cut by the per-image top-k").arg(c->score, 0, 'f', 3);
+    case WhyNothing::Verdict::BelowDisplayThreshold:
+      return head + tr("detected, score %1 below the display threshold %2").arg(c->score, 0, 'f', 3).arg(threshold, 0, 'f', 2);
+    case WhyNothing::Verdict::Detected: return head + tr("is a detection (score %1)").arg(c->score, 0, 'f', 3);
+  }
+  return {};
+}
+
 void InspectorDock::setMessage(QLabel* label, const QString& text) { label->setText(text); }
 
 void InspectorDock::showField(QList<QGraphicsItem*>& items, QLabel* legend) {
@@ -161,8 +183,7 @@ void InspectorDock::refreshAttention(QList<QGraphicsItem*>& items) {
   if (attLayer_->count() == 0) {
     attLegend_->clear();
     attPlot_->setScores({}, {});
-    setMessage(attInfo_, tr("Fusion attention was not recorded. Turn on \"Record attention\" and run again "
-                            "(the maps are large)."));
+    setMessage(attInfo_, tr("The fusion attention was not recorded: tick the box above and run again."));
     return;
   }
   const int layer = attLayer_->currentData().toInt(), head = attHead_->currentData().toInt();
@@ -252,10 +273,18 @@ void InspectorDock::refreshAnchors(QList<QGraphicsItem*>& items) {
     auto* decoded = new BoxOverlayItem(e.at.decoded, levelColor(l));
     decoded->setData(0, QStringLiteral("decoded:%1").arg(l));
     items << anchor << decoded;
-    reasons << QString::fromStdString(e.reason);
+    reasons << verdictText(*snap_, e, threshold_);
   }
-  setMessage(anchorInfo_, tr("Why was nothing found here? (threshold %1)").arg(threshold_, 0, 'f', 2) + QLatin1String("\n") +
-                              reasons.join(QLatin1Char('\n')) + QLatin1String("\n") + QString::fromStdString(why.summary));
+  QString summary = tr("Nothing was scored here.");
+  for (const WhyNothing::Entry& e : why.levels)
+    if (e.best.final_score == why.best_score && why.best_score >= 0) {
+      summary = tr("Closest: '%1' on P%2, score %3 (threshold %4).")
+                    .arg(QString::fromStdString(e.best.name)).arg(e.at.loc.level + 3)
+                    .arg(why.best_score, 0, 'f', 3).arg(threshold_, 0, 'f', 2);
+      break;
+    }
+  setMessage(anchorInfo_, tr("Why was nothing found here?") + QLatin1Char('\n') + reasons.join(QLatin1Char('\n')) +
+                              QLatin1Char('\n') + summary);
 }
 
 void InspectorDock::refreshNms(QList<QGraphicsItem*>& items) {

@@ -28,8 +28,9 @@ void MainWindow::buildInspector() {
     worker_->setInspect(inspector_->isVisible(), inspector_->recordAttention());
     QTimer::singleShot(0, this, &MainWindow::syncInspector);
   };
-  connect(inspector_, &QDockWidget::visibilityChanged, this, follow);
-  connect(inspector_, &InspectorDock::recordAttentionChanged, this, [this, follow] {
+  // Context worker_: the dock hides while the window is destroyed, after ~MainWindow deleted the worker.
+  connect(inspector_, &QDockWidget::visibilityChanged, worker_, follow);
+  connect(inspector_, &InspectorDock::recordAttentionChanged, worker_, [this, follow] {
     inspectRequested_.clear();
     inspectKey_.clear();  // the next sync re-runs the current image with the maps
     follow();

@@ -13,6 +13,7 @@
 #include <QComboBox>
 
 #include "ui/document/project.h"
+#include "ui/inspect/inspector_dock.h"
 #include "ui/studio/batch_dialog.h"
 #include "ui/studio/dialogs.h"
 #include "ui/studio/main_window.h"
@@ -238,6 +239,7 @@ void MainWindow::setThreshold(double t) {
     thresholdSpin_->setValue(t);
   }
   settings_->setScoreThreshold(t);
+  if (inspector_) inspector_->setThreshold(t);
   applyThreshold();
 }
 

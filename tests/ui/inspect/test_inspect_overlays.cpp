@@ -205,6 +205,10 @@ class TestInspectOverlays : public QObject {
     QVERIFY2(w.levels[2].reason.find("suppressed by candidate #0") != std::string::npos, w.levels[2].reason.c_str());
     QVERIFY2(w.levels[3].reason.find("not among the level's top candidates") != std::string::npos, w.levels[3].reason.c_str());
     QCOMPARE(w.levels[3].best.label, 2);
+    QCOMPARE(int(w.levels[0].verdict), int(WhyNothing::Verdict::BelowDisplayThreshold));
+    QCOMPARE(int(w.levels[1].verdict), int(WhyNothing::Verdict::BelowCandidateThreshold));
+    QCOMPARE(int(w.levels[2].verdict), int(WhyNothing::Verdict::Suppressed));
+    QCOMPARE(int(w.levels[3].verdict), int(WhyNothing::Verdict::NotInTopCandidates));
     const WhyNothing w2 = whyNothing(s, 50, 30, 0.5);
     QVERIFY2(w2.levels[0].reason.find("is a detection") != std::string::npos, w2.levels[0].reason.c_str());
     QVERIFY(w2.summary.find("closest") != std::string::npos);
