@@ -290,10 +290,6 @@
         <translation>单击图像上的某一点：显示以该点为中心的各层锚框、解码后的框和各标签分数，以及为什么那里什么也没找到。</translation>
     </message>
     <message>
-        <source>Why was nothing found here? (threshold %1)</source>
-        <translation>为什么这里什么也没找到？（阈值 %1）</translation>
-    </message>
-    <message>
         <source>%1 candidates: %2 kept (green), %3 suppressed by NMS at IoU &gt; %4 (red), %5 cut by the top-k (grey).</source>
         <translation>%1 个候选：保留 %2 个（绿色），%3 个在 IoU &gt; %4 时被 NMS 抑制（红色），%5 个被 top-k 截断（灰色）。</translation>
     </message>
@@ -304,6 +300,46 @@
     <message>
         <source>%1 candidates, %2 detections, %3 at or above the threshold %4; total %5 ms.</source>
         <translation>%1 个候选，%2 个检测结果，其中 %3 个不低于阈值 %4；共 %5 毫秒。</translation>
+    </message>
+    <message>
+        <source>P%1: no label has tokens in the probed prompt</source>
+        <translation>P%1：探测的提示中没有任何标签有词元</translation>
+    </message>
+    <message>
+        <source>%1, not above the candidate threshold %2</source>
+        <translation>%1，未超过候选阈值 %2</translation>
+    </message>
+    <message>
+        <source>%1, not among the level&apos;s top candidates</source>
+        <translation>%1，不在该层级的前列候选中</translation>
+    </message>
+    <message>
+        <source>(score %1) suppressed by candidate #%2 (score %3, IoU %4 &gt; %5)</source>
+        <translation>（得分 %1）被候选 #%2 抑制（得分 %3，IoU %4 &gt; %5）</translation>
+    </message>
+    <message>
+        <source>(score %1) cut by the per-image top-k</source>
+        <translation>（得分 %1）被每张图的 top-k 截断</translation>
+    </message>
+    <message>
+        <source>detected, score %1 below the display threshold %2</source>
+        <translation>已检测到，得分 %1 低于显示阈值 %2</translation>
+    </message>
+    <message>
+        <source>is a detection (score %1)</source>
+        <translation>是一个检测结果（得分 %1）</translation>
+    </message>
+    <message>
+        <source>Nothing was scored here.</source>
+        <translation>这里没有任何得分。</translation>
+    </message>
+    <message>
+        <source>Closest: &apos;%1&apos; on P%2, score %3 (threshold %4).</source>
+        <translation>最接近：P%2 上的“%1”，得分 %3（阈值 %4）。</translation>
+    </message>
+    <message>
+        <source>Why was nothing found here?</source>
+        <translation>为什么这里什么也没找到？</translation>
     </message>
 </context>
 <context>
