@@ -6,6 +6,7 @@
 #include <QStatusBar>
 #include <QTimer>
 
+#include "ui/document/box.h"
 #include "ui/document/image_document.h"
 #include "ui/inspect/inspector_dock.h"
 #include "ui/studio/canvas_view.h"
@@ -34,6 +35,16 @@ void MainWindow::buildInspector() {
     inspectRequested_.clear();
     inspectKey_.clear();  // the next sync re-runs the current image with the maps
     follow();
+  });
+  // A predicted box selected on the canvas is explained in the Box and NMS views (Box::candidate links it).
+  connect(canvas_, &CanvasView::selectionChanged, this, [this](quint64 id) {
+    ImageDocument* doc = currentDocument();
+    const auto& snap = inspector_->snapshot();
+    if (!doc || !snap || inspectKey_ != resultKeyOf_.value(doc->imagePath())) return;
+    const Box* b = doc->box(id);
+    if (!b || b->candidate < 0) return;
+    for (size_t i = 0; i < snap->result.detections.size(); ++i)
+      if (snap->result.detections[i].candidate == b->candidate) inspector_->setSelectedDetection(int(i));
   });
   // Connected before onDetectFinished (the constructor connects it after buildDocks), so it runs first.
   connect(worker_, &InferenceWorker::detectFinished, this, &MainWindow::onInspectReply);
