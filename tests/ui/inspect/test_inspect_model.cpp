@@ -241,6 +241,24 @@ class TestInspectModel : public QObject {
     QCOMPARE(stages.last(), QStringLiteral("post"));
   }
 
+  void snapshotSurvivesLaterRuns() {
+    // The snapshot shares the probe storage; later runs on the same Session (cached image features, a new caption,
+    // probe on or off, another image) must not change a single value of it.
+    std::map<std::string, std::vector<float>> copy;
+    for (const auto& [name, v] : snap_->probes) copy[name].assign(v.data, v.data + v.numel());
+    DetectParams p;
+    p.probe = true;
+    p.probe_attention = true;
+    const RgbImage img = image::load_image(astronautPath());
+    session_->detect(img, Prompt::categories({"person", "rocket", "flag"}), p);
+    session_->detect(img, Prompt::grounding("a helmet"), DetectParams());
+    session_->detect(image::load_image(std::string(GLIP_TEST_DATA_DIR) + "/golden/tiny-a/coffee.png"), astronautPrompt(), p);
+    for (const auto& [name, v] : snap_->probes)
+      QVERIFY2(std::equal(copy[name].begin(), copy[name].end(), v.data), name.c_str());
+    // Re-create the session state the other tests rely on.
+    result_ = session_->detect(img, astronautPrompt(), p);
+  }
+
   void errorsAreSpecific() {
     Session fresh(demoModel());
     QVERIFY_THROWS_EXCEPTION(glip::Error, take_snapshot(fresh, result_, astronautPrompt()));
