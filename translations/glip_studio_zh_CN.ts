@@ -341,6 +341,26 @@
         <source>Why was nothing found here?</source>
         <translation>为什么这里什么也没找到？</translation>
     </message>
+    <message>
+        <source>Export PNG…</source>
+        <translation>导出图片…</translation>
+    </message>
+    <message>
+        <source>Save the current view (image, overlay and panel) as a PNG file</source>
+        <translation>将当前视图（图像、叠加层和面板）保存为图片文件</translation>
+    </message>
+    <message>
+        <source>Export view</source>
+        <translation>导出视图</translation>
+    </message>
+    <message>
+        <source>PNG images (*.png)</source>
+        <translation>PNG 图像 (*.png)</translation>
+    </message>
+    <message>
+        <source>Cannot write %1</source>
+        <translation>无法写入 %1</translation>
+    </message>
 </context>
 <context>
     <name>glip::studio::BatchDialog</name>

@@ -3,14 +3,17 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QFileDialog>
 #include <QFormLayout>
 #include <QGraphicsScene>
 #include <QGraphicsView>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QMessageBox>
 #include <QMouseEvent>
 #include <QPainter>
+#include <QPushButton>
 #include <QScrollArea>
 #include <QSignalBlocker>
 #include <QSlider>
@@ -68,7 +71,16 @@ InspectorDock::InspectorDock(QWidget* parent) : QDockWidget(tr("Inspector"), par
   opacity_->setRange(0, 255);
   opacity_->setValue(alpha_);
   op->addWidget(opacity_, 1);
+  auto* exportButton = new QPushButton(tr("Export PNG…"));
+  exportButton->setToolTip(tr("Save the current view (image, overlay and panel) as a PNG file"));
+  op->addWidget(exportButton);
   v->addLayout(op);
+  connect(exportButton, &QPushButton::clicked, this, [this] {
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export view"), QStringLiteral("inspect-%1.png").arg(viewName()),
+                                                      tr("PNG images (*.png)"));
+    if (!path.isEmpty() && !exportPng(path))
+      QMessageBox::warning(this, tr("Export view"), tr("Cannot write %1").arg(path));
+  });
   setWidget(root);
   connect(tabs_, &QTabWidget::currentChanged, this, [this] {
     refresh();
