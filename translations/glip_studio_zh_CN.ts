@@ -134,10 +134,6 @@
         <translation>词元（文本到图像）</translation>
     </message>
     <message>
-        <source>Pick a point with a click on the image</source>
-        <translation>在图像上单击以选取一个点</translation>
-    </message>
-    <message>
         <source>Level</source>
         <translation>层级</translation>
     </message>
@@ -360,6 +356,10 @@
     <message>
         <source>Cannot write %1</source>
         <translation>无法写入 %1</translation>
+    </message>
+    <message>
+        <source>Pick a point with a click on the image (Ctrl+click in the heatmap views)</source>
+        <translation>在图像上单击以选取一个点（热图视图中按 Ctrl+单击）</translation>
     </message>
 </context>
 <context>

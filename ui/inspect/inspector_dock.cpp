@@ -208,7 +208,7 @@ QWidget* InspectorDock::buildBoxTab() {
 QWidget* InspectorDock::buildAnchorsTab() {
   auto* w = new QWidget;
   auto* v = new QVBoxLayout(w);
-  pick_ = new QCheckBox(tr("Pick a point with a click on the image"));
+  pick_ = new QCheckBox(tr("Pick a point with a click on the image (Ctrl+click in the heatmap views)"));
   pick_->setChecked(true);
   anchorTree_ = new QTreeWidget;
   anchorTree_->setHeaderLabels({tr("Level"), tr("Location"), tr("Anchor box"), tr("Decoded box"), tr("Centerness"),
@@ -399,8 +399,12 @@ bool InspectorDock::eventFilter(QObject* watched, QEvent* event) {
       pick_->isChecked()) {
     auto* me = static_cast<QMouseEvent*>(event);
     const View v = view();
-    if (me->button() == Qt::LeftButton && me->modifiers() == Qt::NoModifier &&
-        (v == View::Anchors || v == View::Attention || v == View::Heatmap || v == View::Centerness)) {
+    // Anchors / Attention: a plain click picks the point; the other image views: Ctrl+click (a plain click still
+    // selects and edits boxes there).
+    const bool pointView = v == View::Anchors || v == View::Attention;
+    const bool fieldView = v == View::Heatmap || v == View::Centerness || v == View::Features;
+    if (me->button() == Qt::LeftButton && ((pointView && me->modifiers() == Qt::NoModifier) ||
+                                           ((pointView || fieldView) && me->modifiers() == Qt::ControlModifier))) {
       setPoint(view_->mapToScene(me->position().toPoint()));
       return true;
     }

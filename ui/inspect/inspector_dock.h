@@ -55,7 +55,8 @@ class InspectorDock : public QDockWidget {
   const std::shared_ptr<const Snapshot>& snapshot() const { return snap_; }
 
   OverlayLayer* overlayLayer() const { return layer_; }  // recreated if its scene deleted it
-  // Adds the overlay layer to the view's scene and picks points from left clicks while a point view is shown.
+  // Adds the overlay layer to the view's scene and picks points: a click in the Anchors / Attention views,
+  // Ctrl+click in the Heatmap / Centerness / Features views (the value under it is shown).
   void attachView(QGraphicsView* view);
 
   // ----- view state (the same paths the controls use; scripting, tests and `glip-studio --view`) -----

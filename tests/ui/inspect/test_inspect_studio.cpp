@@ -86,6 +86,14 @@ class TestInspectStudio : public QObject {
     QTest::mouseClick(canvas->viewport(), Qt::LeftButton, {}, canvas->imageToView(target).toPoint());
     QVERIFY(std::abs(dock->point().x() - target.x()) < 2.0 && std::abs(dock->point().y() - target.y()) < 2.0);
     QCOMPARE(dock->anchorTable()->topLevelItemCount(), 5);
+    // In the heatmap view a plain click is the canvas's (box selection); Ctrl+click picks.
+    dock->setView(InspectorDock::View::Heatmap);
+    QTest::mouseClick(canvas->viewport(), Qt::LeftButton, {}, canvas->imageToView(QPointF(300, 300)).toPoint());
+    QVERIFY(std::abs(dock->point().x() - target.x()) < 2.0);
+    QTest::mouseClick(canvas->viewport(), Qt::LeftButton, Qt::ControlModifier, canvas->imageToView(QPointF(300, 300)).toPoint());
+    QVERIFY(std::abs(dock->point().x() - 300) < 2.0 && std::abs(dock->point().y() - 300) < 2.0);
+    dock->setView(InspectorDock::View::Anchors);
+    dock->setPoint(target);
     int anchors = 0;
     for (QGraphicsItem* it : dock->overlayItems()) anchors += it->data(0).toString().startsWith(QLatin1String("anchor:"));
     QCOMPARE(anchors, 5);
