@@ -103,6 +103,23 @@ class TestLanguage : public QObject {
     }
   }
 
+  // Two captions of different lengths in one batch: each row equals its own run.
+  void batchOfTwo() {
+    c10::InferenceMode guard;
+    glip::BertEncoder enc(tiny_options());
+    glip::io::load_state_dict(*enc, glip::test::tiny_weights(), "language_backbone.body.");
+    const auto a = load_pt(kTiny + "/astronaut.det.pt"), c = load_pt(kTiny + "/coffee.grd.pt");
+    const at::Tensor ids = at::cat({a.at("text.input_ids"), c.at("text.input_ids")}, 0);
+    const at::Tensor mask = at::cat({a.at("text.attention_mask"), c.at("text.attention_mask")}, 0);
+    glip::LanguageDict both = enc->forward(ids, mask);
+    glip::LanguageDict da = enc->forward(ids.narrow(0, 0, 1), mask.narrow(0, 0, 1));
+    glip::LanguageDict dc = enc->forward(ids.narrow(0, 1, 1), mask.narrow(0, 1, 1));
+    QVERIFY(at::allclose(both.hidden[0], da.hidden[0], 1e-5, 1e-5));
+    QVERIFY(at::allclose(both.hidden[1], dc.hidden[0], 1e-5, 1e-5));
+    QVERIFY(at::allclose(both.aggregate[1], dc.aggregate[0], 1e-5, 1e-5));
+    QVERIFY(at::allclose(both.embedded[1], dc.embedded[0], 1e-5, 1e-5));
+  }
+
   // Full-size GLIP-T BERT (bert-base-uncased): names, shapes, dtypes and param/buffer kinds equal the official
   // state dict's language_backbone.* rows.
   void fullSizeNames() {

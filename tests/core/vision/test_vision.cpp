@@ -220,6 +220,24 @@ class TestVision : public QObject {
     }
   }
 
+  // A batch of two images gives each image's single-image result (window bookkeeping and masks per image).
+  void batchOfTwo() {
+    c10::InferenceMode guard;
+    glip::VisionBackbone bb(tiny_options());
+    glip::io::load_state_dict(*bb, glip::test::tiny_weights(), "backbone.");
+    const at::Tensor a = load_pt(kTiny + "/coffee.visual.pt").at("image.tensor");  // 1 x 3 x 320 x 480
+    const at::Tensor b = a.flip({3}) * 0.5;
+    for (bool fast : {true, false}) {
+      bb->body->set_fast_cpu_kernels(fast);
+      std::vector<at::Tensor> both = bb->forward(at::cat({a, b}, 0));
+      std::vector<at::Tensor> pa = bb->forward(a), pb = bb->forward(b);
+      for (size_t l = 0; l < both.size(); ++l) {
+        QVERIFY(at::allclose(both[l][0], pa[l][0], 1e-5, 1e-5));
+        QVERIFY(at::allclose(both[l][1], pb[l][0], 1e-5, 1e-5));
+      }
+    }
+  }
+
   // Full-size GLIP-T (models/glip_Swin_T_O365_GoldG.yaml: Swin-T 96/(2,2,6,2)/(3,6,12,24), OUT_CHANNELS 256).
   void fullSizeNames() {
     glip::VisionBackbone bb(glip::VisionBackboneOptions{});
