@@ -515,13 +515,10 @@ DetectResult Session::detect(const RgbImage& image, const Prompt& prompt, const 
   s.timings = {};
   s.want_probe = params.probe;
   s.want_attention = params.probe && params.probe_attention;
-  const auto t0 = Clock::now();
   const std::string ik = encode_image(image, params);
   const std::string tk = encode_text(prompt);
   const std::string hk = fuse(ik, tk);
-  DetectResult r = postprocess(hk);
-  (void)t0;
-  s.last = r;
+  DetectResult r = postprocess(hk);  // also remembered for select()
   return params.score_threshold > 0 ? select(params.score_threshold) : r;
 }
 
