@@ -156,6 +156,25 @@ std::string Model::description() const {
   return o.str();
 }
 
+std::vector<text::Prompt> Model::tokenize(const Prompt& prompt) const {
+  if (prompt.labels.empty()) throw Error("the prompt has no label (no category and no phrase)");
+  if (prompt.detection) {
+    std::vector<std::string> names;
+    for (const auto& l : prompt.labels) names.push_back(l.name);
+    text::PromptOptions options = impl_->prompt_options;
+    options.separation_tokens = prompt.separator;
+    return text::detection_prompts(names, options);
+  }
+  std::vector<text::Phrase> phrases;
+  for (const auto& l : prompt.labels) {
+    text::Phrase ph;
+    ph.name = l.name;
+    for (const auto& sp : l.spans) ph.spans.push_back({sp[0], sp[1]});
+    phrases.push_back(std::move(ph));
+  }
+  return {text::grounding_prompt(prompt.caption, phrases, impl_->prompt_options)};
+}
+
 std::shared_ptr<const Model> Model::load(const ModelParams& params, const Progress& progress) {
   auto report = [&](double f, const std::string& what) {
     if (progress) progress(f, what);
@@ -184,10 +203,7 @@ std::shared_ptr<const Model> Model::load(const ModelParams& params, const Progre
   c10::InferenceMode guard;
   impl->net = GlipModel(glip_model_options(cfg));
   impl->preprocess = image::preprocess_params_from_config(cfg);
-  impl->prompt_options.separation_tokens = cfg.get_str("DATASETS.SEPARATION_TOKENS");
-  impl->prompt_options.max_query_len = cfg.get_int("MODEL.LANGUAGE_BACKBONE.MAX_QUERY_LEN");
-  impl->prompt_options.pad_max = cfg.get_bool("MODEL.LANGUAGE_BACKBONE.PAD_MAX");
-  impl->prompt_options.chunk_size = cfg.get_int("TEST.CHUNKED_EVALUATION");
+  impl->prompt_options = text::prompt_options_from_config(cfg);
   impl->atss = post::atss_params_from_config(cfg);
 
   if (!params.random_init) {
@@ -313,23 +329,7 @@ std::string Session::encode_text(const Prompt& prompt) {
   c10::InferenceMode guard;
   s.check_cancel();
   TextEntry e;
-  std::vector<text::Prompt> chunks;
-  if (prompt.detection) {
-    std::vector<std::string> names;
-    for (const auto& l : prompt.labels) names.push_back(l.name);
-    text::PromptOptions options = m.prompt_options;
-    options.separation_tokens = prompt.separator;
-    chunks = text::detection_prompts(names, options);
-  } else {
-    std::vector<text::Phrase> phrases;
-    for (const auto& l : prompt.labels) {
-      text::Phrase ph;
-      ph.name = l.name;
-      for (const auto& sp : l.spans) ph.spans.push_back({sp[0], sp[1]});
-      phrases.push_back(std::move(ph));
-    }
-    chunks.push_back(text::grounding_prompt(prompt.caption, phrases, m.prompt_options));
-  }
+  std::vector<text::Prompt> chunks = s.model->tokenize(prompt);
   for (const auto& l : prompt.labels) e.label_names.push_back(l.name);
   auto t0 = Clock::now();
   for (text::Prompt& tp : chunks) {

@@ -32,6 +32,7 @@
 
 #include "core/common/error.h"
 #include "core/image/image.h"
+#include "core/text/prompt.h"
 
 namespace glip {
 
@@ -146,6 +147,10 @@ class Model {
   const Config& config() const;
   const ModelParams& params() const;
   std::string description() const;  // e.g. "GLIP Swin-T, 231.8 M parameters, cpu"
+  // The tokenized prompt(s) this model runs for `prompt`, built the official way (core/text/prompt.h): one per
+  // chunk of at most MAX_QUERY_LEN tokens, labels keeping their global ids. What encode_text() feeds BERT; views
+  // use it for tokens and positive maps. glip::Error for an empty or unreadable prompt.
+  std::vector<text::Prompt> tokenize(const Prompt& prompt) const;
   int64_t parameter_count() const;
 
   struct Impl;

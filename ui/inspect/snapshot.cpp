@@ -116,23 +116,7 @@ Snapshot take_snapshot(const Session& session, const DetectResult& result, const
 
   // Tokens and positive map of chunk 0, built as the engine builds them.
   for (const auto& l : prompt.labels) s.label_names.push_back(l.name);
-  text::PromptOptions po = text::prompt_options_from_config(cfg);
-  text::Prompt tp;
-  if (prompt.detection) {
-    po.separation_tokens = prompt.separator;
-    std::vector<std::string> cats;
-    for (const auto& l : prompt.labels) cats.push_back(l.name);
-    tp = text::detection_prompts(cats, po).front();
-  } else {
-    std::vector<text::Phrase> phrases;
-    for (const auto& l : prompt.labels) {
-      text::Phrase ph;
-      ph.name = l.name;
-      for (const auto& sp : l.spans) ph.spans.push_back({sp[0], sp[1]});
-      phrases.push_back(std::move(ph));
-    }
-    tp = text::grounding_prompt(prompt.caption, phrases, po);
-  }
+  const text::Prompt tp = session.model()->tokenize(prompt).front();
   s.tokens = tp.encoding.tokens;
   for (const auto& [label, toks] : tp.positive_map) s.label_tokens[int(label)] = toks;
   return s;
