@@ -21,7 +21,7 @@
 #include "app/glip/commands.h"
 #include "app/glip/common.h"
 #include "core/engine/engine.h"
-#include "core/eval/coco_io.h"
+#include "core/common/file_io.h"
 #include "core/text/prompt.h"
 
 namespace glip::cli {
@@ -113,7 +113,7 @@ int run_predict(const PredictArgs& a) {
   if (a.output.empty() || a.output == "-") {
     std::cout << text;
   } else {
-    eval::write_file_atomic(a.output, text);
+    write_file_atomic(a.output, text);
   }
   if (!a.dump_tensors.empty() && !dumped) spdlog::error("--dump-tensors: no image could be read, nothing written");
   return failures ? 1 : 0;

@@ -7,6 +7,7 @@
 #include <unordered_set>
 
 #include "core/common/error.h"
+#include "core/common/file_io.h"
 
 namespace glip::coco {
 namespace {
@@ -336,7 +337,7 @@ std::string to_json(const Dataset& ds) {
 }
 
 void write_dataset(const std::string& path, const Dataset& ds) {
-  glip::eval::write_file_atomic(path, to_json(ds));
+  glip::write_file_atomic(path, to_json(ds));
 }
 
 Dataset parse_dataset(std::string_view text, const std::string& origin) {
@@ -411,7 +412,7 @@ Dataset parse_dataset(std::string_view text, const std::string& origin) {
   return ds;
 }
 
-Dataset read_dataset(const std::string& path) { return parse_dataset(glip::eval::read_text_file(path), path); }
+Dataset read_dataset(const std::string& path) { return parse_dataset(glip::read_text_file(path), path); }
 
 // ----- results ---------------------------------------------------------------------------------------------------
 

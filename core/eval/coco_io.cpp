@@ -1,6 +1,5 @@
 #include "core/eval/coco_io.h"
 
-#include <unistd.h>
 
 #include <charconv>
 #include <cmath>
@@ -15,6 +14,7 @@
 #include <utility>
 
 #include "core/common/error.h"
+#include "core/common/file_io.h"
 
 namespace glip::eval {
 namespace {
@@ -304,44 +304,6 @@ void run_sax(std::string_view text, RecordReader& reader, const std::string& ori
 }
 
 }  // namespace
-
-std::string read_text_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error("cannot open '" + path + "' for reading");
-  std::string data;
-  in.seekg(0, std::ios::end);
-  std::streamoff size = in.tellg();
-  if (size < 0) throw Error("cannot read '" + path + "'");
-  data.resize(static_cast<size_t>(size));
-  in.seekg(0, std::ios::beg);
-  in.read(data.data(), size);
-  if (!in) throw Error("cannot read '" + path + "'");
-  return data;
-}
-
-void write_file_atomic(const std::string& path, std::string_view content) {
-  namespace fs = std::filesystem;
-  std::string tmp = path + ".tmp-" + std::to_string(::getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw Error("cannot open '" + tmp + "' for writing");
-    out.write(content.data(), static_cast<std::streamsize>(content.size()));
-    out.flush();
-    if (!out) {
-      out.close();
-      std::error_code ec;
-      fs::remove(tmp, ec);
-      throw Error("cannot write '" + tmp + "' (disk full?)");
-    }
-  }
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) {
-    std::error_code ec2;
-    fs::remove(tmp, ec2);
-    throw Error("cannot rename '" + tmp + "' to '" + path + "': " + ec.message());
-  }
-}
 
 CocoDataset parse_coco_dataset(std::string_view json_text, const std::string& origin) {
   CocoDataset ds;

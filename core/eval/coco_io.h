@@ -69,8 +69,5 @@ std::vector<Detection> parse_detections(std::string_view json_text, const std::s
 std::string detections_to_json(const std::vector<Detection>& detections);
 void write_detections(const std::string& path, const std::vector<Detection>& detections);
 
-// Whole-file helpers. write_file_atomic writes `path`.tmp-<pid> next to `path` and renames it over `path`.
-std::string read_text_file(const std::string& path);
-void write_file_atomic(const std::string& path, std::string_view content);
 
 }  // namespace glip::eval

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/common/error.h"
+#include "core/common/file_io.h"
 #include "core/eval/coco_io.h"
 
 namespace glip::eval {

@@ -2,9 +2,7 @@
 
 #include <caffe2/serialize/inline_container.h>
 #include <torch/serialize.h>
-#include <unistd.h>
 
-#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -12,6 +10,7 @@
 #include <unordered_map>
 
 #include "core/common/error.h"
+#include "core/common/file_io.h"
 #include "core/io/unpickler.h"
 
 namespace glip::io {
@@ -255,26 +254,7 @@ void save_tensor_dict(const std::string& path, const TensorMap& tensors) {
   }
   const std::vector<char> bytes = torch::pickle_save(c10::IValue(dict));
 
-  static std::atomic<unsigned> counter{0};
-  const std::string tmp = path + ".tmp" + std::to_string(::getpid()) + "_" + std::to_string(counter++);
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!f) throw Error("cannot save '" + path + "': cannot create '" + tmp + "'");
-    f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    f.close();
-    if (!f) {
-      std::error_code ec;
-      fs::remove(tmp, ec);
-      throw Error("cannot save '" + path + "': write failed (disk full?)");
-    }
-  }
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) {
-    std::error_code ec2;
-    fs::remove(tmp, ec2);
-    throw Error("cannot save '" + path + "': " + ec.message());
-  }
+  write_file_atomic(path, std::string_view(bytes.data(), bytes.size()));
 }
 
 }  // namespace glip::io

@@ -9,6 +9,7 @@
 #include <map>
 
 #include "core/common/error.h"
+#include "core/common/file_io.h"
 #include "core/config/config.h"
 #include "core/engine/engine.h"
 #include "core/eval/coco_eval.h"
@@ -190,8 +191,8 @@ void TestRunEval::end_to_end_equals_session_detect() {
   const EvalResult expected = evaluate_bbox(read_coco_dataset(kAnn), reference_);
   for (size_t i = 0; i < 12; ++i) QCOMPARE(r.metrics.stats[i], expected.stats[i]);
   QCOMPARE(r.metrics_file, (fs::path(out) / "metrics.json").string());
-  QCOMPARE(read_text_file(r.metrics_file), metrics_json(expected));
-  QCOMPARE(read_text_file((fs::path(out) / "per_category_ap.csv").string()), per_category_csv(expected));
+  QCOMPARE(glip::read_text_file(r.metrics_file), metrics_json(expected));
+  QCOMPARE(glip::read_text_file((fs::path(out) / "per_category_ap.csv").string()), per_category_csv(expected));
 
   // Cross-check, once by hand: pycocotools 2.0 COCOeval on this bbox.json (tiny-a is random, hence tiny APs).
   const double pycocotools[12] = {0.00357142857142857, 0.008928571428571425, 0.0, -1.0, -1.0, 0.006666666666666666,
@@ -378,10 +379,10 @@ void TestRunEval::refused_settings() {
   o.shard_count = 2;
   QVERIFY(contains(error_of([&] { run_eval(model_, o); }), "shard 3/2 is out of range"));
   // An image whose size disagrees with the annotation file (the boxes would be rescaled wrongly).
-  std::string text = read_text_file(kAnn);
+  std::string text = glip::read_text_file(kAnn);
   text.replace(text.find("\"width\": 600"), 12, "\"width\": 640");
   const std::string bad = dir("bad_size.json");
-  write_file_atomic(bad, text);
+  glip::write_file_atomic(bad, text);
   o = explicit_dataset(dir("refused_size"));
   o.ann_file = bad;
   QVERIFY(contains(error_of([&] { run_eval(model_, o); }), "is 600x400 but"));
