@@ -16,7 +16,7 @@ PACKAGES=(
   qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libqcustomplot-dev
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libutf8proc-dev
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libjpeg-dev
-  qt6-qpa-plugins fonts-dejavu-core
+  qt6-qpa-plugins qt6-translations-l10n fonts-dejavu-core
 )
 BUILD_DIR=${BUILD_DIR:-build}
 # ccache across clones: paths relative to the checkout; PCH-compatible.

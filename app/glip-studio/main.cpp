@@ -4,6 +4,10 @@
 //   glip-studio --demo                   resources/demo/astronaut.png with the demo model and a caption
 //   glip-studio --open IMG --caption TEXT --screenshot OUT.png
 //                                        renders offscreen after inference, writes OUT.png and exits
+//   glip-studio [--settings INI] [--config C --weights W] --open DIR|FILE... (--caption T | --categories A,B,...)
+//               [--threshold T] --batch --export-coco OUT.json
+//                                        the whole job without a window: open, batch, export COCO, quit
+//                                        (exit 0 when the export was written; unreadable files on stderr)
 //   ... --view heatmap --token N | anchors --at X,Y | features --layer fpn.p3 | centerness --level 3 | nms |
 //       attention --layer I | box | scores       with the inspector dock open on that view (ui/inspect/inspect_cli.h)
 #include <QApplication>
@@ -15,6 +19,7 @@
 
 #include "ui/inspect/inspect_cli.h"
 #include "ui/studio/dialogs.h"
+#include "ui/studio/headless_job.h"
 #include "ui/studio/main_window.h"
 #include "ui/studio/model_locator.h"
 #include "ui/studio/prompt_panel.h"
@@ -29,9 +34,11 @@ constexpr const char* kDemoCaption = "an astronaut in a white spacesuit holding 
 
 int main(int argc, char** argv) {
   // --screenshot renders offscreen: choose the platform before QApplication exists.
-  for (int i = 1; i < argc; ++i)
-    if (QByteArray(argv[i]) == "--screenshot" && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+  for (int i = 1; i < argc; ++i) {
+    const QByteArray a(argv[i]);
+    if ((a == "--screenshot" || a == "--batch" || a == "--export-coco") && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
       qputenv("QT_QPA_PLATFORM", "offscreen");
+  }
   QApplication app(argc, argv);
   QApplication::setOrganizationName(QStringLiteral("GLIP"));
   QApplication::setApplicationName(QStringLiteral("GLIP Studio"));
@@ -53,7 +60,10 @@ int main(int argc, char** argv) {
   const QCommandLineOption size("size", "Window size for --screenshot, WxH.", "WxH", "1400x860");
   const QCommandLineOption lang("lang", "Interface language (en, zh_CN); default: setting or system locale.", "lang");
   const QCommandLineOption settingsFile("settings", "Use this INI file for the settings.", "ini");
-  cli.addOptions({demo, open, caption, categories, config, weights, device, threshold, screenshot, size, lang, settingsFile});
+  const QCommandLineOption batch("batch", "Run the prompt over every opened image (Model > Batch), then quit.");
+  const QCommandLineOption exportCoco("export-coco", "Export the boxes as a COCO dataset to this file, then quit.", "json");
+  cli.addOptions({demo, open, caption, categories, config, weights, device, threshold, screenshot, size, lang, settingsFile,
+                  batch, exportCoco});
   glip::inspect::addViewOptions(cli);
   cli.process(app);
   glip::inspect::ViewRequest viewRequest;
@@ -89,13 +99,52 @@ int main(int argc, char** argv) {
       if (!c.trimmed().isEmpty()) in.categories << c.trimmed();
     w.promptPanel()->setSpec(in);
   }
-  if (cli.isSet(threshold)) w.setThreshold(cli.value(threshold).toDouble());
+  if (cli.isSet(threshold)) {
+    bool ok = false;
+    const double t = cli.value(threshold).toDouble(&ok);
+    if (!ok || t < 0 || t > 1) {
+      std::fprintf(stderr, "glip-studio: --threshold must be a number in [0, 1], not \"%s\"\n", qPrintable(cli.value(threshold)));
+      return 2;
+    }
+    w.setThreshold(t);
+  }
+  const bool job = cli.isSet(batch) || cli.isSet(exportCoco);
+  if (job && paths.isEmpty()) {
+    std::fprintf(stderr, "glip-studio: --batch/--export-coco need --open DIR|FILE\n");
+    return 2;
+  }
+  if (cli.isSet(batch) && text.isEmpty() && !cli.isSet(categories) && w.promptPanel()->spec().isEmpty()) {
+    std::fprintf(stderr, "glip-studio: --batch needs --caption TEXT or --categories A,B,...\n");
+    return 2;
+  }
+  if (job && cli.isSet(weights) && !cli.isSet(config)) {
+    std::fprintf(stderr, "glip-studio: --weights needs --config\n");
+    return 2;
+  }
 
   // The model: --config, else --demo's demo model, else the remembered one, else the demo model.
   if (cli.isSet(config)) w.loadModel({cli.value(config), cli.value(weights), cli.value(device)});
   else if (cli.isSet(demo) || settings->modelConfig().isEmpty() || !QFileInfo::exists(settings->modelConfig()))
     w.loadDemoModel();
   else w.loadModel({settings->modelConfig(), settings->modelWeights(), settings->device()});
+  if (job) {
+    HeadlessJob j;
+    j.openPaths = paths;
+    j.runBatch = cli.isSet(batch);
+    j.replaceBoxes = settings->batchReplacesBoxes();
+    j.exportCoco = cli.value(exportCoco);
+    if (cli.isSet(config)) j.requiredModel = cli.value(config);
+    const HeadlessJobResult r = runHeadlessJob(w, j, [](const QString& line) {
+      std::fprintf(stderr, "glip-studio: %s\n", qPrintable(line));
+    });
+    for (const QString& u : r.unreadable) std::fprintf(stderr, "glip-studio: unreadable, left out: %s\n", qPrintable(u));
+    if (!r.ok) {
+      std::fprintf(stderr, "glip-studio: %s\n", qPrintable(r.error));
+      return 1;
+    }
+    if (!j.exportCoco.isEmpty()) std::printf("%s\n", qPrintable(j.exportCoco));
+    return 0;
+  }
   if (!paths.isEmpty()) w.openPaths(paths);
   if (viewRequest.set) w.showInspector(viewRequest.attention());
 

@@ -23,7 +23,7 @@ std::string fileNameFor(const QString& absolute, const QString& root) {
 }
 
 bool exported(const ImageDocument* d, const CocoExchange::ExportOptions& o) {
-  return !o.reviewedOnly || d->status() == ReviewStatus::Reviewed;
+  return (!o.reviewedOnly || d->status() == ReviewStatus::Reviewed) && !o.skipImages.contains(d->imagePath());
 }
 
 std::array<double, 4> corners(const QRectF& r) { return {r.left(), r.top(), r.left() + r.width(), r.top() + r.height()}; }

@@ -23,6 +23,7 @@ struct CocoExportOptions {
   bool includeAttributes = true;   // write "attributes" {source, score, caption, span}
   bool glipPlusOne = false;        // results file only: w = x2 - x1 + 1 as GLIP's official bbox.json
   QString imageRoot;               // file_name relative to this folder ("" = the export file's folder)
+  QStringList skipImages;          // image paths left out (files that cannot be read)
 };
 
 struct CocoImportResult {

@@ -111,8 +111,17 @@ SetStatusCommand::SetStatusCommand(ImageDocument* doc, ReviewStatus after)
 // ----- predictions / clear / import -----
 
 ReplaceContentCommand::ReplaceContentCommand(ImageDocument* doc, const Content& before, const Content& after,
-                                             ReviewStatus statusAfter, const QString& text)
-    : DocumentCommand(doc, statusAfter, text), before_(before), after_(after) {}
+                                             ReviewStatus statusAfter, const QString& text, quint64 gesture)
+    : DocumentCommand(doc, statusAfter, text), before_(before), after_(after), gesture_(gesture) {}
+
+bool ReplaceContentCommand::mergeWith(const QUndoCommand* other) {
+  const auto* o = static_cast<const ReplaceContentCommand*>(other);  // same id(): same class
+  if (o->gesture_ != gesture_ || o->doc_ != doc_) return false;
+  after_ = o->after_;
+  statusAfter_ = o->statusAfter_;
+  setText(o->text());
+  return true;
+}
 
 void ReplaceContentCommand::redo() {
   resetContent(after_.boxes, after_.predictions, after_.prompt);

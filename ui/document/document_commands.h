@@ -93,13 +93,18 @@ class ReplaceContentCommand : public DocumentCommand {
     BoxList predictions;
     PromptSpec prompt;
   };
+  static constexpr int kId = 0x6c1c;  // QUndoCommand::id() for merging the steps of one threshold drag
+  // gesture != 0: merges with the previous command of the same gesture (one drag = one undo step).
   ReplaceContentCommand(ImageDocument* doc, const Content& before, const Content& after, ReviewStatus statusAfter,
-                        const QString& text);
+                        const QString& text, quint64 gesture = 0);
   void redo() override;
   void undo() override;
+  int id() const override { return gesture_ ? kId : -1; }
+  bool mergeWith(const QUndoCommand* other) override;
 
  private:
   Content before_, after_;
+  quint64 gesture_;
 };
 
 }  // namespace glip::studio

@@ -20,6 +20,12 @@ void ImageDocument::setImageSize(const QSize& size) {
   emit changed();
 }
 
+void ImageDocument::setReadError(const QString& error) {
+  if (error == readError_) return;
+  readError_ = error;
+  emit fileStateChanged();
+}
+
 int ImageDocument::indexOf(quint64 id) const {
   for (int i = 0; i < boxes_.size(); ++i)
     if (boxes_[i].id == id) return i;
@@ -74,6 +80,24 @@ bool ImageDocument::setRect(quint64 id, const QRectF& rect, bool mergeable) {
   return true;
 }
 
+bool ImageDocument::setRects(const QHash<quint64, QRectF>& rects) {
+  QList<quint64> changing;
+  for (auto it = rects.cbegin(); it != rects.cend(); ++it) {
+    const Box* b = box(it.key());
+    if (!b) continue;
+    Box after = *b;
+    after.rect = Box::snapRect(it.value());
+    if (after.provenance == Provenance::Model) after.provenance = Provenance::Edited;
+    if (!after.equals(*b)) changing << it.key();
+  }
+  if (changing.isEmpty()) return false;
+  std::sort(changing.begin(), changing.end());  // a stable order (QHash's is not)
+  undo_->beginMacro(tr("Move %n box(es)", nullptr, int(changing.size())));
+  for (quint64 id : changing) setRect(id, rects.value(id), false);
+  undo_->endMacro();
+  return true;
+}
+
 bool ImageDocument::relabel(const QList<quint64>& ids, const QString& label) {
   BoxList before, after;
   for (const Box& b : boxes_) {
@@ -95,7 +119,8 @@ bool ImageDocument::setStatus(ReviewStatus status) {
   return true;
 }
 
-void ImageDocument::setPredictions(const BoxList& predictions, const PromptSpec& prompt, PredictionMerge mode) {
+void ImageDocument::setPredictions(const BoxList& predictions, const PromptSpec& prompt, PredictionMerge mode,
+                                   quint64 gesture) {
   ReplaceContentCommand::Content before{boxes_, predictions_, prompt_};
   ReplaceContentCommand::Content after;
   BoxList preds;
@@ -108,7 +133,7 @@ void ImageDocument::setPredictions(const BoxList& predictions, const PromptSpec&
   after.boxes += assignIds(preds);  // the editable copies get their own ids
   after.prompt = prompt;
   undo_->push(new ReplaceContentCommand(this, before, after, ReviewStatus::Predicted,
-                                        tr("Predict %n box(es)", nullptr, int(predictions.size()))));
+                                        tr("Predict %n box(es)", nullptr, int(predictions.size())), gesture));
 }
 
 bool ImageDocument::clear() {

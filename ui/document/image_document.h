@@ -11,6 +11,7 @@
 // Status follows the edits: predictions -> Predicted; any hand edit -> Edited; clear -> Unlabeled; setStatus()
 // sets it explicitly (e.g. Reviewed). Each command records the status before and after.
 #pragma once
+#include <QHash>
 #include <QList>
 #include <QObject>
 #include <QPointF>
@@ -41,6 +42,10 @@ class ImageDocument : public QObject {
   QString imagePath() const { return path_; }
   QSize imageSize() const { return size_; }
   void setImageSize(const QSize& size);  // a fact about the file, not an edit: not undoable, emits changed()
+  // Why the file cannot be read ("" = readable or not tried). A fact about the file: not saved, not undoable;
+  // emits fileStateChanged() (not changed(): the project content is the same).
+  QString readError() const { return readError_; }
+  void setReadError(const QString& error);
   ReviewStatus status() const { return status_; }
   const PromptSpec& prompt() const { return prompt_; }
   const BoxList& boxes() const { return boxes_; }
@@ -57,12 +62,15 @@ class ImageDocument : public QObject {
   // into one undo step. A Model box becomes Edited (its score is kept).
   bool setRect(quint64 id, const QRectF& rect, bool mergeable = true);
   bool moveBy(quint64 id, const QPointF& delta) { return setRect(id, rectOf(id).translated(delta), true); }
+  // Moves/resizes several boxes in one undo step (a group drag).
+  bool setRects(const QHash<quint64, QRectF>& rects);
   // Relabels boxes (label verbatim); Model boxes become Edited.
   bool relabel(const QList<quint64>& ids, const QString& label);
   bool setStatus(ReviewStatus status);
   // Model output for this image: becomes predictions(); with Replace the boxes are the predictions, with Keep
-  // they are added after the existing boxes. Sets the prompt and the status Predicted.
-  void setPredictions(const BoxList& predictions, const PromptSpec& prompt, PredictionMerge mode);
+  // they are added after the existing boxes. Sets the prompt and the status Predicted. Consecutive calls with the
+  // same non-zero `gesture` (one threshold drag) merge into one undo step.
+  void setPredictions(const BoxList& predictions, const PromptSpec& prompt, PredictionMerge mode, quint64 gesture = 0);
   // Removes all boxes and predictions; status Unlabeled (the prompt is kept).
   bool clear();
   // Replaces boxes, prompt and status in one step (COCO import into an existing image).
@@ -81,6 +89,7 @@ class ImageDocument : public QObject {
   void statusChanged(glip::studio::ReviewStatus status);
   void promptChanged();
   void changed();  // any content change, including undo/redo (project dirty flag, autosave)
+  void fileStateChanged();  // readError() changed
 
  private:
   friend class DocumentCommand;
@@ -95,6 +104,7 @@ class ImageDocument : public QObject {
 
   QString path_;
   QSize size_;
+  QString readError_;
   ReviewStatus status_ = ReviewStatus::Unlabeled;
   PromptSpec prompt_;
   BoxList boxes_;

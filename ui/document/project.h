@@ -45,6 +45,8 @@ class Project : public QObject {
   bool saveAs(const QString& path, QString* error = nullptr);
   // An empty untitled project again (its recovery file is removed).
   void reset();
+  // The current content is the unmodified baseline (a new project's starting prompt is not an edit to save).
+  void setUnmodified() { setSavedNow(); }
 
   // ----- autosave and recovery -----
   QString autosavePath() const;

@@ -91,15 +91,19 @@ void BatchDialog::setProgress(int done, int total, double etaSeconds, const QStr
   eta_->setText(done < total ? tr("Time left: about %1").arg(formatEta(etaSeconds)) : QString());
 }
 
-void BatchDialog::setStopped(int next, int total, bool cancelled) {
+void BatchDialog::setStopped(int next, int total, bool cancelled, int failed) {
   setRunning(false);
   bar_->setValue(next);
   eta_->clear();
+  const QString failedText =
+      failed > 0 ? QStringLiteral(" ") + tr("%n image(s) could not be processed (marked in the image list).", nullptr, failed)
+                 : QString();
   if (cancelled) {
-    status_->setText(tr("Cancelled after %1 of %2 images. Resume continues with image %3.").arg(next).arg(total).arg(next + 1));
+    status_->setText(tr("Cancelled after %1 of %2 images. Resume continues with image %3.").arg(next).arg(total).arg(next + 1) +
+                     failedText);
     resume_->setEnabled(next < total);
   } else {
-    status_->setText(tr("Done: %n image(s).", nullptr, total));
+    status_->setText(tr("Done: %n image(s).", nullptr, total - failed) + failedText);
     resume_->setEnabled(false);
   }
 }

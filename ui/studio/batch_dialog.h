@@ -19,7 +19,7 @@ class BatchDialog : public QDialog {
   void setImageCount(int total, int resumeFrom);  // resumeFrom > 0 enables Resume
   void setRunning(bool running);
   void setProgress(int done, int total, double etaSeconds, const QString& lastImage);
-  void setStopped(int next, int total, bool cancelled);
+  void setStopped(int next, int total, bool cancelled, int failed = 0);  // failed: images that could not be processed
   QString statusText() const;
   static QString formatEta(double seconds);
 

@@ -57,11 +57,13 @@ QRectF SelectTool::dragRect(const QRectF& s, Handle h, const QPointF& d) {
 bool SelectTool::press(QMouseEvent* e) {
   if (e->button() != Qt::LeftButton) return false;
   const QPointF vp = e->position();
+  const bool ctrl = e->modifiers() & Qt::ControlModifier;
   // The selected box first (its handles may lie outside it), then the smallest box under the cursor.
   quint64 hitId = 0;
   Handle hit = None;
-  if (BoxItem* sel = view_->boxItem(view_->selectedId())) {
+  if (BoxItem* sel = view_->boxItem(view_->selectedId()); sel && !ctrl) {
     hit = hitTest(sel->imageRect(), vp);
+    if (hit != None && view_->selectedIds().size() > 1 && hit != Inside) hit = None;  // no handles on a group
     if (hit != None) hitId = sel->id();
   }
   if (hitId == 0) {
@@ -76,8 +78,28 @@ bool SelectTool::press(QMouseEvent* e) {
     }
     hit = hitId ? Inside : None;
   }
-  view_->selectBox(hitId);
-  if (hitId == 0) return true;
+  if (ctrl && hitId) {  // add or remove one box, no drag
+    view_->toggleSelected(hitId);
+    return true;
+  }
+  if (hitId == 0) {  // empty canvas: rubber band
+    if (!view_->hasImage()) return true;
+    banding_ = true;
+    bandAdds_ = ctrl;
+    bandBase_ = ctrl ? view_->selectedIds() : QList<quint64>();
+    bandStart_ = vp;
+    if (!bandAdds_) view_->selectBox(0);
+    updateBand(vp);
+    return true;
+  }
+  const QList<quint64> sel = view_->selectedIds();
+  groupStart_.clear();
+  if (sel.size() > 1 && sel.contains(hitId)) {
+    for (quint64 id : sel)
+      if (BoxItem* it = view_->boxItem(id)) groupStart_.insert(id, it->imageRect());
+  } else {
+    view_->selectBox(hitId);
+  }
   dragId_ = hitId;
   handle_ = hit;
   startImage_ = view_->viewToImage(vp);
@@ -86,13 +108,48 @@ bool SelectTool::press(QMouseEvent* e) {
   return true;
 }
 
+void SelectTool::updateBand(const QPointF& vp) {
+  const QRectF bandView = QRectF(bandStart_, vp).normalized();
+  const QRectF bandImage = QRectF(view_->viewToImage(bandView.topLeft()), view_->viewToImage(bandView.bottomRight()));
+  if (!band_) {
+    band_ = view_->scene()->addRect(QRectF());
+    QPen pen(QColor(80, 160, 255), 1, Qt::DashLine);
+    pen.setCosmetic(true);
+    band_->setPen(pen);
+    band_->setBrush(QColor(80, 160, 255, 40));
+    band_->setZValue(10);
+  }
+  band_->setRect(bandImage);
+  band_->show();
+  QList<quint64> ids = bandBase_;
+  if (bandView.width() >= 3 || bandView.height() >= 3)
+    for (const CanvasBox& b : view_->boxes())
+      if (bandImage.intersects(b.rect) && !ids.contains(b.id)) ids << b.id;
+  view_->setSelection(ids);
+}
+
 bool SelectTool::move(QMouseEvent* e) {
+  if (banding_) {
+    updateBand(e->position());
+    return true;
+  }
   BoxItem* item = view_->boxItem(dragId_);
   if (!item) return false;
   const QPointF d = view_->viewToImage(e->position()) - startImage_;
+  const QRectF bounds(QPointF(0, 0), QSizeF(view_->imageSize()));
+  if (!groupStart_.isEmpty()) {  // move the group by one delta that keeps every box inside the image
+    double dx = d.x(), dy = d.y();
+    for (const QRectF& r : std::as_const(groupStart_)) {
+      dx = std::clamp(dx, bounds.left() - r.left(), std::max(bounds.left() - r.left(), bounds.right() - r.right()));
+      dy = std::clamp(dy, bounds.top() - r.top(), std::max(bounds.top() - r.top(), bounds.bottom() - r.bottom()));
+    }
+    for (auto it = groupStart_.cbegin(); it != groupStart_.cend(); ++it)
+      if (BoxItem* b = view_->boxItem(it.key())) b->setImageRect(it.value().translated(dx, dy));
+    moved_ = moved_ || dx != 0 || dy != 0;
+    return true;
+  }
   QRectF r = dragRect(startRect_, handle_, d);
   if (handle_ == Inside) {  // keep the size, stay inside the image
-    const QRectF bounds(QPointF(0, 0), QSizeF(view_->imageSize()));
     r.moveLeft(std::clamp(r.left(), bounds.left(), std::max(bounds.left(), bounds.right() - r.width())));
     r.moveTop(std::clamp(r.top(), bounds.top(), std::max(bounds.top(), bounds.bottom() - r.height())));
   } else {
@@ -105,10 +162,26 @@ bool SelectTool::move(QMouseEvent* e) {
 }
 
 bool SelectTool::release(QMouseEvent* e) {
-  if (e->button() != Qt::LeftButton || dragId_ == 0) return false;
+  if (e->button() != Qt::LeftButton) return false;
+  if (banding_) {
+    updateBand(e->position());
+    banding_ = false;
+    if (band_) band_->hide();
+    return true;
+  }
+  if (dragId_ == 0) return false;
   BoxItem* item = view_->boxItem(dragId_);
   const quint64 id = dragId_;
   dragId_ = 0;
+  if (!groupStart_.isEmpty()) {
+    QHash<quint64, QRectF> to;
+    for (auto it = groupStart_.cbegin(); it != groupStart_.cend(); ++it)
+      if (BoxItem* b = view_->boxItem(it.key()); b && b->imageRect() != it.value()) to.insert(it.key(), b->imageRect());
+    groupStart_.clear();
+    if (moved_ && !to.isEmpty()) view_->emitBoxesMoved(to);
+    moved_ = false;
+    return true;
+  }
   if (item && moved_ && item->imageRect() != startRect_) view_->emitGeometryChanged(id, startRect_, item->imageRect());
   moved_ = false;
   return true;
@@ -116,8 +189,13 @@ bool SelectTool::release(QMouseEvent* e) {
 
 void SelectTool::cancel() {
   if (BoxItem* item = view_->boxItem(dragId_)) item->setImageRect(startRect_);
+  for (auto it = groupStart_.cbegin(); it != groupStart_.cend(); ++it)
+    if (BoxItem* b = view_->boxItem(it.key())) b->setImageRect(it.value());
+  groupStart_.clear();
   dragId_ = 0;
   moved_ = false;
+  banding_ = false;
+  if (band_) band_->hide();
 }
 
 bool CreateBoxTool::press(QMouseEvent* e) {

@@ -1,5 +1,7 @@
 // Canvas tools: each interprets mouse/key input in image coordinates through CanvasView's mapping.
 #pragma once
+#include <QHash>
+#include <QList>
 #include <QPointF>
 #include <QRectF>
 
@@ -26,7 +28,9 @@ class CanvasTool {
 };
 
 // Select a box (click), move it (drag inside), resize it (drag one of the 8 handles). Emits one geometry change
-// per drag, when the mouse is released.
+// per drag, when the mouse is released. Ctrl+click adds or removes a box; dragging on empty canvas draws a rubber
+// band that selects the boxes it touches (with Ctrl: adds them); dragging one of several selected boxes moves
+// them all (one boxesMoved on release).
 class SelectTool : public CanvasTool {
  public:
   enum Handle { None = -1, TopLeft, Top, TopRight, Right, BottomRight, Bottom, BottomLeft, Left, Inside };
@@ -40,11 +44,18 @@ class SelectTool : public CanvasTool {
   static QRectF dragRect(const QRectF& start, Handle h, const QPointF& delta);
 
  private:
+  void updateBand(const QPointF& viewPos);
   quint64 dragId_ = 0;
   Handle handle_ = None;
   QPointF startImage_;
   QRectF startRect_;
   bool moved_ = false;
+  QHash<quint64, QRectF> groupStart_;  // a group move: every selected box's rect at the press
+  bool banding_ = false;
+  bool bandAdds_ = false;
+  QList<quint64> bandBase_;  // the selection kept under a Ctrl rubber band
+  QPointF bandStart_;        // view coordinates
+  QGraphicsRectItem* band_ = nullptr;
 };
 
 // Drag a new box; emits boxCreated on release if it is at least 2x2 image pixels.

@@ -7,6 +7,7 @@
 #include <QKeyEvent>
 #include <QMimeData>
 #include <QMouseEvent>
+#include <QPainter>
 #include <QScrollBar>
 #include <QWheelEvent>
 #include <cmath>
@@ -43,6 +44,7 @@ void CanvasView::setImage(const QImage& image) {
   createTool_->cancel();
   setBoxes({});
   image_ = image;
+  message_.clear();
   QPixmap pm = QPixmap::fromImage(image);
   if (!pixmap_) {
     pixmap_ = scene()->addPixmap(pm);
@@ -60,6 +62,12 @@ void CanvasView::clearImage() {
   image_ = QImage();
   if (pixmap_) pixmap_->setPixmap(QPixmap());
   scene()->setSceneRect(QRectF());
+}
+
+void CanvasView::setMessage(const QString& text) {
+  if (text == message_) return;
+  message_ = text;
+  viewport()->update();
 }
 
 void CanvasView::setBoxes(const QVector<CanvasBox>& boxes) {
@@ -80,8 +88,12 @@ void CanvasView::setBoxes(const QVector<CanvasBox>& boxes) {
   }
   items_ = keep;
   updateItemScales();
-  if (selected_ && !items_.contains(selected_)) selectBox(0);
-  else if (BoxItem* s = items_.value(selected_)) s->setHighlighted(true);
+  // Keep the selected boxes that still exist.
+  QList<quint64> still;
+  for (quint64 id : selectedIds())
+    if (items_.contains(id)) still << id;
+  if (still != selectedIds()) applySelection(still);
+  for (quint64 id : std::as_const(still)) items_.value(id)->setHighlighted(true);
 }
 
 QVector<CanvasBox> CanvasView::boxes() const {
@@ -91,13 +103,39 @@ QVector<CanvasBox> CanvasView::boxes() const {
   return out;
 }
 
-void CanvasView::selectBox(quint64 id) {
-  if (!items_.contains(id)) id = 0;
-  if (id == selected_) return;
-  if (BoxItem* old = items_.value(selected_)) old->setHighlighted(false);
-  selected_ = id;
-  if (BoxItem* now = items_.value(selected_)) now->setHighlighted(true);
+QList<quint64> CanvasView::selectedIds() const {
+  QList<quint64> out = extra_;
+  if (selected_) out << selected_;
+  return out;
+}
+
+void CanvasView::applySelection(const QList<quint64>& ids) {
+  QList<quint64> clean;
+  for (quint64 id : ids)
+    if (items_.contains(id) && !clean.contains(id)) clean << id;
+  if (clean == selectedIds()) return;
+  for (quint64 id : selectedIds())
+    if (BoxItem* it = items_.value(id)) it->setHighlighted(false);
+  selected_ = clean.isEmpty() ? 0 : clean.takeLast();
+  extra_ = clean;
+  for (quint64 id : selectedIds()) items_.value(id)->setHighlighted(true);
   emit selectionChanged(selected_);
+}
+
+void CanvasView::selectBox(quint64 id) { applySelection(id ? QList<quint64>{id} : QList<quint64>{}); }
+void CanvasView::setSelection(const QList<quint64>& ids) { applySelection(ids); }
+
+void CanvasView::toggleSelected(quint64 id) {
+  QList<quint64> ids = selectedIds();
+  if (ids.contains(id)) ids.removeAll(id);
+  else ids << id;
+  applySelection(ids);
+}
+
+void CanvasView::selectAll() {
+  QList<quint64> ids;
+  for (const CanvasBox& b : boxes()) ids << b.id;
+  applySelection(ids);
 }
 
 void CanvasView::setTool(Tool tool) {
@@ -162,6 +200,21 @@ void CanvasView::panBy(const QPointF& d) {
 }
 
 void CanvasView::nudgeSelected(const QPointF& d) {
+  if (!extra_.isEmpty() && hasImage()) {  // several boxes: one step moves them all (one undo step)
+    QHash<quint64, QRectF> to;
+    for (quint64 id : selectedIds()) {
+      BoxItem* it = items_.value(id);
+      QRectF r = it->imageRect().translated(d);
+      r.moveLeft(std::clamp(r.left(), 0.0, std::max(0.0, image_.width() - r.width())));
+      r.moveTop(std::clamp(r.top(), 0.0, std::max(0.0, image_.height() - r.height())));
+      if (r != it->imageRect()) {
+        it->setImageRect(r);
+        to.insert(id, r);
+      }
+    }
+    if (!to.isEmpty()) emit boxesMoved(to);
+    return;
+  }
   BoxItem* item = items_.value(selected_);
   if (!item || !hasImage()) return;
   const QRectF from = item->imageRect();
@@ -296,6 +349,19 @@ void CanvasView::dropEvent(QDropEvent* e) {
 
 void CanvasView::drawBackground(QPainter* p, const QRectF& rect) {
   p->fillRect(rect, palette().color(QPalette::Dark));
+}
+
+void CanvasView::drawForeground(QPainter* p, const QRectF&) {
+  if (message_.isEmpty() || hasImage()) return;
+  p->save();
+  p->resetTransform();  // viewport coordinates
+  const QRect area = viewport()->rect().adjusted(24, 24, -24, -24);
+  QFont f = font();
+  f.setPointSizeF(f.pointSizeF() * 1.2);
+  p->setFont(f);
+  p->setPen(palette().color(QPalette::BrightText));
+  p->drawText(area, Qt::AlignCenter | Qt::TextWordWrap, message_);
+  p->restore();
 }
 
 }  // namespace glip::studio

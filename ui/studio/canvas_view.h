@@ -32,13 +32,21 @@ class CanvasView : public QGraphicsView {
   void setImage(const QImage& image);  // resets the boxes and fits
   void clearImage();
   bool hasImage() const { return !image_.isNull(); }
+  // A text shown centred on the canvas instead of an image (why an image cannot be shown, or a hint while empty).
+  // setImage() clears it; clearImage() keeps it.
+  void setMessage(const QString& text);
+  QString message() const { return message_; }
   QSize imageSize() const { return image_.size(); }
 
   void setBoxes(const QVector<CanvasBox>& boxes);  // keeps the selection when the id still exists
   QVector<CanvasBox> boxes() const;
   BoxItem* boxItem(quint64 id) const { return items_.value(id, nullptr); }
-  quint64 selectedId() const { return selected_; }  // 0: none
-  void selectBox(quint64 id);                       // 0 clears
+  quint64 selectedId() const { return selected_; }  // the primary selection (handles, Boxes row); 0: none
+  QList<quint64> selectedIds() const;               // every selected box, the primary last; empty: none
+  void selectBox(quint64 id);                       // exactly this box; 0 clears
+  void setSelection(const QList<quint64>& ids);     // these boxes (unknown ids dropped), the last one primary
+  void toggleSelected(quint64 id);                  // Ctrl+click
+  void selectAll();                                 // Ctrl+A
 
   void setTool(Tool tool);
   Tool tool() const { return tool_; }
@@ -58,6 +66,7 @@ class CanvasView : public QGraphicsView {
   // Used by the tools.
   void emitBoxCreated(const QRectF& r) { emit boxCreated(r); }
   void emitGeometryChanged(quint64 id, const QRectF& from, const QRectF& to) { emit boxGeometryChanged(id, from, to, false); }
+  void emitBoxesMoved(const QHash<quint64, QRectF>& to) { emit boxesMoved(to); }
   void panBy(const QPointF& viewDelta);
   bool spaceHeld() const { return space_; }
 
@@ -72,7 +81,9 @@ class CanvasView : public QGraphicsView {
   void boxCreated(const QRectF& imageRect);
   // nudge: an arrow-key step (the owner may merge consecutive nudges into one undo step)
   void boxGeometryChanged(quint64 id, const QRectF& from, const QRectF& to, bool nudge);
-  void selectionChanged(quint64 id);
+  // Several selected boxes moved together (one drag or one arrow-key step): their new rects.
+  void boxesMoved(const QHash<quint64, QRectF>& to);
+  void selectionChanged(quint64 id);  // the primary id; selectedIds() has the whole selection
   void zoomChanged(double zoom);
   void cursorMoved(const QPointF& imagePos);
   void filesDropped(const QStringList& paths);
@@ -89,6 +100,7 @@ class CanvasView : public QGraphicsView {
   void dragMoveEvent(QDragMoveEvent* e) override;
   void dropEvent(QDropEvent* e) override;
   void drawBackground(QPainter* painter, const QRectF& rect) override;
+  void drawForeground(QPainter* painter, const QRectF& rect) override;
 
  private:
   void applyScale(double viewScale);  // view pixels (logical) per image pixel
@@ -97,9 +109,12 @@ class CanvasView : public QGraphicsView {
   CanvasTool* activeTool() const;
 
   QImage image_;
+  QString message_;
   QGraphicsPixmapItem* pixmap_ = nullptr;
   QHash<quint64, BoxItem*> items_;
   quint64 selected_ = 0;
+  QList<quint64> extra_;  // the other selected boxes (multi-selection), in selection order
+  void applySelection(const QList<quint64>& ids);
   Tool tool_ = Tool::Select;
   std::unique_ptr<CanvasTool> selectTool_, createTool_;
   bool fit_ = true;

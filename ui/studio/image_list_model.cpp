@@ -29,6 +29,16 @@ QPixmap statusDot(ReviewStatus s) {
   p.drawEllipse(1, 1, 10, 10);
   return pm;
 }
+QPixmap errorMark() {
+  QPixmap pm(12, 12);
+  pm.fill(Qt::transparent);
+  QPainter p(&pm);
+  p.setRenderHint(QPainter::Antialiasing);
+  p.setPen(QPen(QColor(200, 40, 40), 2));
+  p.drawLine(2, 2, 10, 10);
+  p.drawLine(10, 2, 2, 10);
+  return pm;
+}
 }  // namespace
 
 ImageListModel::ImageListModel(Project* project, QObject* parent) : QAbstractListModel(parent), project_(project) {
@@ -52,10 +62,12 @@ void ImageListModel::connectDocument(int row) {
   if (!doc || connected_.contains(doc)) return;
   connected_.insert(doc);
   connect(doc, &QObject::destroyed, this, [this, doc] { connected_.remove(doc); });
-  connect(doc, &ImageDocument::changed, this, [this, doc] {
+  auto update = [this, doc] {
     const int r = project_->images().indexOf(doc);
     if (r >= 0) emit dataChanged(index(r), index(r));
-  });
+  };
+  connect(doc, &ImageDocument::changed, this, update);
+  connect(doc, &ImageDocument::fileStateChanged, this, update);
 }
 
 int ImageListModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : project_->imageCount(); }
@@ -63,12 +75,15 @@ int ImageListModel::rowCount(const QModelIndex& parent) const { return parent.is
 QVariant ImageListModel::data(const QModelIndex& index, int role) const {
   ImageDocument* doc = project_->image(index.row());
   if (!doc) return {};
+  const bool unreadable = !doc->readError().isEmpty();
   switch (role) {
     case Qt::DisplayRole:
+      if (unreadable) return tr("%1 — cannot be read").arg(QFileInfo(doc->imagePath()).fileName());
       return tr("%1 — %2, %n box(es)", nullptr, int(doc->boxes().size()))
           .arg(QFileInfo(doc->imagePath()).fileName(), reviewStatusDisplayName(doc->status()));
-    case Qt::DecorationRole: return statusDot(doc->status());
-    case Qt::ToolTipRole: return doc->imagePath();
+    case Qt::DecorationRole: return unreadable ? errorMark() : statusDot(doc->status());
+    case Qt::ForegroundRole: return unreadable ? QVariant(QColor(200, 40, 40)) : QVariant();
+    case Qt::ToolTipRole: return unreadable ? QStringLiteral("%1\n%2").arg(doc->imagePath(), doc->readError()) : doc->imagePath();
     case PathRole: return doc->imagePath();
     case StatusRole: return static_cast<int>(doc->status());
     default: return {};

@@ -11,6 +11,7 @@
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QImageReader>
 #include <QLabel>
 #include <QListView>
 #include <QMenuBar>
@@ -52,6 +53,7 @@ MainWindow::MainWindow(StudioSettings* settings, QWidget* parent) : QMainWindow(
   promptTimer_->setSingleShot(true);
   promptTimer_->setInterval(600);
   threshold_ = settings_->scoreThreshold();
+  qApp->installEventFilter(this);  // mouse press/release: a threshold drag is one undo step
 
   // Central widget: the demo banner above the canvas.
   auto* central = new QWidget(this);
@@ -69,9 +71,7 @@ MainWindow::MainWindow(StudioSettings* settings, QWidget* parent) : QMainWindow(
   bannerText_ = new QLabel(banner_);
   bannerText_->setWordWrap(true);
   bannerText_->setTextFormat(Qt::RichText);
-  bannerText_->setText(tr("<b>Demo model:</b> its weights are random, so <b>its boxes are random</b>. For real "
-                          "results download the GLIP-T weights and choose them in Model ▸ Choose model (see "
-                          "<a href=\"models/README.md\">models/README.md</a>)."));
+  bannerText_->setText(demoBannerText());
   connect(bannerText_, &QLabel::linkActivated, this, &MainWindow::showModelHelp);
   bl->addWidget(bannerText_);
   banner_->hide();
@@ -89,13 +89,17 @@ MainWindow::MainWindow(StudioSettings* settings, QWidget* parent) : QMainWindow(
   connect(canvas_, &CanvasView::boxCreated, this, &MainWindow::onBoxCreated);
   connect(canvas_, &CanvasView::boxGeometryChanged, this, &MainWindow::onGeometryChanged);
   connect(canvas_, &CanvasView::filesDropped, this, &MainWindow::openPaths);
+  connect(canvas_, &CanvasView::boxesMoved, this, [this](const QHash<quint64, QRectF>& to) {
+    if (ImageDocument* doc = currentDocument()) doc->setRects(to);
+  });
   connect(canvas_, &CanvasView::selectionChanged, this, [this](quint64 id) {
+    const QList<quint64> ids = canvas_->selectedIds();
+    const QSignalBlocker b(boxList_);
     for (int i = 0; i < boxList_->topLevelItemCount(); ++i) {
       QTreeWidgetItem* it = boxList_->topLevelItem(i);
-      if (it->data(0, Qt::UserRole).value<quint64>() == id) {
-        const QSignalBlocker b(boxList_);
-        boxList_->setCurrentItem(it);
-      }
+      const quint64 itemId = it->data(0, Qt::UserRole).value<quint64>();
+      if (itemId == id) boxList_->setCurrentItem(it, 0, QItemSelectionModel::NoUpdate);
+      it->setSelected(ids.contains(itemId));
     }
     refreshActions();
   });
@@ -149,11 +153,19 @@ MainWindow::MainWindow(StudioSettings* settings, QWidget* parent) : QMainWindow(
     if (!l.trimmed().isEmpty()) in.categories << l.trimmed();
   prompt_->setSpec(in);
   syncPromptToProject();
+  project_->setUnmodified();  // the prompt carried over from the settings is where a new project starts
+  canvas_->setMessage(emptyCanvasHint());
 
   if (!settings_->windowGeometry().isEmpty()) restoreGeometry(settings_->windowGeometry());
   if (!settings_->windowState().isEmpty()) restoreState(settings_->windowState());
   refreshTitle();
   refreshActions();
+}
+
+bool MainWindow::eventFilter(QObject* watched, QEvent* e) {
+  if (e->type() == QEvent::MouseButtonPress) mouseDown_ = true;
+  else if (e->type() == QEvent::MouseButtonRelease) mouseDown_ = gestureOpen_ = false;
+  return QMainWindow::eventFilter(watched, e);
 }
 
 MainWindow::~MainWindow() {
@@ -208,6 +220,9 @@ void MainWindow::buildActions() {
 
   connect(addAction_("delete_box", tr("&Delete box"), {QKeySequence(Qt::Key_Delete)}), &QAction::triggered, this, &MainWindow::deleteSelected);
   connect(addAction_("relabel", tr("&Relabel box…"), {QKeySequence(QStringLiteral("Ctrl+E"))}), &QAction::triggered, this, &MainWindow::relabelSelected);
+  connect(addAction_("select_all", tr("Select &all boxes"), {QKeySequence::SelectAll}), &QAction::triggered, this, [this] {
+    if (canvas_->hasImage()) canvas_->selectAll();
+  });
   connect(addAction_("mark_reviewed", tr("Mark image as re&viewed"), {QKeySequence(QStringLiteral("Ctrl+R"))}), &QAction::triggered, this, &MainWindow::markReviewed);
   QAction* sel = addAction_("tool_select", tr("&Select tool"), {QKeySequence(QStringLiteral("V"))});
   QAction* box = addAction_("tool_box", tr("&Box tool"), {QKeySequence(QStringLiteral("R"))});
@@ -250,7 +265,7 @@ void MainWindow::buildMenus() {
   };
   add(menuBar()->addMenu(tr("&File")), {"open_images", "open_folder", "", "open_project", "save_project",
                                         "save_project_as", "", "import_coco", "export_coco", "", "quit"});
-  add(menuBar()->addMenu(tr("&Edit")), {"undo", "redo", "", "tool_select", "tool_box", "delete_box", "relabel",
+  add(menuBar()->addMenu(tr("&Edit")), {"undo", "redo", "", "tool_select", "tool_box", "select_all", "delete_box", "relabel",
                                         "mark_reviewed", "", "settings"});
   QMenu* view = menuBar()->addMenu(tr("&View"));
   add(view, {"fit", "zoom_in", "zoom_out", "actual_size", "", "next_image", "prev_image", ""});
@@ -278,6 +293,7 @@ void MainWindow::buildMenus() {
   thresholdSpin_->setRange(0, 1);
   thresholdSpin_->setSingleStep(0.01);
   thresholdSpin_->setDecimals(2);
+  thresholdSpin_->setKeyboardTracking(false);  // a typed value applies on Enter / focus out, not per keystroke
   tb->addWidget(thresholdSpin_);
   thresholdSlider_->setValue(qRound(threshold_ * 100));
   thresholdSpin_->setValue(threshold_);
@@ -306,6 +322,7 @@ void MainWindow::buildDocks() {
   imageList_->setObjectName(QStringLiteral("imageList"));
   imageList_->setModel(listModel_);
   imageList_->setUniformItemSizes(true);
+  // showImage() sets current_ before it moves the list's current row, so this only reacts to the user's choice.
   connect(imageList_->selectionModel(), &QItemSelectionModel::currentChanged, this,
           [this](const QModelIndex& i) { if (i.isValid() && i.row() != current_) showImage(i.row()); });
   dock("imagesDock", tr("Images"), imageList_, Qt::LeftDockWidgetArea);
@@ -319,8 +336,17 @@ void MainWindow::buildDocks() {
   boxList_->setHeaderLabels({tr("Label"), tr("Score"), tr("Source")});
   boxList_->setRootIsDecorated(false);
   boxList_->header()->setSectionResizeMode(0, QHeaderView::Stretch);
-  connect(boxList_, &QTreeWidget::currentItemChanged, this, [this](QTreeWidgetItem* it) {
-    if (it) canvas_->selectBox(it->data(0, Qt::UserRole).value<quint64>());
+  boxList_->setSelectionMode(QAbstractItemView::ExtendedSelection);  // Ctrl/Shift+click: several boxes
+  connect(boxList_, &QTreeWidget::itemSelectionChanged, this, [this] {
+    QList<quint64> ids;
+    for (QTreeWidgetItem* it : boxList_->selectedItems()) ids << it->data(0, Qt::UserRole).value<quint64>();
+    // The current row is the primary selection (last).
+    if (QTreeWidgetItem* cur = boxList_->currentItem(); cur && cur->isSelected()) {
+      const quint64 c = cur->data(0, Qt::UserRole).value<quint64>();
+      ids.removeAll(c);
+      ids << c;
+    }
+    canvas_->setSelection(ids);
   });
   connect(boxList_, &QTreeWidget::itemDoubleClicked, this, [this] { relabelSelected(); });
   dock("boxesDock", tr("Boxes"), boxList_, Qt::RightDockWidgetArea);
@@ -363,17 +389,22 @@ ImageDocument* MainWindow::currentDocument() const { return doc_.data(); }
 bool MainWindow::showImage(int index) {
   ImageDocument* doc = project_->image(index);
   if (!doc) return false;
-  QImage img(doc->imagePath());
+  current_ = index;  // first: the list's currentChanged below sees row == current_ and does not re-enter
+  imageList_->setCurrentIndex(listModel_->index(index));
+  imageList_->scrollTo(listModel_->index(index));
+  QImageReader reader(doc->imagePath());
+  const QImage img = reader.read();
   if (img.isNull()) {
+    // The image cannot be shown: say why on the canvas; the document is current (title, Boxes) but not editable.
+    doc->setReadError(reader.errorString());
+    canvas_->clearImage();
+    setCurrentDocument(doc);
+    canvas_->setMessage(tr("Cannot read %1:\n%2").arg(QFileInfo(doc->imagePath()).fileName(), doc->readError()));
     statusBar()->showMessage(tr("Cannot read %1").arg(doc->imagePath()), 5000);
     return false;
   }
-  current_ = index;
+  if (!doc->readError().isEmpty() && !batchFailed_.contains(doc->imagePath())) doc->setReadError(QString());
   if (doc->imageSize() != img.size()) doc->setImageSize(img.size());
-  {
-    const QSignalBlocker b(imageList_->selectionModel());
-    imageList_->setCurrentIndex(listModel_->index(index));
-  }
   canvas_->setImage(img);
   setCurrentDocument(doc);
   applyThreshold();  // a predicted image follows the current threshold (from its cached result)
@@ -393,6 +424,7 @@ void MainWindow::setCurrentDocument(ImageDocument* doc) {
   } else {
     undoGroup_->setActiveStack(nullptr);
     canvas_->clearImage();
+    canvas_->setMessage(project_->imageCount() > 0 ? QString() : emptyCanvasHint());
   }
   refreshBoxes();
   refreshTitle();
@@ -401,9 +433,11 @@ void MainWindow::setCurrentDocument(ImageDocument* doc) {
 void MainWindow::refreshBoxes() {
   QVector<CanvasBox> boxes;
   const quint64 sel = canvas_->selectedId();
+  const QList<quint64> selected = canvas_->selectedIds();
   const QSignalBlocker b(boxList_);
   boxList_->clear();
   if (ImageDocument* doc = currentDocument()) {
+    const bool shown = canvas_->hasImage();
     for (const Box& bx : doc->boxes()) {
       CanvasBox cb;
       cb.id = bx.id;
@@ -413,12 +447,13 @@ void MainWindow::refreshBoxes() {
       cb.origin = bx.provenance == Provenance::Model    ? BoxOrigin::Model
                   : bx.provenance == Provenance::Edited ? BoxOrigin::Edited
                                                         : BoxOrigin::Manual;
-      boxes << cb;
+      if (shown) boxes << cb;
       auto* it = new QTreeWidgetItem(boxList_, {bx.label, bx.hasScore() ? QString::number(bx.score, 'f', 3) : QString(),
                                                 provenanceDisplayName(bx.provenance)});
       it->setData(0, Qt::UserRole, QVariant::fromValue(bx.id));
       it->setForeground(0, labelColor(bx.label).darker(150));
-      if (bx.id == sel) boxList_->setCurrentItem(it);
+      if (bx.id == sel) boxList_->setCurrentItem(it, 0, QItemSelectionModel::NoUpdate);
+      it->setSelected(selected.contains(bx.id));
     }
   }
   canvas_->setBoxes(boxes);
@@ -434,16 +469,30 @@ void MainWindow::refreshTitle() {
 
 void MainWindow::refreshActions() {
   ImageDocument* doc = currentDocument();
-  const bool hasSel = doc && canvas_->selectedId() != 0;
+  if (doc && !canvas_->hasImage()) doc = nullptr;  // an unreadable image is shown but cannot be edited
+  const bool hasSel = doc && !canvas_->selectedIds().isEmpty();
   const bool busy = worker_ && worker_->busy();
   actions_.value("delete_box")->setEnabled(hasSel);
   actions_.value("relabel")->setEnabled(hasSel);
   actions_.value("mark_reviewed")->setEnabled(doc && doc->status() != ReviewStatus::Reviewed);
   actions_.value("run")->setEnabled(doc && modelReady_ && !batchRunning());
+  actions_.value("export_coco")->setEnabled(project_->imageCount() > 0);
   actions_.value("batch")->setEnabled(project_->imageCount() > 0 && modelReady_);
   actions_.value("cancel_run")->setEnabled(busy);
   actions_.value("next_image")->setEnabled(current_ + 1 < project_->imageCount());
   actions_.value("prev_image")->setEnabled(current_ > 0);
+}
+
+QString MainWindow::demoBannerText() const {
+  return tr("<b>Demo model:</b> its weights are random, so <b>its boxes are random</b>. For real "
+            "results download the GLIP-T weights and choose them in Model ▸ Choose model (see "
+            "<a href=\"models/README.md\">models/README.md</a>).");
+}
+
+QString MainWindow::emptyCanvasHint() const {
+  return tr("Open images (%1) or a folder (%2), or drop image files and folders here.")
+      .arg(actions_.value("open_images")->shortcut().toString(QKeySequence::NativeText),
+           actions_.value("open_folder")->shortcut().toString(QKeySequence::NativeText));
 }
 
 QString MainWindow::defaultLabel() const {
@@ -483,17 +532,17 @@ void MainWindow::onGeometryChanged(quint64 id, const QRectF&, const QRectF& to, 
 
 void MainWindow::deleteSelected() {
   ImageDocument* doc = currentDocument();
-  if (doc && canvas_->selectedId()) doc->deleteBoxes({canvas_->selectedId()});
+  if (doc && !canvas_->selectedIds().isEmpty()) doc->deleteBoxes(canvas_->selectedIds());  // one undo step
 }
 
 void MainWindow::relabelSelected() {
   ImageDocument* doc = currentDocument();
   const Box* b = doc ? doc->box(canvas_->selectedId()) : nullptr;
   if (!b) return;
-  const quint64 id = b->id;
+  const QList<quint64> ids = canvas_->selectedIds();
   LabelDialog dlg(knownLabels(), b->label, this);
   if (dlg.exec() != QDialog::Accepted || dlg.label().isEmpty()) return;
-  doc->relabel({id}, dlg.label());
+  doc->relabel(ids, dlg.label());  // one undo step for all of them
   project_->addLabel(dlg.label());
 }
 

@@ -62,13 +62,23 @@ class MainWindow : public QMainWindow {
   void runCurrent();  // run the prompt on the current image (cache first)
   bool waitForIdle(int timeoutMs);  // processes events until the worker is idle and its results are applied
   bool isDemoModel() const { return demo_; }
+  bool modelReady() const { return modelReady_; }
+  // Why the chosen model could not be loaded (plain text; "" when it loaded). The demo model replaces it.
+  QString modelError() const { return modelError_; }
   QString modelKey() const { return modelKey_; }
 
-  // Batch (Ctrl+B): run the prompt over the project's images from `start`.
-  void startBatch(int start, bool replaceBoxes);
+  // Batch (Ctrl+B): run the prompt over the project's images from `start`. False with *error when it cannot start
+  // (no model, no images, an empty or invalid prompt).
+  bool startBatch(int start, bool replaceBoxes, QString* error = nullptr);
   void cancelBatch();
   bool batchRunning() const { return batchId_ != 0; }
   int batchNextIndex() const { return batchNext_; }
+  // Images the batches could not process (path -> reason); a later successful run removes an entry.
+  QHash<QString, QString> batchFailures() const { return batchFailed_; }
+
+  // Export COCO (the menu's action without the file dialog). Images that cannot be read are left out and listed in
+  // *skipped; their sizes are read from the files where unknown. False with *error when nothing was written.
+  bool exportCocoTo(const QString& path, QStringList* skipped, QString* error);
 
   QAction* action(const QString& id) const;  // by objectName
   QList<QAction*> rebindableActions() const { return rebindable_; }
@@ -89,8 +99,10 @@ class MainWindow : public QMainWindow {
  signals:
   void resultApplied(const QString& imagePath);
   void batchStopped(int nextIndex, bool cancelled);
+  void batchProgress(int done, int total, const QString& imagePath, const QString& error);
 
  protected:
+  bool eventFilter(QObject* watched, QEvent* e) override;  // mouse press/release: threshold drags
   void closeEvent(QCloseEvent* e) override;
   void dragEnterEvent(QDragEnterEvent* e) override;
   void dropEvent(QDropEvent* e) override;
@@ -115,6 +127,8 @@ class MainWindow : public QMainWindow {
   void showSettings();
   void showAbout();
   void showModelHelp();
+  QString emptyCanvasHint() const;
+  QString demoBannerText() const;
 
   // main_window_inspect.cpp
   void buildInspector();
@@ -130,11 +144,13 @@ class MainWindow : public QMainWindow {
   void onBatchItem(quint64 batchId, int index, int total, const DetectReply& reply);
   void onBatchFinished(quint64 batchId, int nextIndex, int total, bool cancelled);
   void applyResult(ImageDocument* doc, const glip::DetectResult& result, const PromptInput& input, bool replace);
-  void applyThreshold();
+  void applyThreshold(quint64 gesture = 0);
+  quint64 thresholdGesture();  // the undo-merge key of this threshold change (one drag = one undo step)
   void onPromptChanged();
   void cancelRun();
   void showBatchDialog();
   void updateTimings(const DetectReply& reply);
+  void showStageCount(qint64 stages);
   bool buildPrompt(const PromptInput& input, glip::Prompt* prompt, QString* error) const;
 
   // main_window_files.cpp
@@ -191,6 +207,11 @@ class MainWindow : public QMainWindow {
   bool demo_ = false;
   bool modelReady_ = false;
   double threshold_ = 0.5;
+  quint64 gesture_ = 0;       // threshold gestures so far
+  bool mouseDown_ = false;    // a mouse button is held (a drag of the slider or the histogram's line)
+  bool gestureOpen_ = false;  // the current gesture continues until the button is released
+  QString fallbackReason_;
+  QString modelError_;    // why the chosen model was replaced by the demo model ("" = it was not)
   quint64 lastDetectId_ = 0;
   bool pendingRun_ = false;  // run once the model is loaded
   QHash<QString, QString> resultKeyOf_;  // image path -> cache key of the result its predictions came from
@@ -203,6 +224,7 @@ class MainWindow : public QMainWindow {
   int batchNext_ = 0;
   bool batchReplace_ = false;
   QStringList batchImages_;
+  QHash<QString, QString> batchFailed_;
   PromptInput batchInput_;
 };
 

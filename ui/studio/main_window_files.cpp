@@ -57,6 +57,14 @@ void MainWindow::openPaths(const QStringList& paths) {
     ImageDocument* doc = project_->addImage(f);
     const int idx = project_->images().indexOf(doc);
     if (first < 0) first = idx;
+    // The size from the header (cheap): known for every image, shown or not; an unreadable file says why.
+    QImageReader reader(f);
+    const QSize size = reader.size();
+    if (size.isValid() && !size.isEmpty()) {
+      if (doc->imageSize() != size) doc->setImageSize(size);
+    } else if (!reader.canRead()) {
+      doc->setReadError(reader.errorString());
+    }
   }
   statusBar()->showMessage(tr("%n image(s) opened", nullptr, int(files.size())), 4000);
   refreshActions();
@@ -150,12 +158,40 @@ void MainWindow::exportCoco() {
   const QString f = QFileDialog::getSaveFileName(this, tr("Export COCO annotations"), settings_->lastDirectory(),
                                                  tr("COCO JSON (*.json)"));
   if (f.isEmpty()) return;
+  QStringList skipped;
   QString error;
-  if (!CocoExchange::exportDataset(*project_, f, {}, &error)) {
+  if (!exportCocoTo(f, &skipped, &error)) {
     QMessageBox::warning(this, tr("Export COCO annotations"), error);
     return;
   }
   statusBar()->showMessage(tr("Exported %1").arg(f), 6000);
+  if (!skipped.isEmpty())
+    QMessageBox::information(this, tr("Export COCO annotations"),
+                             tr("%n image(s) could not be read and were left out:", nullptr, int(skipped.size())) +
+                                 QStringLiteral("\n") + skipped.join(QLatin1Char('\n')));
+}
+
+bool MainWindow::exportCocoTo(const QString& path, QStringList* skipped, QString* error) {
+  CocoExportOptions options;
+  for (ImageDocument* d : project_->images()) {
+    if (d->readError().isEmpty() && (!d->imageSize().isValid() || d->imageSize().isEmpty())) {
+      // Not shown and not run yet (or a project saved before sizes were kept): the size from the file's header.
+      QImageReader reader(d->imagePath());
+      QSize size = reader.size();
+      if (!size.isValid() || size.isEmpty()) size = reader.read().size();
+      if (size.isValid() && !size.isEmpty()) d->setImageSize(size);
+      else d->setReadError(reader.errorString());
+    }
+    if (!d->readError().isEmpty()) {
+      options.skipImages << d->imagePath();
+      if (skipped) *skipped << QStringLiteral("%1: %2").arg(d->imagePath(), d->readError());
+    }
+  }
+  if (options.skipImages.size() == project_->imageCount()) {
+    if (error) *error = project_->imageCount() ? tr("none of the images can be read") : tr("the project has no images");
+    return false;
+  }
+  return CocoExchange::exportDataset(*project_, path, options, error);
 }
 
 // The prompt panel and the project's prompts (saved in the project file) are kept equal.

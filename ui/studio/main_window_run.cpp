@@ -75,6 +75,10 @@ void MainWindow::loadModel(const ModelChoice& choice) {
   p.weight_file = QFile::encodeName(choice.weights).toStdString();
   p.device = choice.device.isEmpty() ? std::string("cpu") : choice.device.toStdString();
   demo_ = isDemoConfig(choice.config);
+  fallbackReason_.clear();  // onModelFailed sets both after this call when the demo model replaces a failed one
+  modelError_.clear();
+  bannerText_->setText(demoBannerText());
+  bannerText_->setToolTip(QString());
   modelReady_ = false;
   modelLabel_->setText(tr("Loading %1…").arg(QFileInfo(choice.config).fileName()));
   worker_->loadModel({p, glip::studio::modelKey(choice.config, choice.weights, choice.device)});
@@ -105,10 +109,11 @@ void MainWindow::onModelLoaded(const QString& key, const QString& description) {
   modelKey_ = key;
   modelReady_ = true;
   banner_->setVisible(demo_);
+  if (demo_ && !fallbackReason_.isEmpty()) bannerText_->setText(fallbackReason_);
   modelLabel_->setText(demo_ ? tr("Demo model (random boxes)") : description);
   modelLabel_->setToolTip(description);
   statusBar()->showMessage(tr("Model ready: %1").arg(description), 5000);
-  countLabel_->setText(tr("Inferences: %1").arg(worker_->inferenceCount()));
+  showStageCount(worker_->inferenceCount());
   refreshActions();
   ImageDocument* doc = currentDocument();
   if (pendingRun_ || (doc && doc->status() == ReviewStatus::Unlabeled && actions_.value("auto_run")->isChecked())) {
@@ -121,12 +126,23 @@ void MainWindow::onModelFailed(const QString& error) {
   modelReady_ = false;
   statusBar()->showMessage(tr("Could not load the model: %1").arg(error), 15000);
   if (!demo_) {
-    // No usable real weights: fall back to the bundled demo model (with its banner).
-    bannerText_->setToolTip(error);
+    // No usable real weights: fall back to the bundled demo model, and say so plainly in the banner.
+    const QString failedConfig = settings_->modelConfig();
     loadDemoModel();
+    modelError_ = tr("%1 could not be loaded: %2").arg(QFileInfo(failedConfig).fileName(), error);
+    fallbackReason_ = tr("<b>%1 could not be loaded</b> (%2). The bundled <b>demo model</b> is used instead: "
+                         "<b>its boxes are random</b>. See <a href=\"models/README.md\">models/README.md</a> for the "
+                         "real weights.")
+                          .arg(QFileInfo(failedConfig).fileName().toHtmlEscaped(), error.toHtmlEscaped());
+    if (demo_) {
+      bannerText_->setToolTip(error);
+      bannerText_->setText(fallbackReason_);
+      banner_->show();
+    }
     return;
   }
   modelLabel_->setText(tr("No model"));
+  modelError_ = error;
   bannerText_->setText(tr("<b>The demo model could not be loaded:</b> %1").arg(error.toHtmlEscaped()));
   banner_->show();
 }
@@ -170,8 +186,16 @@ void MainWindow::cancelRun() {
   else worker_->cancel();
 }
 
+void MainWindow::showStageCount(qint64 stages) {
+  countLabel_->setText(tr("Model stages run: %1").arg(stages));
+  countLabel_->setToolTip(tr("GLIP runs in three stages: image encoding (Swin + FPN), text encoding (BERT) and "
+                             "fusion with the detection head. Each computed stage counts once; stages answered from "
+                             "the cache do not. A new image costs 3, a new prompt on the same image 2, a threshold "
+                             "change 0."));
+}
+
 void MainWindow::updateTimings(const DetectReply& reply) {
-  countLabel_->setText(tr("Inferences: %1").arg(reply.inferences));
+  showStageCount(reply.inferences);
   if (!reply.result) return;
   // Stage names as the engine reports them: preprocess, swin, fpn (image), bert (text), dyhead.*, heads (fusion),
   // post. Stages answered from the Session's cache are absent.
@@ -211,7 +235,12 @@ void MainWindow::onDetectFinished(const DetectReply& reply) {
   if (!doc) return;
   resultKeyOf_.insert(reply.imagePath, ResultCache::key(reply.imagePath, reply.promptKey, reply.modelKey));
   applyResult(doc, *reply.result, input, true);
-  statusBar()->showMessage(tr("%n box(es) above the threshold", nullptr, int(doc->boxes().size())), 4000);
+  QStringList warnings;
+  for (const std::string& w : reply.result->warnings) warnings << QString::fromStdString(w);
+  if (input.key() == prompt_->spec().key()) prompt_->setRunWarnings(warnings);
+  statusBar()->showMessage(warnings.isEmpty() ? tr("%n box(es) above the threshold", nullptr, int(doc->boxes().size()))
+                                              : warnings.join(QLatin1Char(' ')),
+                           warnings.isEmpty() ? 4000 : 15000);
   emit resultApplied(reply.imagePath);
 }
 
@@ -221,6 +250,11 @@ void MainWindow::applyResult(ImageDocument* doc, const glip::DetectResult& resul
   PromptSpec spec;
   if (buildPrompt(input, &prompt, &error)) spec = PromptSpec::fromEngine(prompt);
   resultInputOf_.insert(doc->imagePath(), input);
+  // The engine decoded the file: its size is known now (also for images a batch ran without showing them).
+  const QSize size(result.image_width, result.image_height);
+  if (size.isValid() && !size.isEmpty() && doc->imageSize() != size) doc->setImageSize(size);
+  batchFailed_.remove(doc->imagePath());
+  doc->setReadError(QString());
   const BoxList boxes = filtered(result, threshold_);
   // The same result again (a cache hit, a re-run): nothing changes, no undo step.
   if (replace && doc->status() == ReviewStatus::Predicted && doc->prompt() == spec && sameBoxes(boxes, doc->boxes())) return;
@@ -240,19 +274,29 @@ void MainWindow::setThreshold(double t) {
   }
   settings_->setScoreThreshold(t);
   if (inspector_) inspector_->setThreshold(t);
-  applyThreshold();
+  applyThreshold(thresholdGesture());
+}
+
+quint64 MainWindow::thresholdGesture() {
+  // A drag (mouse button held on the slider or the histogram's line) is one gesture until the button is released;
+  // any other change (a typed value, a key press) is a gesture of its own.
+  if (!(mouseDown_ && gestureOpen_)) {
+    ++gesture_;
+    gestureOpen_ = mouseDown_;
+  }
+  return gesture_;
 }
 
 // Re-filters the current image's cached result: no inference. Only images whose boxes are still the model's
 // (status Predicted) follow the threshold; hand-edited ones keep their boxes.
-void MainWindow::applyThreshold() {
+void MainWindow::applyThreshold(quint64 gesture) {
   ImageDocument* doc = currentDocument();
   if (!doc || doc->status() != ReviewStatus::Predicted) return;
   auto r = cache_.find(resultKeyOf_.value(doc->imagePath()));
   if (!r) return;
   const BoxList boxes = filtered(*r, threshold_);
   if (sameBoxes(boxes, doc->boxes())) return;
-  doc->setPredictions(boxes, doc->prompt(), ImageDocument::PredictionMerge::Replace);
+  doc->setPredictions(boxes, doc->prompt(), ImageDocument::PredictionMerge::Replace, gesture);
 }
 
 void MainWindow::onPromptChanged() {
@@ -291,8 +335,12 @@ void MainWindow::showBatchDialog() {
   if (!batchDialog_) {
     batchDialog_ = new BatchDialog(this);
     batchDialog_->setReplaceBoxes(settings_->batchReplacesBoxes());
-    connect(batchDialog_, &BatchDialog::startRequested, this, [this](bool replace) { startBatch(0, replace); });
-    connect(batchDialog_, &BatchDialog::resumeRequested, this, [this](bool replace) { startBatch(batchNext_, replace); });
+    connect(batchDialog_, &BatchDialog::startRequested, this, [this](bool replace) {
+      if (QString e; !startBatch(0, replace, &e)) statusBar()->showMessage(tr("Batch: %1").arg(e), 8000);
+    });
+    connect(batchDialog_, &BatchDialog::resumeRequested, this, [this](bool replace) {
+      if (QString e; !startBatch(batchNext_, replace, &e)) statusBar()->showMessage(tr("Batch: %1").arg(e), 8000);
+    });
     connect(batchDialog_, &BatchDialog::cancelRequested, this, &MainWindow::cancelBatch);
   }
   if (!batchRunning()) batchDialog_->setImageCount(project_->imageCount(), batchNext_);
@@ -300,15 +348,21 @@ void MainWindow::showBatchDialog() {
   batchDialog_->raise();
 }
 
-void MainWindow::startBatch(int start, bool replaceBoxes) {
-  if (batchRunning() || !modelReady_) return;
+bool MainWindow::startBatch(int start, bool replaceBoxes, QString* errorOut) {
+  auto fail = [&](const QString& e) {
+    if (errorOut) *errorOut = e;
+    return false;
+  };
+  if (batchRunning()) return fail(tr("a batch is already running"));
+  if (!modelReady_) return fail(tr("no model is loaded"));
+  if (project_->imageCount() == 0) return fail(tr("the project has no images"));
   const PromptInput input = prompt_->spec();
   glip::Prompt prompt;
   QString error;
   if (!buildPrompt(input, &prompt, &error)) {
     statusBar()->showMessage(error, 8000);
     if (batchDialog_) batchDialog_->setStopped(start, project_->imageCount(), true);
-    return;
+    return fail(error);
   }
   batchImages_.clear();
   for (ImageDocument* d : project_->images()) batchImages_ << d->imagePath();
@@ -332,6 +386,7 @@ void MainWindow::startBatch(int start, bool replaceBoxes) {
   progress_->setValue(start);
   progress_->show();
   refreshActions();
+  return true;
 }
 
 void MainWindow::cancelBatch() {
@@ -352,6 +407,9 @@ void MainWindow::onBatchItem(quint64 id, int index, int total, const DetectReply
       applyResult(doc, *reply.result, batchInput_, true);
     }
   } else if (!reply.error.isEmpty()) {
+    // Counted as failed, not done; the image list and the canvas show the reason.
+    batchFailed_.insert(reply.imagePath, reply.error);
+    if (ImageDocument* doc = project_->image(project_->indexOfPath(reply.imagePath))) doc->setReadError(reply.error);
     statusBar()->showMessage(tr("%1: %2").arg(QFileInfo(reply.imagePath).fileName(), reply.error), 8000);
   }
   const double elapsed = (QDateTime::currentMSecsSinceEpoch() - batchStartMs_) / 1000.0;
@@ -359,15 +417,19 @@ void MainWindow::onBatchItem(quint64 id, int index, int total, const DetectReply
   progress_->setRange(0, total);
   progress_->setValue(batchNext_);
   if (batchDialog_) batchDialog_->setProgress(batchNext_, total, eta, QFileInfo(reply.imagePath).fileName());
+  emit batchProgress(batchNext_, total, reply.imagePath, reply.error);
 }
 
 void MainWindow::onBatchFinished(quint64 id, int nextIndex, int total, bool cancelled) {
   if (id != batchId_) return;
   batchId_ = 0;
   batchNext_ = cancelled ? nextIndex : 0;
-  if (batchDialog_) batchDialog_->setStopped(nextIndex, total, cancelled);
-  statusBar()->showMessage(cancelled ? tr("Batch cancelled at image %1 of %2").arg(nextIndex + 1).arg(total)
-                                     : tr("Batch done: %n image(s)", nullptr, total),
+  int failed = 0;
+  for (const QString& p : std::as_const(batchImages_)) failed += batchFailed_.contains(p);
+  if (batchDialog_) batchDialog_->setStopped(nextIndex, total, cancelled, failed);
+  const QString failedText = failed ? tr(", %n failed (see the image list)", nullptr, failed) : QString();
+  statusBar()->showMessage(cancelled ? tr("Batch cancelled at image %1 of %2").arg(nextIndex + 1).arg(total) + failedText
+                                     : tr("Batch done: %n image(s)", nullptr, total - failed) + failedText,
                            8000);
   refreshActions();
   emit batchStopped(nextIndex, cancelled);

@@ -8,6 +8,7 @@
 #include <QPushButton>
 #include <QStackedWidget>
 #include <QTextBlock>
+#include <QTextDocument>
 #include <QVBoxLayout>
 
 #include "ui/studio/canvas_box.h"
@@ -195,9 +196,30 @@ void PromptPanel::refresh() {
                  .arg(tr("%n token(s) past the 256-token limit are not read", nullptr, analysis_.truncatedTokens));
   if (!analysis_.error.isEmpty())
     lines << QStringLiteral("<span style='color:#b00000'>%1</span>").arg(analysis_.error.toHtmlEscaped());
-  summary_->setText(lines.join(QStringLiteral("<br>")));
+  summaryLines_ = lines;
+  showSummary();
   highlightPhrases();
   emit promptChanged();
+}
+
+void PromptPanel::setRunWarnings(const QStringList& warnings) {
+  runWarnings_ = warnings;
+  runWarningsKey_ = spec().key();
+  showSummary();
+}
+
+void PromptPanel::showSummary() {
+  QStringList lines = summaryLines_;
+  if (runWarningsKey_ == spec().key())
+    for (const QString& w : std::as_const(runWarnings_))
+      lines << QStringLiteral("<span style='color:#b06000'>%1</span>").arg(tr("GLIP: %1").arg(w).toHtmlEscaped());
+  summary_->setText(lines.join(QStringLiteral("<br>")));
+}
+
+QString PromptPanel::summaryText() const {
+  QTextDocument d;
+  d.setHtml(summary_->text());
+  return d.toPlainText();
 }
 
 void PromptPanel::highlightPhrases() {

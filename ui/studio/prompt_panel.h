@@ -40,6 +40,11 @@ class PromptPanel : public QWidget {
   bool selectCaptionRange(int utf16Start, int utf16End);  // for tests and scripted use
   void clearPhrases();
 
+  // What GLIP said about the last run of this prompt (e.g. phrases lost past the 256-token limit); shown under the
+  // tokens until the prompt changes.
+  void setRunWarnings(const QStringList& warnings);
+  QString summaryText() const;
+
   const PromptAnalysis& analysis() const { return analysis_; }
   TokenChipsWidget* chipsWidget() const { return chips_; }
   QPlainTextEdit* categoriesEdit() const { return categories_; }
@@ -63,6 +68,10 @@ class PromptPanel : public QWidget {
   TokenChipsWidget* chips_ = nullptr;
   QVector<CaptionPhrase> phrases_;  // explicit phrases (caption mode)
   PromptAnalysis analysis_;
+  QStringList runWarnings_;
+  QString runWarningsKey_;  // the prompt they belong to
+  QStringList summaryLines_;
+  void showSummary();
 };
 
 }  // namespace glip::studio
