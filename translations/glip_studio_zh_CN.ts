@@ -474,6 +474,10 @@
         <source>Import COCO boxes</source>
         <translation>导入 COCO 框</translation>
     </message>
+    <message>
+        <source>image %1: unknown status “%2” ignored</source>
+        <translation>图像 %1：已忽略未知状态“%2”</translation>
+    </message>
 </context>
 <context>
     <name>glip::studio::DocumentCommand</name>
@@ -555,18 +559,61 @@
     </message>
 </context>
 <context>
+    <name>glip::studio::KeyboardShortcutsDialog</name>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>键盘快捷键</translation>
+    </message>
+    <message>
+        <source>Filter by action or key</source>
+        <translation>按操作或按键筛选</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>Shortcut</source>
+        <translation>快捷键</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>（无）</translation>
+    </message>
+    <message>
+        <source>Change the shortcuts in Settings.</source>
+        <translation>可在“设置”中修改快捷键。</translation>
+    </message>
+</context>
+<context>
     <name>glip::studio::LabelDialog</name>
     <message>
         <source>Relabel box</source>
         <translation>修改框的标签</translation>
     </message>
     <message>
-        <source>Search the labels or type a new one:</source>
-        <translation>搜索标签或输入新标签：</translation>
-    </message>
-    <message>
         <source>Label</source>
         <translation>标签</translation>
+    </message>
+    <message>
+        <source>Search the labels (a few letters in order are enough):</source>
+        <translation>搜索标签（按顺序输入几个字母即可）：</translation>
+    </message>
+    <message>
+        <source>Create label “%1”</source>
+        <translation>创建标签“%1”</translation>
+    </message>
+    <message>
+        <source>OK creates the new label “%1”.</source>
+        <translation>按“确定”将创建新标签“%1”。</translation>
+    </message>
+    <message>
+        <source>No label matches. To add “%1”, choose “Create label” (Down, then Enter).</source>
+        <translation>没有匹配的标签。要添加“%1”，请选择“创建标签”（按向下键，再按回车）。</translation>
+    </message>
+    <message>
+        <source>No label matches.</source>
+        <translation>没有匹配的标签。</translation>
     </message>
 </context>
 <context>
@@ -1220,10 +1267,6 @@ traffic light</translation>
         <translation>批量处理时替换已编辑和已审核图像的框</translation>
     </message>
     <message>
-        <source>Shortcuts (several separated by “; ”):</source>
-        <translation>快捷键（多个时用 “; ” 分隔）：</translation>
-    </message>
-    <message>
         <source>Action</source>
         <translation>操作</translation>
     </message>
@@ -1232,12 +1275,24 @@ traffic light</translation>
         <translation>快捷键</translation>
     </message>
     <message>
-        <source>“%1” is not a valid shortcut.</source>
-        <translation>“%1” 不是有效的快捷键。</translation>
-    </message>
-    <message>
         <source>%1 is used by both “%2” and “%3”.</source>
         <translation>%1 同时被“%2”和“%3”使用。</translation>
+    </message>
+    <message>
+        <source>Shortcuts: click a field under “Press keys” and press the keys, or type them (several separated by “; ”). Empty means no shortcut.</source>
+        <translation>快捷键：点击“按下按键”列中的输入框后按下按键，或直接输入（多个之间用“; ”分隔）。留空表示没有快捷键。</translation>
+    </message>
+    <message>
+        <source>Press keys</source>
+        <translation>按下按键</translation>
+    </message>
+    <message>
+        <source>Press the new shortcut of “%1”</source>
+        <translation>按下“%1”的新快捷键</translation>
+    </message>
+    <message>
+        <source>“%1” is not a valid shortcut (row “%2”).</source>
+        <translation>“%1”不是有效的快捷键（“%2”一行）。</translation>
     </message>
 </context>
 <context>

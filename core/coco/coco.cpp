@@ -119,6 +119,39 @@ Attributes read_attributes(const json& a, const std::string& origin, const std::
   return out;
 }
 
+ImageAttributes read_image_attributes(const json& a, const std::string& origin, const std::string& where) {
+  if (!a.is_object()) throw Error(origin + ": " + where + ": field 'attributes' must be an object");
+  ImageAttributes out;
+  Field f{origin, where + ".attributes", a};
+  json extra = json::object();
+  for (auto it = a.begin(); it != a.end(); ++it) {
+    if (it.key() == "status") f.text("status", false, out.status);
+    else extra[it.key()] = *it;
+  }
+  if (!extra.empty()) out.extra = extra.dump();
+  return out;
+}
+
+// Adds the keys of the JSON object text `extra` that `o` does not have yet.
+void merge_extra(ojson& o, const std::string& extra) {
+  if (extra.empty()) return;
+  json e = json::parse(extra, nullptr, false);
+  if (!e.is_object()) return;
+  for (auto it = e.begin(); it != e.end(); ++it)
+    if (!o.contains(it.key())) o[it.key()] = ojson::parse(it->dump());
+}
+
+ojson write_image_attributes(const ImageAttributes& a) {
+  ojson o = ojson::object();
+  if (!a.status.empty()) o["status"] = a.status;
+  merge_extra(o, a.extra);
+  return o;
+}
+
+std::string canonical_extra(const std::string& t) {
+  return t.empty() ? std::string() : json::parse(t, nullptr, false).dump();
+}
+
 ojson write_attributes(const Attributes& a) {
   ojson o = ojson::object();
   if (a.source) o["source"] = to_string(*a.source);
@@ -129,13 +162,7 @@ ojson write_attributes(const Attributes& a) {
     for (const auto& p : a.span) sp.push_back({p[0], p[1]});
     o["span"] = sp;
   }
-  if (!a.extra.empty()) {
-    json extra = json::parse(a.extra, nullptr, false);
-    if (extra.is_object()) {
-      for (auto it = extra.begin(); it != extra.end(); ++it)
-        if (!o.contains(it.key())) o[it.key()] = ojson::parse(it->dump());
-    }
-  }
+  merge_extra(o, a.extra);
   return o;
 }
 
@@ -158,9 +185,12 @@ std::optional<Source> source_from_string(std::string_view s) {
 }
 
 bool Attributes::operator==(const Attributes& o) const {
-  auto canon = [](const std::string& t) { return t.empty() ? std::string() : json::parse(t, nullptr, false).dump(); };
   return source == o.source && score == o.score && caption == o.caption && span == o.span &&
-         canon(extra) == canon(o.extra);
+         canonical_extra(extra) == canonical_extra(o.extra);
+}
+
+bool ImageAttributes::operator==(const ImageAttributes& o) const {
+  return status == o.status && canonical_extra(extra) == canonical_extra(o.extra);
 }
 
 const Image* Dataset::find_image(int64_t id) const {
@@ -192,12 +222,14 @@ std::array<double, 4> clamp_xyxy_to_xywh(const std::array<double, 4>& b, double 
 
 // ----- builder ---------------------------------------------------------------------------------------------------
 
-int64_t DatasetBuilder::add_image(const std::string& file_name, int64_t width, int64_t height) {
+int64_t DatasetBuilder::add_image(const std::string& file_name, int64_t width, int64_t height,
+                                  const std::optional<ImageAttributes>& attributes) {
   Image im;
   im.id = static_cast<int64_t>(ds_.images.size()) + 1;
   im.file_name = file_name;
   im.width = width;
   im.height = height;
+  im.attributes = attributes;
   ds_.images.push_back(im);
   return im.id;
 }
@@ -241,6 +273,9 @@ std::vector<std::string> find_problems(const Dataset& ds) {
       p.push_back(w + ": image size " + std::to_string(im.width) + "x" + std::to_string(im.height) +
                   " must be positive");
     if (im.file_name.empty()) p.push_back(w + ": empty file_name");
+    if (im.attributes && !im.attributes->extra.empty() &&
+        !json::parse(im.attributes->extra, nullptr, false).is_object())
+      p.push_back(w + ": attributes.extra is not a JSON object");
   }
   std::unordered_set<int64_t> cats;
   std::unordered_set<std::string> names;
@@ -312,8 +347,11 @@ std::string to_json(const Dataset& ds) {
   root["info"] = ojson{{"description", ds.description}};
   root["licenses"] = ojson::array();
   ojson images = ojson::array();
-  for (const Image& im : ds.images)
-    images.push_back(ojson{{"id", im.id}, {"file_name", im.file_name}, {"width", im.width}, {"height", im.height}});
+  for (const Image& im : ds.images) {
+    ojson o{{"id", im.id}, {"file_name", im.file_name}, {"width", im.width}, {"height", im.height}};
+    if (im.attributes) o["attributes"] = write_image_attributes(*im.attributes);
+    images.push_back(std::move(o));
+  }
   root["images"] = std::move(images);
   ojson anns = ojson::array();
   for (const Annotation& a : ds.annotations) {
@@ -375,6 +413,8 @@ Dataset parse_dataset(std::string_view text, const std::string& origin) {
       f.text("file_name", false, im.file_name);
       f.integer("width", false, im.width);
       f.integer("height", false, im.height);
+      if (auto at = o.find("attributes"); at != o.end() && !at->is_null())
+        im.attributes = read_image_attributes(*at, origin, where);
       ds.images.push_back(std::move(im));
     }
   }

@@ -8,9 +8,10 @@
 //   glip::coco::write_dataset("annotations.json", b.dataset());  // validates, then writes atomically
 //   glip::coco::Dataset back = glip::coco::read_dataset("annotations.json");
 //
-// Written file (keys in this order; "attributes" only when the annotation has some):
+// Written file (keys in this order; "attributes" only when the image / annotation has some):
 //   {"info": {"description": ...}, "licenses": [],
-//    "images": [{"id", "file_name", "width", "height"}],
+//    "images": [{"id", "file_name", "width", "height", "attributes": {"status": "unlabeled"|"predicted"|"edited"|
+//                "reviewed", <foreign keys kept verbatim>}}],
 //    "annotations": [{"id", "image_id", "category_id", "bbox": [x, y, w, h] (floats), "area", "iscrowd": 0,
 //                     "segmentation": [], "attributes": {"source": "model"|"manual"|"edited", "score",
 //                     "caption", "span": [[begin, end], ...], <foreign keys kept verbatim>}}],
@@ -49,11 +50,20 @@ struct Attributes {
   bool operator!=(const Attributes& o) const { return !(*this == o); }
 };
 
+// GLIP Studio's per-image extension, under the image's "attributes" (COCO allows extra fields).
+struct ImageAttributes {
+  std::string status;  // the review status ("" = absent), kept as text: GLIP Studio interprets it
+  std::string extra;   // other keys found under "attributes", as a JSON object text
+  bool operator==(const ImageAttributes& o) const;
+  bool operator!=(const ImageAttributes& o) const { return !(*this == o); }
+};
+
 struct Image {
   int64_t id = 0;
   std::string file_name;
   int64_t width = 0;   // 0 when absent on import
   int64_t height = 0;  // 0 when absent on import
+  std::optional<ImageAttributes> attributes;
 };
 
 struct Category {
@@ -93,7 +103,8 @@ class DatasetBuilder {
   DatasetBuilder() = default;
   explicit DatasetBuilder(std::string description) { ds_.description = std::move(description); }
 
-  int64_t add_image(const std::string& file_name, int64_t width, int64_t height);
+  int64_t add_image(const std::string& file_name, int64_t width, int64_t height,
+                    const std::optional<ImageAttributes>& attributes = std::nullopt);
   // The id of category `name` (verbatim), added with `supercategory` when new.
   int64_t category(const std::string& name, const std::string& supercategory = "");
   // Adds an annotation: the box is clamped to the image (see clamp_xyxy_to_xywh), area = w * h.

@@ -3,6 +3,8 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QHash>
+#include <QImageReader>
+#include <QSet>
 #include <cmath>
 
 #include "core/common/error.h"
@@ -15,11 +17,11 @@ QString rootFor(const CocoExchange::ExportOptions& o, const QString& exportDir) 
   return o.imageRoot.isEmpty() ? exportDir : o.imageRoot;
 }
 
+// Always relative to `root` ("../" where the image lies outside it). Only when no relative path exists (another
+// drive on Windows) does the absolute path remain.
 std::string fileNameFor(const QString& absolute, const QString& root) {
   const QString rel = QDir(root).relativeFilePath(absolute);
-  if (root.isEmpty() || rel.startsWith(QLatin1String("../")) || rel == QLatin1String("..") || QDir::isAbsolutePath(rel))
-    return absolute.toStdString();
-  return rel.toStdString();
+  return (QDir::isAbsolutePath(rel) ? QDir::cleanPath(absolute) : rel).toStdString();
 }
 
 bool exported(const ImageDocument* d, const CocoExchange::ExportOptions& o) {
@@ -52,16 +54,28 @@ glip::coco::Dataset CocoExchange::toDataset(const Project& project, const Export
                                             const QString& exportDir) {
   glip::coco::DatasetBuilder b("GLIP Studio export");
   const QString root = rootFor(options, exportDir);
-  for (const QString& l : project.labels()) b.category(l.toStdString());
+  // Categories: the labels used by at least one exported box, in the project's label order, then the others in
+  // order of first use.
+  QSet<QString> used;
+  for (const ImageDocument* d : project.images())
+    if (exported(d, options))
+      for (const Box& box : d->boxes()) used.insert(box.label);
+  for (const QString& l : project.labels())
+    if (used.contains(l)) b.category(l.toStdString());
   for (const ImageDocument* d : project.images()) {
     if (!exported(d, options)) continue;
     for (const Box& box : d->boxes()) b.category(box.label.toStdString());
-    for (const Box& box : d->predictions()) b.category(box.label.toStdString());
   }
   for (const ImageDocument* d : project.images()) {
     if (!exported(d, options)) continue;
     const QSize size = d->imageSize().isValid() ? d->imageSize() : QSize(0, 0);
-    const int64_t image = b.add_image(fileNameFor(d->imagePath(), root), size.width(), size.height());
+    std::optional<glip::coco::ImageAttributes> imageAttrs;
+    if (options.includeAttributes) {
+      glip::coco::ImageAttributes a;
+      a.status = reviewStatusKey(d->status()).toStdString();
+      imageAttrs = a;
+    }
+    const int64_t image = b.add_image(fileNameFor(d->imagePath(), root), size.width(), size.height(), imageAttrs);
     for (const Box& box : d->boxes()) {
       std::optional<glip::coco::Attributes> attrs;
       if (options.includeAttributes) {
@@ -91,8 +105,10 @@ std::vector<glip::coco::Result> CocoExchange::toResults(const Project& project, 
     if (!exported(d, options)) continue;
     const glip::coco::Image& im = ds.images.at(next++);  // same order as toDataset
     for (const Box& box : d->predictions()) {
+      // A label no exported box uses has no category: such predictions cannot be evaluated against the dataset.
       const glip::coco::Category* c = ds.find_category(box.label.toStdString());
-      out.push_back(glip::coco::make_result(im.id, c ? c->id : 0, corners(box.rect), box.score,
+      if (c == nullptr) continue;
+      out.push_back(glip::coco::make_result(im.id, c->id, corners(box.rect), box.score,
                                             static_cast<double>(im.width), static_cast<double>(im.height), ro));
     }
   }
@@ -192,6 +208,11 @@ bool CocoExchange::importDataset(Project& project, const QString& path, ImportRe
       for (const Box& b : boxes[i])
         if (b.provenance != Provenance::Model) status = ReviewStatus::Edited;
     }
+    // The status GLIP Studio stored (images[i].attributes.status) wins over the inference.
+    if (im.attributes && !im.attributes->status.empty()) {
+      if (auto s = reviewStatusFromKey(QString::fromStdString(im.attributes->status))) status = *s;
+      else r.warnings.append(tr("image %1: unknown status “%2” ignored").arg(im.id).arg(QString::fromStdString(im.attributes->status)));
+    }
     const int existing = project.indexOfPath(file);
     ImageDocument* doc = project.addImage(file, size);
     if (size.isValid()) doc->setImageSize(size);
@@ -210,6 +231,51 @@ bool CocoExchange::importDataset(Project& project, const QString& path, ImportRe
   }
   if (result) *result = r;
   return true;
+}
+
+QStringList CocoExchange::strictProblems(const glip::coco::Dataset& ds, const QString& imageRoot) {
+  QStringList out;
+  // The core checks: ids > 0 and unique, references exist, sizes > 0, boxes non-empty and inside their image.
+  for (const std::string& p : glip::coco::find_problems(ds)) out.append(QString::fromStdString(p));
+  const QDir root(imageRoot);
+  QSet<QString> names;
+  for (size_t i = 0; i < ds.images.size(); ++i) {
+    const glip::coco::Image& im = ds.images[i];
+    const QString w = QStringLiteral("images[%1] (id %2)").arg(i).arg(im.id);
+    const QString name = QString::fromStdString(im.file_name);
+    if (QDir::isAbsolutePath(name)) out.append(w + QStringLiteral(": file_name \"%1\" is absolute").arg(name));
+    if (!name.isEmpty() && names.contains(name)) out.append(w + QStringLiteral(": duplicate file_name \"%1\"").arg(name));
+    names.insert(name);
+    if (im.attributes && !im.attributes->status.empty() &&
+        !reviewStatusFromKey(QString::fromStdString(im.attributes->status)))
+      out.append(w + QStringLiteral(": unknown status \"%1\"").arg(QString::fromStdString(im.attributes->status)));
+    // The real size, when the file can be read.
+    if (imageRoot.isEmpty() || name.isEmpty()) continue;
+    QImageReader reader(QDir::cleanPath(root.absoluteFilePath(name)));
+    const QSize real = reader.canRead() ? reader.size() : QSize();
+    if (real.isValid() && (real.width() != im.width || real.height() != im.height))
+      out.append(w + QStringLiteral(": size %1x%2 differs from the file's %3x%4")
+                         .arg(im.width).arg(im.height).arg(real.width()).arg(real.height()));
+  }
+  // Categories are exactly the labels used: each one referenced by at least one annotation.
+  QSet<qint64> referenced;
+  for (const glip::coco::Annotation& a : ds.annotations) referenced.insert(a.category_id);
+  for (size_t i = 0; i < ds.categories.size(); ++i) {
+    const glip::coco::Category& c = ds.categories[i];
+    if (!referenced.contains(c.id))
+      out.append(QStringLiteral("categories[%1] (id %2): \"%3\" is used by no annotation")
+                     .arg(i).arg(c.id).arg(QString::fromStdString(c.name)));
+  }
+  return out;
+}
+
+QStringList CocoExchange::strictProblems(const QString& path, const QString& imageRoot) {
+  try {
+    return strictProblems(glip::coco::read_dataset(QFile::encodeName(path).toStdString()),
+                          imageRoot.isEmpty() ? QFileInfo(path).absolutePath() : imageRoot);
+  } catch (const glip::Error& e) {
+    return {QString::fromStdString(e.what())};
+  }
 }
 
 }  // namespace glip::studio

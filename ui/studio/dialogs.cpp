@@ -3,21 +3,30 @@
 #include <QAction>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QCoreApplication>
 #include <QDialogButtonBox>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
+#include <QHash>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QKeyEvent>
 #include <QKeySequence>
+#include <QKeySequenceEdit>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSpinBox>
+#include <QStyle>
 #include <QTableWidget>
 #include <QVBoxLayout>
+#include <algorithm>
+#include <tuple>
+#include <vector>
 
 #include "ui/studio/model_locator.h"
 #include "ui/studio/studio_settings.h"
@@ -25,48 +34,179 @@
 namespace glip::studio {
 
 // ----------------------------------------------------------------------------------------------------------------
+namespace {
+
+constexpr int kLabelRole = Qt::UserRole;       // the label an entry stands for
+constexpr int kCreateRole = Qt::UserRole + 1;  // true on the "Create label “…”" entry
+
+bool wordStartAt(const QString& s, int i) { return i == 0 || !s[i - 1].isLetterOrNumber(); }
+
+// Subsequence match: the span (last - first matched index), -1 when `q` is no subsequence of `s`. Greedy from
+// each possible start, keeping the tightest span.
+int subsequenceSpan(const QString& s, const QString& q) {
+  int best = -1;
+  for (int start = s.indexOf(q[0]); start >= 0; start = s.indexOf(q[0], start + 1)) {
+    int j = 1, i = start + 1;
+    for (; i < s.size() && j < q.size(); ++i)
+      if (s[i] == q[j]) ++j;
+    if (j < q.size()) break;  // a later start cannot match either
+    const int span = i - 1 - start;
+    if (best < 0 || span < best) best = span;
+  }
+  return best;
+}
+
+}  // namespace
+
+LabelMatch matchLabel(const QString& label, const QString& query) {
+  const QString s = label.toCaseFolded(), q = query.trimmed().toCaseFolded();
+  if (q.isEmpty()) return LabelMatch::Prefix;
+  if (s == q) return LabelMatch::Exact;
+  if (s.startsWith(q)) return LabelMatch::Prefix;
+  bool substring = false;
+  for (int i = s.indexOf(q); i >= 0; i = s.indexOf(q, i + 1)) {
+    if (wordStartAt(s, i)) return LabelMatch::WordStart;
+    substring = true;
+  }
+  if (substring) return LabelMatch::Substring;
+  return subsequenceSpan(s, q) >= 0 ? LabelMatch::Subsequence : LabelMatch::NoMatch;
+}
+
+QStringList rankLabels(const QStringList& labels, const QString& query) {
+  const QString q = query.trimmed().toCaseFolded();
+  if (q.isEmpty()) return labels;
+  struct Ranked {
+    LabelMatch match;
+    int span, pos, index;
+  };
+  std::vector<Ranked> ranked;
+  for (int i = 0; i < labels.size(); ++i) {
+    const LabelMatch m = matchLabel(labels[i], q);
+    if (m == LabelMatch::NoMatch) continue;
+    const QString s = labels[i].toCaseFolded();
+    const int span = m == LabelMatch::Subsequence ? subsequenceSpan(s, q) : 0;
+    const int at = static_cast<int>(s.indexOf(q));
+    ranked.push_back({m, span, at >= 0 ? at : static_cast<int>(s.indexOf(q[0])), i});
+  }
+  std::stable_sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) {
+    return std::tie(a.match, a.span, a.pos, a.index) < std::tie(b.match, b.span, b.pos, b.index);
+  });
+  QStringList out;
+  for (const Ranked& r : ranked) out << labels[r.index];
+  return out;
+}
+
 LabelDialog::LabelDialog(const QStringList& labels, const QString& current, QWidget* parent) : QDialog(parent) {
   setObjectName(QStringLiteral("labelDialog"));
   setWindowTitle(tr("Relabel box"));
   auto* lay = new QVBoxLayout(this);
-  auto* hint = new QLabel(tr("Search the labels or type a new one:"), this);
+  auto* hint = new QLabel(tr("Search the labels (a few letters in order are enough):"), this);
+  hint->setWordWrap(true);
   lay->addWidget(hint);
   search_ = new QLineEdit(this);
   search_->setObjectName(QStringLiteral("labelSearch"));
   search_->setPlaceholderText(tr("Label"));
   search_->setClearButtonEnabled(true);
+  search_->installEventFilter(this);
   lay->addWidget(search_);
   list_ = new QListWidget(this);
   list_->setObjectName(QStringLiteral("labelList"));
-  QStringList sorted = labels;
-  sorted.removeDuplicates();
-  sorted.removeAll(QString());
-  for (const QString& l : sorted) list_->addItem(l);
+  labels_ = labels;
+  labels_.removeDuplicates();
+  labels_.removeAll(QString());
   lay->addWidget(list_);
+  hint_ = new QLabel(this);
+  hint_->setObjectName(QStringLiteral("labelHint"));
+  hint_->setWordWrap(true);
+  lay->addWidget(hint_);
   auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+  ok_ = buttons->button(QDialogButtonBox::Ok);
   lay->addWidget(buttons);
-  connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
+  connect(buttons, &QDialogButtonBox::accepted, this, &LabelDialog::accept);
   connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
   connect(search_, &QLineEdit::textChanged, this, &LabelDialog::filter);
-  connect(list_, &QListWidget::itemDoubleClicked, this, &QDialog::accept);
-  connect(list_, &QListWidget::currentTextChanged, this, [this](const QString& t) {
-    if (!t.isEmpty() && !search_->hasFocus()) {
-      const QSignalBlocker b(search_);
-      search_->setText(t);
-    }
-  });
-  search_->setText(current);
-  search_->selectAll();
-  filter(QString());
+  connect(list_, &QListWidget::itemDoubleClicked, this, &LabelDialog::accept);
+  connect(list_, &QListWidget::currentItemChanged, this, &LabelDialog::updateState);
+  filter(QString());  // every label, the current one highlighted
   if (auto* it = list_->findItems(current, Qt::MatchExactly).value(0)) list_->setCurrentItem(it);
+  search_->setFocus();
 }
 
 void LabelDialog::filter(const QString& text) {
-  for (int i = 0; i < list_->count(); ++i)
-    list_->item(i)->setHidden(!text.isEmpty() && !list_->item(i)->text().contains(text, Qt::CaseInsensitive));
+  const QSignalBlocker block(list_);
+  list_->clear();
+  for (const QString& l : rankLabels(labels_, text)) {
+    auto* it = new QListWidgetItem(l, list_);
+    it->setData(kLabelRole, l);
+  }
+  const QString typed = text.trimmed();
+  const bool matches = list_->count() > 0;
+  if (!typed.isEmpty() && !labels_.contains(typed)) {
+    auto* create = new QListWidgetItem(tr("Create label “%1”").arg(typed), list_);
+    create->setData(kLabelRole, typed);
+    create->setData(kCreateRole, true);
+    create->setIcon(style()->standardIcon(QStyle::SP_FileDialogNewFolder));
+  }
+  // The best match is highlighted; with none, nothing is (Enter must not create the label by itself).
+  list_->setCurrentRow(matches ? 0 : -1);
+  updateState();
 }
 
-QString LabelDialog::label() const { return search_->text().trimmed(); }
+void LabelDialog::updateState() {
+  QListWidgetItem* cur = list_->currentItem();
+  ok_->setEnabled(cur != nullptr);
+  if (cur && cur->data(kCreateRole).toBool())
+    hint_->setText(tr("OK creates the new label “%1”.").arg(cur->data(kLabelRole).toString()));
+  else if (!cur && createItem())
+    hint_->setText(tr("No label matches. To add “%1”, choose “Create label” (Down, then Enter).")
+                       .arg(createItem()->data(kLabelRole).toString()));
+  else if (!cur)
+    hint_->setText(tr("No label matches."));
+  else
+    hint_->clear();
+}
+
+QListWidgetItem* LabelDialog::createItem() const {
+  for (int i = list_->count() - 1; i >= 0; --i)
+    if (list_->item(i)->data(kCreateRole).toBool()) return list_->item(i);
+  return nullptr;
+}
+
+QString LabelDialog::label() const {
+  const QListWidgetItem* cur = list_->currentItem();
+  return cur ? cur->data(kLabelRole).toString() : QString();
+}
+
+bool LabelDialog::isNewLabel() const {
+  const QListWidgetItem* cur = list_->currentItem();
+  return cur && cur->data(kCreateRole).toBool();
+}
+
+void LabelDialog::accept() {
+  if (label().isEmpty()) return;  // nothing highlighted: nothing to take
+  QDialog::accept();
+}
+
+bool LabelDialog::eventFilter(QObject* watched, QEvent* event) {
+  // Up/Down/Page Up/Page Down in the search field move the highlight in the list.
+  if (watched == search_ && event->type() == QEvent::KeyPress) {
+    switch (static_cast<QKeyEvent*>(event)->key()) {
+      case Qt::Key_Up:
+      case Qt::Key_Down:
+      case Qt::Key_PageUp:
+      case Qt::Key_PageDown:
+        if (list_->count() > 0) {
+          if (!list_->currentItem()) list_->setCurrentRow(static_cast<QKeyEvent*>(event)->key() == Qt::Key_Up
+                                                              ? list_->count() - 1
+                                                              : 0);
+          else QCoreApplication::sendEvent(list_, event);
+        }
+        return true;
+      default: break;
+    }
+  }
+  return QDialog::eventFilter(watched, event);
+}
 
 // ----------------------------------------------------------------------------------------------------------------
 ModelDialog::ModelDialog(const ModelChoice& current, QWidget* parent) : QDialog(parent) {
@@ -132,11 +272,15 @@ void applyShortcuts(StudioSettings& settings, const QList<QAction*>& actions) {
   }
 }
 
+namespace {
+QString actionName(const QAction* a) { return a->text().remove(QLatin1Char('&')); }
+}  // namespace
+
 SettingsDialog::SettingsDialog(StudioSettings* settings, const QList<QAction*>& actions, QWidget* parent)
     : QDialog(parent), settings_(settings), actions_(actions) {
   setObjectName(QStringLiteral("settingsDialog"));
   setWindowTitle(tr("Settings"));
-  resize(560, 520);
+  resize(680, 540);
   auto* lay = new QVBoxLayout(this);
   auto* form = new QFormLayout;
   language_ = new QComboBox(this);
@@ -158,19 +302,40 @@ SettingsDialog::SettingsDialog(StudioSettings* settings, const QList<QAction*>& 
   form->addRow(batchReplace_);
   lay->addLayout(form);
 
-  lay->addWidget(new QLabel(tr("Shortcuts (several separated by “; ”):"), this));
-  table_ = new QTableWidget(actions.size(), 2, this);
+  auto* help = new QLabel(tr("Shortcuts: click a field under “Press keys” and press the keys, or type them "
+                             "(several separated by “; ”). Empty means no shortcut."),
+                          this);
+  help->setWordWrap(true);
+  lay->addWidget(help);
+  table_ = new QTableWidget(actions.size(), 3, this);
   table_->setObjectName(QStringLiteral("shortcuts"));
-  table_->setHorizontalHeaderLabels({tr("Action"), tr("Shortcut")});
+  table_->setHorizontalHeaderLabels({tr("Action"), tr("Shortcut"), tr("Press keys")});
   table_->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
   table_->horizontalHeader()->setSectionResizeMode(1, QHeaderView::Stretch);
+  table_->horizontalHeader()->setSectionResizeMode(2, QHeaderView::ResizeToContents);
   table_->verticalHeader()->hide();
   for (int i = 0; i < actions.size(); ++i) {
-    auto* name = new QTableWidgetItem(actions[i]->text().remove(QLatin1Char('&')));
+    auto* name = new QTableWidgetItem(actionName(actions[i]));
     name->setFlags(Qt::ItemIsEnabled);
     name->setData(Qt::UserRole, actions[i]->objectName());
     table_->setItem(i, 0, name);
     table_->setItem(i, 1, new QTableWidgetItem(QKeySequence::listToString(actions[i]->shortcuts(), QKeySequence::PortableText)));
+    // Pressing keys in the recorder replaces the row's shortcuts; it empties itself once the recording ends.
+    auto* rec = new QKeySequenceEdit(table_);
+    rec->setObjectName(QStringLiteral("record_") + actions[i]->objectName());
+    rec->setToolTip(tr("Press the new shortcut of “%1”").arg(name->text()));
+    if (auto* inner = rec->findChild<QLineEdit*>()) inner->setPlaceholderText(tr("Press keys"));  // (Qt's may lack a translation)
+    table_->setCellWidget(i, 2, rec);
+    const auto take = [this, i, rec] {
+      if (!rec->keySequence().isEmpty()) table_->item(i, 1)->setText(rec->keySequence().toString(QKeySequence::PortableText));
+    };
+    connect(rec, &QKeySequenceEdit::keySequenceChanged, this, take);
+    // Qt announces the sequence only when the recording ends (a second after the last key): show each key at once.
+    if (auto* inner = rec->findChild<QLineEdit*>()) connect(inner, &QLineEdit::textChanged, this, take);
+    connect(rec, &QKeySequenceEdit::editingFinished, rec, [rec] {
+      const QSignalBlocker b(rec);
+      rec->clear();
+    });
   }
   lay->addWidget(table_, 1);
   auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel | QDialogButtonBox::RestoreDefaults, this);
@@ -184,38 +349,105 @@ SettingsDialog::SettingsDialog(StudioSettings* settings, const QList<QAction*>& 
   });
 }
 
-void SettingsDialog::accept() {
-  // Validate first: unknown key names and one sequence on two actions are refused.
+QKeySequenceEdit* SettingsDialog::recorder(int row) const {
+  return qobject_cast<QKeySequenceEdit*>(table_->cellWidget(row, 2));
+}
+
+bool SettingsDialog::parseShortcuts(const QString& text, QList<QKeySequence>* out, QString* bad) {
+  QList<QKeySequence> keys;
+  // "; " separates shortcuts as QKeySequence writes them (spaces after the ";" required: "Ctrl+;" and "Ctrl++"
+  // are keys).
+  static const QRegularExpression sep(QStringLiteral(";\\s+"));
+  for (const QString& part : text.split(sep)) {
+    const QString p = part.trimmed();
+    if (p.isEmpty()) continue;
+    const QKeySequence k = QKeySequence::fromString(p, QKeySequence::PortableText);
+    bool ok = !k.isEmpty();
+    for (int c = 0; ok && c < k.count(); ++c) ok = k[c].key() != Qt::Key_unknown && k[c].key() != 0;
+    if (!ok) {
+      if (bad) *bad = p;
+      return false;
+    }
+    keys << k;
+  }
+  if (out) *out = keys;
+  return true;
+}
+
+QString SettingsDialog::validate(QVector<QList<QKeySequence>>* parsedOut) const {
+  // Unknown key names and one sequence on two actions are refused; both name the rows.
   QHash<QKeySequence, QString> used;
   QVector<QList<QKeySequence>> parsed(actions_.size());
   for (int i = 0; i < actions_.size(); ++i) {
-    const QString text = table_->item(i, 1)->text().trimmed();
-    parsed[i] = QKeySequence::listFromString(text, QKeySequence::PortableText);
+    const QString name = table_->item(i, 0)->text();
+    QString bad;
+    if (!parseShortcuts(table_->item(i, 1)->text(), &parsed[i], &bad))
+      return tr("“%1” is not a valid shortcut (row “%2”).").arg(bad, name);
     for (const QKeySequence& k : parsed[i]) {
-      if (k.isEmpty() || k[0].key() == Qt::Key_unknown) {
-        QMessageBox::warning(this, windowTitle(), tr("“%1” is not a valid shortcut.").arg(text));
-        return;
-      }
-      if (used.contains(k)) {
-        QMessageBox::warning(this, windowTitle(),
-                             tr("%1 is used by both “%2” and “%3”.")
-                                 .arg(k.toString(QKeySequence::NativeText), used[k], table_->item(i, 0)->text()));
-        return;
-      }
-      used.insert(k, table_->item(i, 0)->text());
+      if (used.contains(k))
+        return tr("%1 is used by both “%2” and “%3”.").arg(k.toString(QKeySequence::NativeText), used[k], name);
+      used.insert(k, name);
     }
+  }
+  if (parsedOut) *parsedOut = parsed;
+  return QString();
+}
+
+void SettingsDialog::accept() {
+  QVector<QList<QKeySequence>> parsed;
+  const QString problem = validate(&parsed);
+  if (!problem.isEmpty()) {
+    QMessageBox::warning(this, windowTitle(), problem);
+    return;
   }
   settings_->setLanguage(language_->currentData().toString());
   settings_->setAutosaveSeconds(autosave_->value());
   settings_->setBatchReplacesBoxes(batchReplace_->isChecked());
-  for (int i = 0; i < actions_.size(); ++i) {
-    const auto defaults = actions_[i]->property("defaultShortcuts").value<QList<QKeySequence>>();
-    if (parsed[i] == defaults) settings_->setShortcuts(actions_[i]->objectName(), defaults);
-    else settings_->setShortcuts(actions_[i]->objectName(), parsed[i]);
-  }
+  for (int i = 0; i < actions_.size(); ++i) settings_->setShortcuts(actions_[i]->objectName(), parsed[i]);
   settings_->sync();
   applyShortcuts(*settings_, actions_);
   QDialog::accept();
+}
+
+// ----------------------------------------------------------------------------------------------------------------
+KeyboardShortcutsDialog::KeyboardShortcutsDialog(const QList<QAction*>& actions, QWidget* parent) : QDialog(parent) {
+  setObjectName(QStringLiteral("keyboardShortcutsDialog"));
+  setWindowTitle(tr("Keyboard shortcuts"));
+  resize(520, 520);
+  auto* lay = new QVBoxLayout(this);
+  filter_ = new QLineEdit(this);
+  filter_->setObjectName(QStringLiteral("shortcutFilter"));
+  filter_->setPlaceholderText(tr("Filter by action or key"));
+  filter_->setClearButtonEnabled(true);
+  lay->addWidget(filter_);
+  table_ = new QTableWidget(actions.size(), 2, this);
+  table_->setObjectName(QStringLiteral("shortcutList"));
+  table_->setHorizontalHeaderLabels({tr("Action"), tr("Shortcut")});
+  table_->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+  table_->horizontalHeader()->setSectionResizeMode(1, QHeaderView::Stretch);
+  table_->verticalHeader()->hide();
+  table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+  table_->setSelectionBehavior(QAbstractItemView::SelectRows);
+  for (int i = 0; i < actions.size(); ++i) {
+    auto* name = new QTableWidgetItem(actionName(actions[i]));
+    name->setData(Qt::UserRole, actions[i]->objectName());
+    table_->setItem(i, 0, name);
+    const QList<QKeySequence> keys = actions[i]->shortcuts();
+    table_->setItem(i, 1, new QTableWidgetItem(keys.isEmpty() ? tr("(none)")
+                                                              : QKeySequence::listToString(keys, QKeySequence::NativeText)));
+  }
+  lay->addWidget(table_, 1);
+  auto* hint = new QLabel(tr("Change the shortcuts in Settings."), this);
+  lay->addWidget(hint);
+  auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
+  lay->addWidget(buttons);
+  connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+  connect(filter_, &QLineEdit::textChanged, this, [this](const QString& text) {
+    const QString t = text.trimmed();
+    for (int i = 0; i < table_->rowCount(); ++i)
+      table_->setRowHidden(i, !t.isEmpty() && !table_->item(i, 0)->text().contains(t, Qt::CaseInsensitive) &&
+                                  !table_->item(i, 1)->text().contains(t, Qt::CaseInsensitive));
+  });
 }
 
 }  // namespace glip::studio

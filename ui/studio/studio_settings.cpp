@@ -77,7 +77,10 @@ void StudioSettings::setLanguage(const QString& language) { s_->setValue(kLangua
 QList<QKeySequence> StudioSettings::shortcuts(const QString& actionId, const QList<QKeySequence>& fallback) const {
   const QString key = QStringLiteral("%1/%2").arg(QLatin1String(kShortcuts), actionId);
   if (!s_->contains(key)) return fallback;
-  return QKeySequence::listFromString(s_->value(key).toString(), QKeySequence::PortableText);
+  // "" is "no shortcut" (listFromString would give one empty sequence).
+  QList<QKeySequence> keys = QKeySequence::listFromString(s_->value(key).toString(), QKeySequence::PortableText);
+  keys.removeAll(QKeySequence());
+  return keys;
 }
 void StudioSettings::setShortcuts(const QString& actionId, const QList<QKeySequence>& keys) {
   s_->setValue(QStringLiteral("%1/%2").arg(QLatin1String(kShortcuts), actionId),

@@ -105,6 +105,7 @@ class TestCoco : public QObject {
   void round_trip_lossless();
   void import_tolerates_foreign_files();
   void import_errors();
+  void image_attributes_round_trip();
 
  private:
   std::string dir_;
@@ -385,6 +386,38 @@ void TestCoco::import_errors() {
              (std::string(c.text) + " -> '" + err + "'").c_str());
   }
   QVERIFY(contains(error_of([&] { read_dataset(dir_ + "/missing.json"); }), "cannot open"));
+}
+
+void TestCoco::image_attributes_round_trip() {
+  // GLIP Studio's review status per image, under images[i].attributes, with foreign keys kept verbatim.
+  DatasetBuilder b("status");
+  ImageAttributes reviewed;
+  reviewed.status = "reviewed";
+  b.add_image("a.jpg", 10, 10, reviewed);
+  b.add_image("b.jpg", 10, 10);  // no attributes: none written
+  ImageAttributes foreign;
+  foreign.status = "edited";
+  foreign.extra = R"({"weather": "rain", "tags": [1, 2]})";
+  b.add_image("c.jpg", 10, 10, foreign);
+  const Dataset ds = b.take();
+  const std::string path = dir_ + "/status.json";
+  write_dataset(path, ds);
+  const std::string text = slurp(path);
+  QVERIFY2(contains(text, R"("attributes": {)"), text.c_str());
+  QVERIFY2(contains(text, R"("status": "reviewed")"), text.c_str());
+  const Dataset back = read_dataset(path);
+  QCOMPARE(back.images.size(), size_t(3));
+  QVERIFY(back.images[0].attributes.has_value());
+  QCOMPARE(back.images[0].attributes->status, std::string("reviewed"));
+  QVERIFY(!back.images[1].attributes.has_value());
+  QVERIFY(back.images[2].attributes.has_value());
+  QVERIFY(*back.images[2].attributes == foreign);
+  QCOMPARE(back.images[2].attributes->extra, std::string(R"({"tags":[1,2],"weather":"rain"})"));
+  QCOMPARE(to_json(back), text);  // what was read writes the same bytes
+  // A non-object "attributes" on an image is an error naming the element.
+  spit(dir_ + "/bad.json", R"({"images": [{"id": 1, "file_name": "x.jpg", "attributes": 3}]})");
+  const std::string err = error_of([&] { read_dataset(dir_ + "/bad.json"); });
+  QVERIFY2(contains(err, "images[0]: field 'attributes' must be an object"), err.c_str());
 }
 
 QTEST_APPLESS_MAIN(TestCoco)

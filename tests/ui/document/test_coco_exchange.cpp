@@ -1,7 +1,9 @@
 // ui/document CocoExchange: project -> COCO dataset -> project round trip (boxes bit-exact, labels with spaces,
 // provenance/score/caption/span attributes, image sizes), export -> import -> export gives the same bytes, raw
 // predictions share the dataset's ids, validation errors reach the caller, import into an open image is undoable.
+#include <QDir>
 #include <QFile>
+#include <QImage>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -74,6 +76,10 @@ class TestCocoExchange : public QObject {
   void predictions_share_ids();
   void validation_errors_reach_caller();
   void import_into_open_image_is_undoable();
+  void statuses_round_trip();
+  void file_names_never_absolute();
+  void categories_are_labels_used();
+  void strict_problems_catch_bad_files();
 };
 
 void TestCocoExchange::round_trip_lossless() {
@@ -88,7 +94,13 @@ void TestCocoExchange::round_trip_lossless() {
   const QJsonObject root = QJsonDocument::fromJson(readAll(out)).object();
   QCOMPARE(root.value("images").toArray().at(1).toObject().value("file_name").toString(),
            QStringLiteral("images/img 1.jpg"));
-  QCOMPARE(root.value("categories").toArray().at(2).toObject().value("name").toString(), QStringLiteral("unused label"));
+  // Categories are the labels used: "unused label" (a project label no box carries) is left out, the used
+  // project labels keep their order and come first.
+  const QJsonArray cats = root.value("categories").toArray();
+  QCOMPARE(cats.at(0).toObject().value("name").toString(), QStringLiteral("person"));
+  QCOMPARE(cats.at(1).toObject().value("name").toString(), QStringLiteral("traffic light"));
+  QCOMPARE(cats.at(1).toObject().value("id").toInt(), 2);
+  for (const QJsonValue& c : cats) QVERIFY(c.toObject().value("name").toString() != QStringLiteral("unused label"));
   const QJsonObject a0 = root.value("annotations").toArray().at(0).toObject().value("attributes").toObject();
   QCOMPARE(a0.value("source").toString(), QStringLiteral("edited"));
   QCOMPARE(a0.value("caption").toString(), detPrompt().caption);
@@ -123,7 +135,7 @@ void TestCocoExchange::round_trip_lossless() {
     QCOMPARE(b->prompt().caption, a->prompt().caption);
   }
   QVERIFY(q.labels().contains(QStringLiteral("a  strange   label ")));
-  QVERIFY(q.labels().contains(QStringLiteral("unused label")));
+  QVERIFY(!q.labels().contains(QStringLiteral("unused label")));
   // Exporting the imported project writes the same file.
   const QString again = dir.path() + QStringLiteral("/again.json");
   QVERIFY2(CocoExchange::exportDataset(q, again, {}, &error), qPrintable(error));
@@ -204,6 +216,173 @@ void TestCocoExchange::import_into_open_image_is_undoable() {
   QCOMPARE(d->undoStack()->count(), steps + 1);
   d->undoStack()->undo();
   QVERIFY(d->state().sameContent(cleared));
+}
+
+void TestCocoExchange::statuses_round_trip() {
+  // Export -> import into a new project gives back the boxes and the review status of every image.
+  QTemporaryDir dir;
+  Project p;
+  const QSize size(100, 80);
+  const auto predsFor = [](int n) {
+    BoxList b;
+    for (int k = 0; k < n; ++k)
+      b.append(makeBox(QStringLiteral("cat"), QRectF(5 + k, 6 + k, 20.5, 10.25), Provenance::Model, 0.5f + 0.1f * k));
+    return b;
+  };
+  ImageDocument* predicted = p.addImage(dir.filePath(QStringLiteral("predicted.png")), size);
+  predicted->setPredictions(predsFor(2), detPrompt(), ImageDocument::PredictionMerge::Replace);
+  ImageDocument* edited = p.addImage(dir.filePath(QStringLiteral("edited.png")), size);
+  edited->addBox(makeBox(QStringLiteral("dog"), QRectF(1, 2, 3, 4), Provenance::Manual));
+  ImageDocument* reviewed = p.addImage(dir.filePath(QStringLiteral("reviewed.png")), size);
+  reviewed->setPredictions(predsFor(3), detPrompt(), ImageDocument::PredictionMerge::Replace);
+  reviewed->setStatus(ReviewStatus::Reviewed);  // model boxes accepted as they are
+  ImageDocument* emptyReviewed = p.addImage(dir.filePath(QStringLiteral("empty.png")), size);
+  emptyReviewed->setStatus(ReviewStatus::Reviewed);  // looked at: nothing to label
+  ImageDocument* unlabeled = p.addImage(dir.filePath(QStringLiteral("unlabeled.png")), size);
+  ImageDocument* editedModel = p.addImage(dir.filePath(QStringLiteral("edited model.png")), size);
+  editedModel->setPredictions(predsFor(2), detPrompt(), ImageDocument::PredictionMerge::Replace);
+  editedModel->setStatus(ReviewStatus::Reviewed);
+  editedModel->setStatus(ReviewStatus::Edited);  // Edited with only model boxes: not what inference would say
+  QCOMPARE(predicted->status(), ReviewStatus::Predicted);
+  QCOMPARE(edited->status(), ReviewStatus::Edited);
+  QCOMPARE(unlabeled->status(), ReviewStatus::Unlabeled);
+
+  const QString out = dir.filePath(QStringLiteral("coco.json"));
+  QString error;
+  QVERIFY2(CocoExchange::exportDataset(p, out, {}, &error), qPrintable(error));
+  const QJsonArray images = QJsonDocument::fromJson(readAll(out)).object().value("images").toArray();
+  QCOMPARE(images.at(2).toObject().value("attributes").toObject().value("status").toString(), QStringLiteral("reviewed"));
+
+  Project q;
+  CocoExchange::ImportResult r;
+  QVERIFY2(CocoExchange::importDataset(q, out, &r, &error), qPrintable(error));
+  QVERIFY2(r.warnings.isEmpty(), qPrintable(r.warnings.join('\n')));
+  QCOMPARE(q.imageCount(), p.imageCount());
+  for (int i = 0; i < p.imageCount(); ++i) {
+    const ImageDocument* a = p.image(i);
+    const ImageDocument* b = q.image(i);
+    QCOMPARE(b->imagePath(), a->imagePath());
+    QCOMPARE(b->status(), a->status());
+    QCOMPARE(b->boxes().size(), a->boxes().size());
+    for (int k = 0; k < a->boxes().size(); ++k) QVERIFY(a->boxes()[k].equals(b->boxes()[k], /*ignoreId=*/true));
+  }
+
+  // Without the status field (a plain COCO file), the status is inferred from the boxes as before.
+  CocoExportOptions plain;
+  plain.includeAttributes = false;
+  const QString plainOut = dir.filePath(QStringLiteral("plain.json"));
+  QVERIFY2(CocoExchange::exportDataset(p, plainOut, plain, &error), qPrintable(error));
+  QVERIFY(!readAll(plainOut).contains("\"attributes\""));
+  Project s;
+  QVERIFY2(CocoExchange::importDataset(s, plainOut, nullptr, &error), qPrintable(error));
+  QCOMPARE(s.image(0)->status(), ReviewStatus::Edited);  // no provenance in the file: the boxes count as manual
+  QCOMPARE(s.image(3)->status(), ReviewStatus::Unlabeled);
+}
+
+void TestCocoExchange::file_names_never_absolute() {
+  QTemporaryDir dir;
+  QVERIFY(QDir(dir.path()).mkpath(QStringLiteral("export/images")));
+  QVERIFY(QDir(dir.path()).mkpath(QStringLiteral("elsewhere/deep")));
+  Project p;
+  const QStringList paths = {dir.filePath(QStringLiteral("export/images/in.jpg")),
+                             dir.filePath(QStringLiteral("export/top.jpg")),
+                             dir.filePath(QStringLiteral("elsewhere/deep/out.jpg")),
+                             dir.filePath(QStringLiteral("sibling.jpg"))};
+  for (const QString& path : paths) {
+    ImageDocument* d = p.addImage(path, QSize(50, 40));
+    d->addBox(makeBox(QStringLiteral("thing"), QRectF(1, 1, 10, 10), Provenance::Manual));
+  }
+  const QString out = dir.filePath(QStringLiteral("export/coco.json"));
+  QString error;
+  QVERIFY2(CocoExchange::exportDataset(p, out, {}, &error), qPrintable(error));
+  glip::coco::Dataset ds = glip::coco::read_dataset(out.toStdString());
+  QCOMPARE(ds.images.size(), size_t(4));
+  QCOMPARE(ds.images[0].file_name, std::string("images/in.jpg"));
+  QCOMPARE(ds.images[1].file_name, std::string("top.jpg"));
+  QCOMPARE(ds.images[2].file_name, std::string("../elsewhere/deep/out.jpg"));
+  QCOMPARE(ds.images[3].file_name, std::string("../sibling.jpg"));
+  Project q;
+  QVERIFY2(CocoExchange::importDataset(q, out, nullptr, &error), qPrintable(error));
+  for (int i = 0; i < paths.size(); ++i) QCOMPARE(q.image(i)->imagePath(), paths[i]);
+
+  // With an image root: relative to it, and resolved back against it.
+  CocoExportOptions o;
+  o.imageRoot = dir.filePath(QStringLiteral("elsewhere"));
+  QVERIFY2(CocoExchange::exportDataset(p, out, o, &error), qPrintable(error));
+  ds = glip::coco::read_dataset(out.toStdString());
+  QCOMPARE(ds.images[0].file_name, std::string("../export/images/in.jpg"));
+  QCOMPARE(ds.images[2].file_name, std::string("deep/out.jpg"));
+  for (const glip::coco::Image& im : ds.images) QVERIFY(!QDir::isAbsolutePath(QString::fromStdString(im.file_name)));
+  Project r;
+  QVERIFY2(CocoExchange::importDataset(r, out, nullptr, &error, o.imageRoot), qPrintable(error));
+  for (int i = 0; i < paths.size(); ++i) QCOMPARE(r.image(i)->imagePath(), paths[i]);
+}
+
+void TestCocoExchange::categories_are_labels_used() {
+  QTemporaryDir dir;
+  Project p;
+  p.setLabels({QStringLiteral("zebra"), QStringLiteral("never used"), QStringLiteral("apple")});
+  QImage img(64, 48, QImage::Format_RGB32);
+  img.fill(Qt::gray);
+  for (int i = 0; i < 3; ++i) QVERIFY(img.save(dir.filePath(QStringLiteral("i%1.png").arg(i))));
+  ImageDocument* a = p.addImage(dir.filePath(QStringLiteral("i0.png")), QSize(64, 48));
+  a->addBox(makeBox(QStringLiteral("apple"), QRectF(1, 1, 10, 10), Provenance::Manual));
+  a->addBox(makeBox(QStringLiteral("new one"), QRectF(2, 2, 10, 10), Provenance::Manual));
+  ImageDocument* b = p.addImage(dir.filePath(QStringLiteral("i1.png")), QSize(64, 48));
+  b->addBox(makeBox(QStringLiteral("zebra"), QRectF(3, 3, 10, 10), Provenance::Manual));
+  // Labels only in raw predictions or on images left out of the export are no categories either.
+  ImageDocument* c = p.addImage(dir.filePath(QStringLiteral("i2.png")), QSize(64, 48));
+  c->setPredictions({makeBox(QStringLiteral("predicted only"), QRectF(1, 1, 5, 5), Provenance::Model, 0.9f)},
+                    PromptSpec(), ImageDocument::PredictionMerge::Keep);
+  c->deleteBoxes({c->boxes()[0].id});
+  const QString out = dir.filePath(QStringLiteral("coco.json"));
+  QString error;
+  QVERIFY2(CocoExchange::exportDataset(p, out, {}, &error), qPrintable(error));
+  const glip::coco::Dataset ds = glip::coco::read_dataset(out.toStdString());
+  QCOMPARE(ds.categories.size(), size_t(3));
+  QCOMPARE(ds.categories[0].name, std::string("zebra"));  // project label order first
+  QCOMPARE(ds.categories[1].name, std::string("apple"));
+  QCOMPARE(ds.categories[2].name, std::string("new one"));  // then by first use
+  for (size_t i = 0; i < ds.categories.size(); ++i) QCOMPARE(ds.categories[i].id, int64_t(i + 1));
+  const QStringList problems = CocoExchange::strictProblems(out);
+  QVERIFY2(problems.isEmpty(), qPrintable(problems.join('\n')));
+  // The predictions file keeps the dataset's ids; predictions of labels without a category are left out.
+  const QString res = dir.filePath(QStringLiteral("bbox.json"));
+  QVERIFY2(CocoExchange::exportPredictions(p, res, {}, &error), qPrintable(error));
+  QCOMPARE(glip::coco::read_results(res.toStdString()).size(), size_t(0));
+}
+
+void TestCocoExchange::strict_problems_catch_bad_files() {
+  QTemporaryDir dir;
+  QImage img(64, 48, QImage::Format_RGB32);
+  img.fill(Qt::white);
+  QVERIFY(img.save(dir.filePath(QStringLiteral("real.png"))));
+  glip::coco::DatasetBuilder b;
+  glip::coco::ImageAttributes bad;
+  bad.status = "maybe";
+  const int64_t wrongSize = b.add_image("real.png", 60, 48);  // the file is 64x48
+  b.add_image(dir.filePath(QStringLiteral("abs.png")).toStdString(), 10, 10, bad);
+  b.add_image("real.png", 64, 48);
+  b.category("unused");
+  b.add_box(wrongSize, "used", {1, 1, 5, 5});
+  glip::coco::Dataset ds = b.take();
+  const QStringList p = CocoExchange::strictProblems(ds, dir.path());
+  const QString all = p.join('\n');
+  QCOMPARE(p.size(), 5);
+  QVERIFY2(all.contains(QStringLiteral("images[0] (id 1): size 60x48 differs from the file's 64x48")), qPrintable(all));
+  QVERIFY2(all.contains(QStringLiteral("images[1] (id 2): file_name \"%1\" is absolute").arg(dir.filePath("abs.png"))),
+           qPrintable(all));
+  QVERIFY2(all.contains(QStringLiteral("images[1] (id 2): unknown status \"maybe\"")), qPrintable(all));
+  QVERIFY2(all.contains(QStringLiteral("images[2] (id 3): duplicate file_name \"real.png\"")), qPrintable(all));
+  QVERIFY2(all.contains(QStringLiteral("categories[0] (id 1): \"unused\" is used by no annotation")), qPrintable(all));
+  // The core problems are included (a box outside its image, a dangling category id).
+  ds.annotations[0].bbox = {50, 1, 20, 5};
+  ds.annotations[0].category_id = 9;
+  const QString more = CocoExchange::strictProblems(ds, dir.path()).join('\n');
+  QVERIFY2(more.contains(QStringLiteral("leaves the 60x48 image")), qPrintable(more));
+  QVERIFY2(more.contains(QStringLiteral("category_id 9 does not exist")), qPrintable(more));
+  // A file that cannot be read is one problem.
+  QCOMPARE(CocoExchange::strictProblems(dir.filePath(QStringLiteral("missing.json"))).size(), 1);
 }
 
 QTEST_GUILESS_MAIN(TestCocoExchange)

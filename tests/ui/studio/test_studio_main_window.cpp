@@ -5,6 +5,7 @@
 #include <QAction>
 #include <QDialog>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QSignalSpy>
 #include <QSlider>
 #include <QTemporaryDir>
@@ -78,6 +79,7 @@ class TestStudioMainWindow : public QObject {
       auto* dlg = qobject_cast<LabelDialog*>(QApplication::activeModalWidget());
       QVERIFY(dlg);
       dlg->searchEdit()->setText(label);
+      if (QListWidgetItem* create = dlg->createItem()) dlg->list()->setCurrentItem(create);  // new: chosen on purpose
       dlg->accept();
     });
   }

@@ -1,10 +1,53 @@
 // StudioSettings: defaults, round trips through a real INI file, clamping, shortcuts and the recent list.
+// SettingsDialog: OK on fresh settings (actions without a default shortcut), invalid entries and conflicts name
+// their rows, shortcuts recorded by pressing keys. KeyboardShortcutsDialog lists the actions and their keys.
+#include <QAction>
+#include <QApplication>
+#include <QDialogButtonBox>
+#include <QKeySequenceEdit>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QTableWidget>
 #include <QTemporaryDir>
+#include <QTimer>
 #include <QtTest>
 
+#include "ui/studio/dialogs.h"
+#include "ui/studio/main_window.h"
 #include "ui/studio/studio_settings.h"
 
+using glip::studio::KeyboardShortcutsDialog;
+using glip::studio::MainWindow;
+using glip::studio::SettingsDialog;
 using glip::studio::StudioSettings;
+
+namespace {
+
+// Clicks OK; returns the text of the warning the dialog shows (closed at once), "" when none appears.
+QString clickOk(SettingsDialog& d) {
+  QString shown;
+  QTimer poll;
+  poll.setInterval(10);
+  QObject::connect(&poll, &QTimer::timeout, [&] {
+    if (auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget())) {
+      shown = box->text();
+      box->done(QMessageBox::Ok);
+    }
+  });
+  poll.start();
+  auto* ok = d.findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok);
+  QTest::mouseClick(ok, Qt::LeftButton);
+  return shown;
+}
+
+int rowOf(const SettingsDialog& d, const QString& id) {
+  for (int i = 0; i < d.shortcutTable()->rowCount(); ++i)
+    if (d.shortcutTable()->item(i, 0)->data(Qt::UserRole).toString() == id) return i;
+  return -1;
+}
+
+}  // namespace
 
 class TestStudioSettings : public QObject {
   Q_OBJECT
@@ -76,7 +119,130 @@ class TestStudioSettings : public QObject {
     QCOMPARE(r.count("/p/5.glipproj"), 1);
     QCOMPARE(r[1], QStringLiteral("/p/9.glipproj"));
   }
+
+  void emptyShortcutListIsKept() {
+    // An action rebound to nothing has no shortcut, not one empty sequence.
+    QTemporaryDir dir;
+    StudioSettings s(dir.filePath("s.ini"));
+    s.setShortcuts("about", {});
+    s.sync();
+    StudioSettings t(dir.filePath("s.ini"));
+    QCOMPARE(t.shortcuts("about", {QKeySequence("F1")}), QList<QKeySequence>());
+    QCOMPARE(t.shortcut("about", QKeySequence("F1")), QKeySequence());
+  }
+
+  void freshSettingsDialogSaves() {
+    // The studio's real actions on fresh settings: several have no default shortcut; OK must accept and save.
+    QTemporaryDir dir;
+    StudioSettings s(dir.filePath("s.ini"));
+    s.setAutosaveSeconds(0);
+    MainWindow w(&s);
+    const QList<QAction*> actions = w.rebindableActions();
+    QStringList withoutKeys;
+    for (QAction* a : actions)
+      if (a->shortcuts().isEmpty()) withoutKeys << a->objectName();
+    QVERIFY2(withoutKeys.contains("import_coco"), qPrintable(withoutKeys.join(", ")));
+    SettingsDialog d(&s, actions, &w);
+    d.show();
+    QVERIFY2(d.validate().isEmpty(), qPrintable(d.validate()));
+    const QString warning = clickOk(d);
+    QVERIFY2(warning.isEmpty(), qPrintable(warning));
+    QCOMPARE(d.result(), int(QDialog::Accepted));
+    StudioSettings back(dir.filePath("s.ini"));
+    for (QAction* a : actions) {
+      QList<QKeySequence> defaults = a->property("defaultShortcuts").value<QList<QKeySequence>>();
+      defaults.removeAll(QKeySequence());  // a standard key the platform does not map (Quit without a theme)
+      QVERIFY2(back.shortcuts(a->objectName(), {QKeySequence("Ctrl+F12")}) == defaults, qPrintable(a->objectName()));
+      QCOMPARE(a->shortcuts(), defaults);
+    }
+  }
+
+  void invalidEntryNamesItsRow() {
+    QTemporaryDir dir;
+    StudioSettings s(dir.filePath("s.ini"));
+    QAction run("&Run now"), about("&About");
+    run.setObjectName("run");
+    run.setProperty("defaultShortcuts", QVariant::fromValue(QList<QKeySequence>{QKeySequence("Ctrl+Return")}));
+    run.setShortcut(QKeySequence("Ctrl+Return"));
+    about.setObjectName("about");
+    about.setProperty("defaultShortcuts", QVariant::fromValue(QList<QKeySequence>{}));
+    SettingsDialog d(&s, {&run, &about});
+    d.show();
+    d.shortcutTable()->item(1, 1)->setText("Ctrl+Bogus");
+    QString error = d.validate();
+    QVERIFY2(error.contains("“Ctrl+Bogus”") && error.contains("“About”"), qPrintable(error));
+    QCOMPARE(clickOk(d), error);  // OK shows it and stays open
+    QVERIFY(d.result() != QDialog::Accepted);
+    QCOMPARE(s.shortcuts("about", {QKeySequence("F1")}), QList<QKeySequence>{QKeySequence("F1")});  // nothing saved
+    // A conflict names both rows.
+    d.shortcutTable()->item(1, 1)->setText("Ctrl+Return");
+    error = d.validate();
+    QVERIFY2(error.contains("“Run now”") && error.contains("“About”"), qPrintable(error));
+    // Several shortcuts and extra spaces are fine; ";" and "+" keys are keys; empty is no shortcut.
+    QList<QKeySequence> keys;
+    QVERIFY(SettingsDialog::parseShortcuts(" Ctrl+Shift+Z;   Ctrl+Y ", &keys));
+    QCOMPARE(keys, (QList<QKeySequence>{QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")}));
+    QVERIFY(SettingsDialog::parseShortcuts("Ctrl+;", &keys));
+    QCOMPARE(keys, QList<QKeySequence>{QKeySequence(Qt::CTRL | Qt::Key_Semicolon)});
+    QVERIFY(SettingsDialog::parseShortcuts("Ctrl++; Ctrl+=", &keys));
+    QCOMPARE(keys, (QList<QKeySequence>{QKeySequence(Qt::CTRL | Qt::Key_Plus), QKeySequence(Qt::CTRL | Qt::Key_Equal)}));
+    QVERIFY(SettingsDialog::parseShortcuts("  ", &keys));
+    QVERIFY(keys.isEmpty());
+    d.shortcutTable()->item(1, 1)->setText(QString());
+    QCOMPARE(clickOk(d), QString());
+    QCOMPARE(d.result(), int(QDialog::Accepted));
+    QVERIFY(about.shortcuts().isEmpty());
+  }
+
+  void recordShortcutByPressingKeys() {
+    QTemporaryDir dir;
+    StudioSettings s(dir.filePath("s.ini"));
+    QAction run("&Run now"), about("&About");
+    run.setObjectName("run");
+    run.setProperty("defaultShortcuts", QVariant::fromValue(QList<QKeySequence>{QKeySequence("Ctrl+Return")}));
+    about.setObjectName("about");
+    about.setProperty("defaultShortcuts", QVariant::fromValue(QList<QKeySequence>{}));
+    SettingsDialog d(&s, {&run, &about});
+    d.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&d));
+    const int row = rowOf(d, "about");
+    QKeySequenceEdit* rec = d.recorder(row);
+    QVERIFY(rec);
+    rec->setFocus();
+    QTest::keyClick(rec, Qt::Key_K, Qt::ControlModifier | Qt::ShiftModifier);
+    QCOMPARE(d.shortcutTable()->item(row, 1)->text(), QStringLiteral("Ctrl+Shift+K"));
+    QTRY_VERIFY(rec->keySequence().isEmpty());  // the recorder empties itself when the recording ends
+    QCOMPARE(d.shortcutTable()->item(row, 1)->text(), QStringLiteral("Ctrl+Shift+K"));
+    // Recording the key of another action is refused as a conflict naming both.
+    QTest::keyClick(d.recorder(rowOf(d, "run")), Qt::Key_K, Qt::ControlModifier | Qt::ShiftModifier);
+    QVERIFY(d.validate().contains("“About”"));
+    QVERIFY(d.validate().contains("“Run now”"));
+    QTRY_VERIFY(d.recorder(rowOf(d, "run"))->keySequence().isEmpty());  // a new recording, not a second chord
+    QTest::keyClick(d.recorder(rowOf(d, "run")), Qt::Key_F5);
+    QCOMPARE(clickOk(d), QString());
+    QCOMPARE(d.result(), int(QDialog::Accepted));
+    QCOMPARE(about.shortcuts(), QList<QKeySequence>{QKeySequence("Ctrl+Shift+K")});
+    QCOMPARE(StudioSettings(dir.filePath("s.ini")).shortcuts("run", {}), QList<QKeySequence>{QKeySequence(Qt::Key_F5)});
+  }
+
+  void keyboardShortcutsDialogListsActions() {
+    QAction redo("&Redo"), about("&About");
+    redo.setObjectName("redo");
+    redo.setShortcuts({QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")});
+    about.setObjectName("about");
+    KeyboardShortcutsDialog d({&redo, &about});
+    QCOMPARE(d.table()->rowCount(), 2);
+    QCOMPARE(d.table()->item(0, 0)->text(), QStringLiteral("Redo"));
+    QCOMPARE(d.table()->item(0, 1)->text(),
+             QKeySequence::listToString(redo.shortcuts(), QKeySequence::NativeText));
+    QCOMPARE(d.table()->item(1, 1)->text(), d.tr("(none)"));
+    QVERIFY(!(d.table()->item(0, 1)->flags() & Qt::ItemIsEditable) ||
+            d.table()->editTriggers() == QAbstractItemView::NoEditTriggers);
+    d.filterEdit()->setText("about");
+    QVERIFY(d.table()->isRowHidden(0));
+    QVERIFY(!d.table()->isRowHidden(1));
+  }
 };
 
-QTEST_GUILESS_MAIN(TestStudioSettings)
+QTEST_MAIN(TestStudioSettings)
 #include "test_studio_settings.moc"
