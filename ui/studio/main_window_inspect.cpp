@@ -66,6 +66,8 @@ void MainWindow::showInspector(bool attention) {
   inspector_->show();
   inspector_->raise();
   resizeDocks({inspector_}, {460}, Qt::Horizontal);
+  // Most of the right column's height (the Prompt dock above it keeps the rest): its views need the room.
+  resizeDocks({inspector_}, {height() * 3 / 5}, Qt::Vertical);
   worker_->setInspect(true, attention);
 }
 
