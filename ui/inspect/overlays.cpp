@@ -10,7 +10,7 @@
 
 namespace glip::inspect {
 
-// The translation context of the field titles (the legend's text): "glip::inspect::Overlays".
+// The translation context of the field titles (the legend's text), "Overlays" in the .ts file.
 class Overlays {
   Q_DECLARE_TR_FUNCTIONS(Overlays)
 };
