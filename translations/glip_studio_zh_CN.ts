@@ -17,6 +17,53 @@
     </message>
 </context>
 <context>
+    <name>Overlays</name>
+    <message>
+        <source>fused P3-P7</source>
+        <translation>融合 P3-P7</translation>
+    </message>
+    <message>
+        <source>sigmoid(logit), token %1 &apos;%2&apos;, %3</source>
+        <translation>词元 %1 &apos;%2&apos; 的得分 sigmoid(logit)，%3</translation>
+    </message>
+    <message>
+        <source>label score &apos;%1&apos; (max of %2 tokens), %3</source>
+        <translation>标签得分 &apos;%1&apos;（%2 个词元的最大值），%3</translation>
+    </message>
+    <message>
+        <source>label score &apos;%1&apos; (mean of %2 tokens), %3</source>
+        <translation>标签得分 &apos;%1&apos;（%2 个词元的平均值），%3</translation>
+    </message>
+    <message>
+        <source>sigmoid(centerness), %1</source>
+        <translation>sigmoid(中心度)，%1</translation>
+    </message>
+    <message>
+        <source>%1 channel %2</source>
+        <translation>%1 第 %2 通道</translation>
+    </message>
+    <message>
+        <source>%1 max over %2 channels</source>
+        <translation>%1 在 %2 个通道上的最大值</translation>
+    </message>
+    <message>
+        <source>%1 mean over %2 channels</source>
+        <translation>%1 在 %2 个通道上的平均值</translation>
+    </message>
+    <message>
+        <source>text-&gt;image attention, layer %1, %2, token %3 &apos;%4&apos;, %5</source>
+        <translation>文本→图像注意力，第 %1 层，%2，词元 %3 &apos;%4&apos;，%5</translation>
+    </message>
+    <message>
+        <source>mean of heads</source>
+        <translation>各注意力头的平均</translation>
+    </message>
+    <message>
+        <source>head %1</source>
+        <translation>注意力头 %1</translation>
+    </message>
+</context>
+<context>
     <name>PromptAnalysis</name>
     <message>
         <source>No phrase found: select a phrase in the caption and add it.</source>
@@ -275,7 +322,7 @@
     </message>
     <message>
         <source>sigmoid(logit)</source>
-        <translation>sigmoid(logit)</translation>
+        <translation>词元得分 sigmoid(logit)</translation>
     </message>
     <message>
         <source>anchor P%1</source>
@@ -360,6 +407,36 @@
     <message>
         <source>Pick a point with a click on the image (Ctrl+click in the heatmap views)</source>
         <translation>在图像上单击以选取一个点（热图视图中按 Ctrl+单击）</translation>
+    </message>
+</context>
+<context>
+    <name>glip::inspect::LatencyPlot</name>
+    <message>
+        <source>ms</source>
+        <translation>毫秒</translation>
+    </message>
+    <message>
+        <source>preprocess</source>
+        <translation>预处理</translation>
+    </message>
+    <message>
+        <source>heads</source>
+        <translation>检测头</translation>
+    </message>
+    <message>
+        <source>post</source>
+        <translation>后处理</translation>
+    </message>
+</context>
+<context>
+    <name>glip::inspect::ScoreHistogramPlot</name>
+    <message>
+        <source>score</source>
+        <translation>得分</translation>
+    </message>
+    <message>
+        <source>candidates</source>
+        <translation>候选框数</translation>
     </message>
 </context>
 <context>

@@ -45,6 +45,15 @@ void selectData(QComboBox* c, const QVariant& v) {
   const int i = c->findData(v);
   if (i >= 0) c->setCurrentIndex(i);
 }
+// A tab's page inside a frameless scroll area: a page's minimum size (plots, tables, legends) never becomes the
+// dock's, so the main window can be made small with the inspector open.
+QScrollArea* scrolled(QWidget* page) {
+  auto* s = new QScrollArea;
+  s->setWidget(page);
+  s->setWidgetResizable(true);
+  s->setFrameShape(QFrame::NoFrame);
+  return s;
+}
 const char* kViewNames[] = {"heatmap", "centerness", "features", "attention", "box", "anchors", "nms", "scores"};
 }  // namespace
 
@@ -55,14 +64,14 @@ InspectorDock::InspectorDock(QWidget* parent) : QDockWidget(tr("Inspector"), par
   auto* v = new QVBoxLayout(root);
   v->setContentsMargins(4, 4, 4, 4);
   tabs_ = new QTabWidget;
-  tabs_->addTab(buildHeatmapTab(), tr("Heatmap"));
-  tabs_->addTab(buildCenternessTab(), tr("Centerness"));
-  tabs_->addTab(buildFeaturesTab(), tr("Features"));
-  tabs_->addTab(buildAttentionTab(), tr("Attention"));
-  tabs_->addTab(buildBoxTab(), tr("Box"));
-  tabs_->addTab(buildAnchorsTab(), tr("Anchors"));
-  tabs_->addTab(buildNmsTab(), tr("NMS"));
-  tabs_->addTab(buildScoresTab(), tr("Scores"));
+  tabs_->addTab(scrolled(buildHeatmapTab()), tr("Heatmap"));
+  tabs_->addTab(scrolled(buildCenternessTab()), tr("Centerness"));
+  tabs_->addTab(scrolled(buildFeaturesTab()), tr("Features"));
+  tabs_->addTab(scrolled(buildAttentionTab()), tr("Attention"));
+  tabs_->addTab(scrolled(buildBoxTab()), tr("Box"));
+  tabs_->addTab(scrolled(buildAnchorsTab()), tr("Anchors"));
+  tabs_->addTab(scrolled(buildNmsTab()), tr("NMS"));
+  tabs_->addTab(scrolled(buildScoresTab()), tr("Scores"));
   tabs_->setUsesScrollButtons(true);
   v->addWidget(tabs_, 1);
   auto* op = new QHBoxLayout;
@@ -87,6 +96,13 @@ InspectorDock::InspectorDock(QWidget* parent) : QDockWidget(tr("Inspector"), par
     emit viewChanged();
   });
   connect(opacity_, &QSlider::valueChanged, this, [this](int a) { setOpacity(a); });
+  // Closing the dock (its close button, View > Inspector) takes the overlay off the canvas; showing it puts the
+  // current view's overlay back.
+  connect(this, &QDockWidget::visibilityChanged, this, [this](bool visible) {
+    closed_ = !visible;
+    if (visible) refresh();
+    else if (layer_) layer_->clear();
+  });
 }
 
 InspectorDock::~InspectorDock() {
@@ -142,17 +158,18 @@ QWidget* InspectorDock::buildFeaturesTab() {
   featChannel_->setRange(0, 4095);
   featLegend_ = new QLabel;
   featGrid_ = new QLabel;
-  auto* scroll = new QScrollArea;
-  scroll->setWidget(featGrid_);
-  scroll->setWidgetResizable(false);
-  scroll->setMinimumHeight(120);
+  featScroll_ = new QScrollArea;
+  featScroll_->setWidget(featGrid_);
+  featScroll_->setWidgetResizable(false);
+  featScroll_->setMinimumHeight(120);
   featInfo_ = infoLabel();
   f->addRow(tr("Layer"), featLayer_);
   f->addRow(tr("Show"), featMode_);
   f->addRow(tr("Channel / k"), featChannel_);
   f->addRow(featLegend_);
-  f->addRow(scroll);
+  f->addRow(featScroll_);
   f->addRow(featInfo_);
+  f->setRowVisible(featScroll_, false);  // refreshFeatures shows it in top-k mode
   for (QComboBox* c : {featLayer_, featMode_}) connect(c, &QComboBox::currentIndexChanged, this, [this] { refresh(); });
   connect(featChannel_, &QSpinBox::valueChanged, this, [this] { refresh(); });
   return w;
@@ -250,6 +267,7 @@ QWidget* InspectorDock::buildScoresTab() {
   hist_ = new ScoreHistogramPlot;
   latency_ = new LatencyPlot;
   scoresInfo_ = infoLabel();
+  scoresInfo_->setObjectName(QStringLiteral("scoresInfo"));
   v->addWidget(new QLabel(tr("Candidate scores (drag the red line to set the threshold)")));
   v->addWidget(hist_, 1);
   v->addWidget(scoresInfo_);
@@ -257,6 +275,7 @@ QWidget* InspectorDock::buildScoresTab() {
   v->addWidget(latency_, 1);
   connect(hist_, &ScoreHistogramPlot::thresholdChanged, this, [this](double t) {
     threshold_ = t;
+    updateScoresInfo();
     emit thresholdChanged(t);
   });
   return w;
@@ -366,6 +385,7 @@ int InspectorDock::selectedDetection() const { return boxDet_->currentData().isV
 void InspectorDock::setThreshold(double t) {
   threshold_ = t;
   hist_->setThreshold(t);
+  updateScoresInfo();
   if (view() == View::Anchors || view() == View::Box) refresh();
 }
 void InspectorDock::setOpacity(int alpha) {
@@ -379,6 +399,11 @@ void InspectorDock::setOpacity(int alpha) {
 
 void InspectorDock::setRecordAttention(bool on) { attRecord_->setChecked(on); }
 bool InspectorDock::recordAttention() const { return attRecord_->isChecked(); }
+
+QWidget* InspectorDock::page(View v) const {
+  auto* s = qobject_cast<QScrollArea*>(tabs_->widget(int(v)));
+  return s ? s->widget() : nullptr;
+}
 
 QList<QGraphicsItem*> InspectorDock::overlayItems() const { return layer_ ? layer_->items() : QList<QGraphicsItem*>(); }
 
@@ -395,7 +420,7 @@ void InspectorDock::attachView(QGraphicsView* view) {
 }
 
 bool InspectorDock::eventFilter(QObject* watched, QEvent* event) {
-  if (view_ && watched == view_->viewport() && event->type() == QEvent::MouseButtonPress && snap_ &&
+  if (view_ && watched == view_->viewport() && event->type() == QEvent::MouseButtonPress && snap_ && !closed_ &&
       pick_->isChecked()) {
     auto* me = static_cast<QMouseEvent*>(event);
     const View v = view();
@@ -413,14 +438,17 @@ bool InspectorDock::eventFilter(QObject* watched, QEvent* event) {
 }
 
 QImage InspectorDock::renderView(int maxImageSide) {
-  QWidget* page = tabs_->currentWidget();
+  QWidget* panelPage = page(view());
   if (!isVisible()) {  // lay the panel out at a fixed size when the dock is not on screen (export, tests)
     widget()->resize(440, 620);
     widget()->ensurePolished();
     if (widget()->layout()) widget()->layout()->activate();
-    if (page->layout()) page->layout()->activate();
+    panelPage->ensurePolished();
+    if (panelPage->layout()) panelPage->layout()->activate();
+    panelPage->resize(QSize(420, 560).expandedTo(panelPage->minimumSizeHint()));
+    if (panelPage->layout()) panelPage->layout()->activate();
   }
-  const QPixmap panel = page->grab();
+  const QPixmap panel = panelPage->grab();
   QImage left;
   if (!image_.isNull() && view() != View::Scores) {
     QGraphicsScene scene;

@@ -11,6 +11,7 @@
 //   export     exportPng() writes the current view: the image with its overlay beside the tab's panel
 //
 // Probes cost memory and time, so the worker records them only when the inspector is open, and never in batch runs.
+// While the dock is closed its overlay is off the canvas (the canvas shows other images meanwhile).
 #pragma once
 #include <QDockWidget>
 #include <QImage>
@@ -28,6 +29,7 @@ class QComboBox;
 class QGraphicsItem;
 class QGraphicsView;
 class QLabel;
+class QScrollArea;
 class QSlider;
 class QSpinBox;
 class QTabWidget;
@@ -89,8 +91,9 @@ class InspectorDock : public QDockWidget {
   QImage renderView(int maxImageSide = 900);  // the current view: image + overlay | panel
   bool exportPng(const QString& path);
 
-  // Widgets (tests).
+  // Widgets (tests). Each tab is a scroll area around its page, so the dock (and the window) can be made small.
   QTabWidget* tabs() const { return tabs_; }
+  QWidget* page(View v) const;
   TokenScorePlot* tokenPlot() const { return boxPlot_; }
   ScoreHistogramPlot* histogram() const { return hist_; }
   LatencyPlot* latencyPlot() const { return latency_; }
@@ -127,6 +130,7 @@ class InspectorDock : public QDockWidget {
   void refreshAnchors(QList<QGraphicsItem*>& items);
   void refreshNms(QList<QGraphicsItem*>& items);
   void refreshScores();
+  void updateScoresInfo();  // the counts at the current threshold (also while the line is dragged)
   void showField(QList<QGraphicsItem*>& items, QLabel* legend);
   void setMessage(QLabel* label, const QString& text);
   static QString verdictText(const Snapshot& s, const WhyNothing::Entry& e, double threshold);
@@ -140,6 +144,9 @@ class InspectorDock : public QDockWidget {
   double threshold_ = 0.5;
   int alpha_ = 150;
   bool refreshing_ = false;
+  // The dock is closed (or hidden behind another tab): its overlay is taken off the canvas and clicks on the
+  // canvas are left alone until it is shown again (the canvas moves on to other images meanwhile).
+  bool closed_ = false;
 
   QTabWidget* tabs_ = nullptr;
   QSlider* opacity_ = nullptr;
@@ -153,6 +160,7 @@ class InspectorDock : public QDockWidget {
   QComboBox *featLayer_ = nullptr, *featMode_ = nullptr;
   QSpinBox* featChannel_ = nullptr;
   QLabel *featLegend_ = nullptr, *featGrid_ = nullptr, *featInfo_ = nullptr;
+  QScrollArea* featScroll_ = nullptr;  // the top-k grid; shown in top-k mode only
   // attention
   QComboBox *attLayer_ = nullptr, *attHead_ = nullptr, *attToken_ = nullptr, *attLevel_ = nullptr;
   QLabel *attLegend_ = nullptr, *attInfo_ = nullptr;

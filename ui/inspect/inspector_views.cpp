@@ -1,10 +1,12 @@
 // InspectorDock: the per-view refresh. Everything here reads the Snapshot only; nothing runs the model.
 #include <QComboBox>
+#include <QFormLayout>
 #include <QGraphicsEllipseItem>
 #include <QGraphicsScene>
 #include <QGraphicsView>
 #include <QLabel>
 #include <QPen>
+#include <QScrollArea>
 #include <QSpinBox>
 #include <QTabWidget>
 #include <QTextBrowser>
@@ -96,6 +98,10 @@ void InspectorDock::refresh() {
     if (QLabel* l = info[tabs_->currentIndex()]) setMessage(l, QString::fromUtf8(e.what()));
     else boxText_->setPlainText(QString::fromUtf8(e.what()));
   }
+  if (closed_) {  // the panel is up to date; the canvas shows no overlay while the dock is closed
+    qDeleteAll(items);
+    items.clear();
+  }
   if (!layer_) {  // the scene it was in deleted it
     layer_ = new OverlayLayer;
     if (view_ && view_->scene()) view_->scene()->addItem(layer_);
@@ -154,6 +160,12 @@ void InspectorDock::refreshCenterness(QList<QGraphicsItem*>& items) {
 
 void InspectorDock::refreshFeatures(QList<QGraphicsItem*>& items) {
   featGrid_->clear();
+  featGrid_->resize(0, 0);
+  // The grid panel only in top-k mode: the other modes paint the map on the image, and an empty panel there is a
+  // large grey box.
+  const bool topK = FeatureMode(featMode_->currentData().toInt()) == FeatureMode::TopK;
+  if (auto* form = qobject_cast<QFormLayout*>(featScroll_->parentWidget()->layout()))
+    form->setRowVisible(featScroll_, topK && featLayer_->count() > 0);
   if (featLayer_->count() == 0) {
     setMessage(featInfo_, tr("The snapshot has no feature maps."));
     return;
@@ -319,11 +331,16 @@ void InspectorDock::refreshScores() {
   hist_->setScores(scores);
   hist_->setThreshold(threshold_);
   latency_->setTimings(snap_->result.timings.seconds);
+  updateScoresInfo();
+}
+
+void InspectorDock::updateScoresInfo() {
+  if (!snap_) return;  // buildOverlay shows "no inspection data"
   int above = 0;
   for (const Detection& d : snap_->result.detections) above += d.score >= threshold_;
   setMessage(scoresInfo_, tr("%1 candidates, %2 detections, %3 at or above the threshold %4; total %5 ms.")
-                              .arg(scores.size()).arg(snap_->result.detections.size()).arg(above).arg(threshold_, 0, 'f', 2)
-                              .arg(snap_->result.timings.total() * 1000.0, 0, 'f', 1));
+                              .arg(snap_->result.candidates.size()).arg(snap_->result.detections.size()).arg(above)
+                              .arg(threshold_, 0, 'f', 2).arg(snap_->result.timings.total() * 1000.0, 0, 'f', 1));
 }
 
 }  // namespace glip::inspect

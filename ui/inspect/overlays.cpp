@@ -1,5 +1,6 @@
 #include "ui/inspect/overlays.h"
 
+#include <QCoreApplication>
 #include <QFont>
 #include <QPainter>
 #include <algorithm>
@@ -8,6 +9,11 @@
 #include <numeric>
 
 namespace glip::inspect {
+
+// The translation context of the field titles (the legend's text), "Overlays" in the .ts file.
+class Overlays {
+  Q_DECLARE_TR_FUNCTIONS(Overlays)
+};
 
 namespace {
 
@@ -72,7 +78,7 @@ std::vector<int> levelList(const Snapshot& s, int level) {
   return all;
 }
 
-QString levelText(int level) { return level < 0 ? QStringLiteral("fused P3-P7") : QStringLiteral("P%1").arg(level + 3); }
+QString levelText(int level) { return level < 0 ? Overlays::tr("fused P3-P7") : QStringLiteral("P%1").arg(level + 3); }
 
 // head.dot_product_logits.pL as (h*w) x T.
 const TensorView& logitsOf(const Snapshot& s, int level, int64_t* tokens) {
@@ -118,7 +124,7 @@ ScalarField tokenHeatmap(const Snapshot& s, int token, int level) {
     for (int64_t a = 0; a < g.h * g.w; ++a) grid[size_t(a)] = sigmoid(v.data[a * t + token]);
     return grid;
   });
-  f.title = QStringLiteral("sigmoid(logit), token %1 '%2', %3").arg(token).arg(tokenText(s, token), levelText(level));
+  f.title = Overlays::tr("sigmoid(logit), token %1 '%2', %3").arg(token).arg(tokenText(s, token), levelText(level));
   return f;
 }
 
@@ -142,8 +148,9 @@ ScalarField labelHeatmap(const Snapshot& s, int label, int level) {
     }
     return grid;
   });
-  f.title = QStringLiteral("label score '%1' (%2 of %3 tokens), %4")
-                .arg(QString::fromStdString(s.label_name(label)), s.score_agg_max ? QStringLiteral("max") : QStringLiteral("mean"))
+  f.title = (s.score_agg_max ? Overlays::tr("label score '%1' (max of %2 tokens), %3")
+                              : Overlays::tr("label score '%1' (mean of %2 tokens), %3"))
+                .arg(QString::fromStdString(s.label_name(label)))
                 .arg(toks.size())
                 .arg(levelText(level));
   return f;
@@ -156,7 +163,7 @@ ScalarField centernessMap(const Snapshot& s, int level) {
     for (int64_t a = 0; a < g.h * g.w; ++a) grid[size_t(a)] = sigmoid(v.data[a]);
     return grid;
   });
-  f.title = QStringLiteral("sigmoid(centerness), %1").arg(levelText(level));
+  f.title = Overlays::tr("sigmoid(centerness), %1").arg(levelText(level));
   return f;
 }
 
@@ -208,11 +215,10 @@ ScalarField featureMap(const Snapshot& s, const std::string& layer, Reduce reduc
   ScalarField f = blankField(s);
   paintGrid(s, f, grid, h, w, featureStride(layer), false);
   finish(f);
-  f.title = reduce == Reduce::Channel ? QStringLiteral("%1 channel %2").arg(QString::fromStdString(layer)).arg(channel)
-                                      : QStringLiteral("%1 %2 over %3 channels")
-                                            .arg(QString::fromStdString(layer),
-                                                 reduce == Reduce::Max ? QStringLiteral("max") : QStringLiteral("mean"))
-                                            .arg(c);
+  const QString name = QString::fromStdString(layer);
+  f.title = reduce == Reduce::Channel ? Overlays::tr("%1 channel %2").arg(name).arg(channel)
+            : reduce == Reduce::Max   ? Overlays::tr("%1 max over %2 channels").arg(name).arg(c)
+                                      : Overlays::tr("%1 mean over %2 channels").arg(name).arg(c);
   return f;
 }
 
@@ -301,9 +307,9 @@ ScalarField attentionToImage(const Snapshot& s, int layer, int head, int token, 
       for (float& x : grid) x /= float(heads);
     return grid;
   });
-  f.title = QStringLiteral("text->image attention, layer %1, %2, token %3 '%4', %5")
+  f.title = Overlays::tr("text->image attention, layer %1, %2, token %3 '%4', %5")
                 .arg(layer)
-                .arg(head < 0 ? QStringLiteral("mean of heads") : QStringLiteral("head %1").arg(head))
+                .arg(head < 0 ? Overlays::tr("mean of heads") : Overlays::tr("head %1").arg(head))
                 .arg(token)
                 .arg(tokenText(s, token), levelText(level));
   return f;

@@ -72,8 +72,8 @@ ScoreHistogramPlot::ScoreHistogramPlot(QWidget* parent) : QCustomPlot(parent) {
   line_ = new QCPItemStraightLine(this);
   line_->setPen(QPen(QColor(200, 30, 30), 2));
   xAxis->setRange(0, 1);
-  xAxis->setLabel(QStringLiteral("score"));
-  yAxis->setLabel(QStringLiteral("candidates"));
+  xAxis->setLabel(tr("score"));
+  yAxis->setLabel(tr("candidates"));
   setThreshold(threshold_);
 }
 
@@ -151,39 +151,102 @@ LatencyPlot::LatencyPlot(QWidget* parent) : QCustomPlot(parent) {
   bars_->setBrush(QColor(92, 200, 99));
   bars_->setPen(Qt::NoPen);
   bars_->setWidth(0.7);
-  xAxis->setLabel(QStringLiteral("ms"));
+  static const QColor kPartColors[3] = {QColor(59, 81, 139), QColor(33, 144, 141), QColor(253, 180, 37)};
+  // The slot names are the engine's module names (kept as in GLIP): language-vision fusion, BERT layer, DyConv.
+  static const char* kPartNames[3] = {"vlfuse", "bertlayer", "dyconv"};
+  for (int k = 0; k < 3; ++k) {
+    parts_[k] = new QCPBars(yAxis, xAxis);
+    parts_[k]->setBrush(kPartColors[k]);
+    parts_[k]->setPen(Qt::NoPen);
+    parts_[k]->setWidth(0.7);
+    parts_[k]->setName(QString::fromLatin1(kPartNames[k]));
+    if (k > 0) parts_[k]->moveAbove(parts_[k - 1]);
+  }
+  bars_->removeFromLegend();
+  // The legend (the three slots of a fusion layer) in a row of its own under the axis rect, never over the bars.
+  auto* below = new QCPLayoutGrid;
+  plotLayout()->addElement(1, 0, below);
+  below->setMargins(QMargins(5, 0, 5, 5));
+  below->addElement(0, 0, legend);
+  legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+  legend->setBorderPen(Qt::NoPen);
+  legend->setBrush(Qt::NoBrush);
+  plotLayout()->setRowStretchFactor(1, 0.001);
+  legend->setVisible(false);
+  xAxis->setLabel(tr("ms"));
   yAxis->setRangeReversed(true);
 }
 
 void LatencyPlot::setTimings(const std::map<std::string, double>& seconds) {
   // Pipeline order: preprocess, swin, fpn, bert, dyhead.0.., heads, post, anything else.
-  auto rank = [](const std::string& k) -> std::pair<int, int> {
+  auto dyheadSlot = [](const std::string& k) { return k.rfind("dyhead.", 0) == 0 ? std::atoi(k.c_str() + 7) : -1; };
+  auto rank = [&](const std::string& k) -> std::pair<int, int> {
     if (k == "preprocess") return {0, 0};
     if (k == "swin" || k == "swin_fpn") return {1, 0};
     if (k == "fpn") return {1, 1};
     if (k == "bert") return {2, 0};
-    if (k.rfind("dyhead.", 0) == 0) return {3, std::atoi(k.c_str() + 7)};
+    if (k.rfind("dyhead.", 0) == 0) return {3, dyheadSlot(k)};
     if (k == "heads") return {4, 0};
     if (k == "post") return {5, 0};
     return {6, 0};
   };
-  std::vector<std::pair<std::string, double>> rows(seconds.begin(), seconds.end());
-  std::stable_sort(rows.begin(), rows.end(), [&](const auto& a, const auto& b) { return rank(a.first) < rank(b.first); });
+  auto display = [](const std::string& k) {
+    if (k == "preprocess") return tr("preprocess");
+    if (k == "heads") return tr("heads");
+    if (k == "post") return tr("post");
+    return QString::fromStdString(k);
+  };
+  std::vector<std::pair<std::string, double>> stages(seconds.begin(), seconds.end());
+  std::stable_sort(stages.begin(), stages.end(), [&](const auto& a, const auto& b) { return rank(a.first) < rank(b.first); });
   stages_.clear();
-  QVector<double> keys, vals;
+  rows_.clear();
+  rowMs_.clear();
+  QVector<double> keys, vals, partKeys[3], partVals[3];
   QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
+  int layerRow = -1, rowLayer = -1;  // the row of the current fusion layer, and that layer
+  for (const auto& [name, s] : stages) {
+    stages_ << QString::fromStdString(name);
+    const double ms = s * 1000.0;
+    const int slot = dyheadSlot(name);
+    if (slot >= 0) {
+      const int layer = slot / 3;
+      if (layer != rowLayer) {
+        rowLayer = layer;
+        layerRow = int(rows_.size());
+        rows_ << QStringLiteral("dyhead.%1-%2").arg(3 * layer).arg(3 * layer + 2);
+        rowMs_.push_back(0.0);
+        for (auto& k : partKeys) k << layerRow;
+        for (auto& v : partVals) v << 0.0;
+      }
+      const size_t dot = name.find('.', 7);
+      const std::string kind = dot == std::string::npos ? std::string() : name.substr(dot + 1);
+      const int part = kind == "vlfuse" ? 0 : kind == "bertlayer" ? 1 : kind == "dyconv" ? 2 : slot % 3;
+      partVals[part].back() += ms;
+      rowMs_.back() += ms;
+      continue;
+    }
+    rowLayer = -1;
+    keys << rows_.size();
+    vals << ms;
+    rows_ << display(name);
+    rowMs_.push_back(ms);
+  }
   double hi = 0;
-  for (int i = 0; i < int(rows.size()); ++i) {
-    stages_ << QString::fromStdString(rows[size_t(i)].first);
-    keys << i;
-    vals << rows[size_t(i)].second * 1000.0;
-    hi = std::max(hi, rows[size_t(i)].second * 1000.0);
-    ticker->addTick(i, stages_.back());
+  for (int r = 0; r < int(rows_.size()); ++r) {
+    ticker->addTick(r, rows_[r]);
+    hi = std::max(hi, rowMs_[size_t(r)]);
   }
   bars_->setData(keys, vals);
+  for (int k = 0; k < 3; ++k) parts_[k]->setData(partKeys[k], partVals[k]);
+  legend->setVisible(!partKeys[0].isEmpty());
   yAxis->setTicker(ticker);
-  yAxis->setRange(-0.6, std::max<double>(1, double(rows.size())) - 0.4);
+  yAxis->setRange(-0.6, std::max<double>(1, double(rows_.size())) - 0.4);
   xAxis->setRange(0, hi > 0 ? hi * 1.1 : 1);
+  // One text line plus a gap per row (the range spans rows + 0.2), and room for the top margin, the value axis'
+  // tick labels and label, and the legend: the stage names never overlap.
+  const int line = QFontMetrics(yAxis->tickLabelFont()).height();
+  const int rows = std::max(1, int(rows_.size()));
+  setMinimumHeight(std::max(140, int(std::ceil((rows + 0.2) * (line + 4))) + 4 * line + 40));
   replot();
 }
 

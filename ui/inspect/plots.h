@@ -61,17 +61,24 @@ class ScoreHistogramPlot : public QCustomPlot {
   bool dragging_ = false;
 };
 
-// Latency per stage (horizontal bars, milliseconds), from StageTimings::seconds.
+// Latency per stage (horizontal bars, milliseconds), from StageTimings::seconds. The stage names are the tick
+// labels of the left axis, one row each, except the dyhead slots: the three slots of a fusion layer
+// (dyhead.{3k}.vlfuse, .{3k+1}.bertlayer, .{3k+2}.dyconv) share one row "dyhead.{3k}-{3k+2}" as stacked bars
+// (GLIP-T has 18 slots). The minimum height leaves every row a text line, so the labels never overlap.
 class LatencyPlot : public QCustomPlot {
   Q_OBJECT
  public:
   explicit LatencyPlot(QWidget* parent = nullptr);
   void setTimings(const std::map<std::string, double>& seconds);
-  QStringList stages() const { return stages_; }
+  QStringList stages() const { return stages_; }  // every stage, pipeline order
+  QStringList rows() const { return rows_; }      // the rows drawn, top to bottom (tick labels)
+  double rowMilliseconds(int row) const { return rowMs_.at(size_t(row)); }
 
  private:
-  QCPBars* bars_ = nullptr;
-  QStringList stages_;
+  QCPBars* bars_ = nullptr;     // single-stage rows
+  QCPBars* parts_[3] = {};      // fusion-layer rows: vlfuse, bertlayer, dyconv (stacked)
+  QStringList stages_, rows_;
+  std::vector<double> rowMs_;
 };
 
 }  // namespace glip::inspect

@@ -1,6 +1,7 @@
 // MainWindow: the inspector dock ("see why", ui/inspect). While the dock is open, single-image runs record probes
 // and the worker copies a Snapshot out of the Session; the dock only ever reads that snapshot, so switching its
 // views never runs the model. Batches never record probes.
+#include <QAction>
 #include <QDockWidget>
 #include <QFileInfo>
 #include <QStatusBar>
@@ -30,7 +31,16 @@ void MainWindow::buildInspector() {
     QTimer::singleShot(0, this, &MainWindow::syncInspector);
   };
   // Context worker_: the dock hides while the window is destroyed, after ~MainWindow deleted the worker.
-  connect(inspector_, &QDockWidget::visibilityChanged, worker_, follow);
+  // Shown again: drop a snapshot of another image or prompt at once (the dock has just put the overlay back on the
+  // canvas, which may show another image by now), before anything is painted.
+  connect(inspector_, &QDockWidget::visibilityChanged, worker_, [this, follow](bool visible) {
+    follow();
+    if (visible) syncInspector();
+  });
+  // Reopened from the View menu: on top of its tab group (with Boxes), not hidden behind it.
+  connect(inspector_->toggleViewAction(), &QAction::triggered, inspector_, [this](bool on) {
+    if (on) inspector_->raise();
+  });
   connect(inspector_, &InspectorDock::recordAttentionChanged, worker_, [this, follow] {
     inspectRequested_.clear();
     inspectKey_.clear();  // the next sync re-runs the current image with the maps
@@ -56,6 +66,8 @@ void MainWindow::showInspector(bool attention) {
   inspector_->show();
   inspector_->raise();
   resizeDocks({inspector_}, {460}, Qt::Horizontal);
+  // Most of the right column's height (the Prompt dock above it keeps the rest): its views need the room.
+  resizeDocks({inspector_}, {height() * 3 / 5}, Qt::Vertical);
   worker_->setInspect(true, attention);
 }
 
