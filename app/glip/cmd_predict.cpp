@@ -6,10 +6,12 @@
 //
 // `glip` format: a list with one object per image: image, image_size_wh, caption, num_detections, detections
 // (label, phrase, score, box_xyxy, box_xywh), sorted by score (then label) — the fields of the golden
-// <img>.<kind>.json files. An image that cannot be read gets {"image", "error"} and the others are still
-// processed (exit status 1). `coco-results`: [{image_id, category_id, bbox (xywh, w = x2-x1+1), score}] with
-// image_id = the number in the file name when it has one (COCO's 000000000139.jpg -> 139), else the 1-based
-// position on the command line, and category_id = the label (1-based).
+// <img>.<kind>.json files — and, only when the prompt has some, warnings and labels_without_tokens (labels cut by
+// the 256-token limit: never detected; the others are). Each warning is also printed once on stderr. An image
+// that cannot be read gets {"image", "error"} and the others are still processed (exit status 1).
+// `coco-results`: [{image_id, category_id, bbox (xywh, w = x2-x1+1), score}] with image_id = the number in the file
+// name when it has one (COCO's 000000000139.jpg -> 139), else the 1-based position on the command line, and
+// category_id = the label (1-based).
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
@@ -17,6 +19,7 @@
 #include <fstream>
 #include <iostream>
 #include <regex>
+#include <set>
 
 #include "app/glip/commands.h"
 #include "app/glip/common.h"
@@ -71,6 +74,7 @@ int run_predict(const PredictArgs& a) {
   nlohmann::json out = nlohmann::json::array();
   int failures = 0;
   bool dumped = false;
+  std::set<std::string> warned;  // each prompt warning once, not once per image
   for (size_t i = 0; i < a.images.size(); ++i) {
     const std::string& path = a.images[i];
     DetectResult r;
@@ -86,7 +90,8 @@ int run_predict(const PredictArgs& a) {
       if (a.format == "glip") out.push_back({{"image", path}, {"error", e.what()}});
       continue;
     }
-    for (const auto& w : r.warnings) spdlog::warn("{}", w);
+    for (const auto& w : r.warnings)
+      if (warned.insert(w).second) spdlog::warn("{}", w);
     if (dp.probe) {
       session.save_probes(a.dump_tensors);
       dumped = true;
@@ -97,11 +102,14 @@ int run_predict(const PredictArgs& a) {
       for (const Detection& d : r.detections)
         dets.push_back({{"label", d.label}, {"phrase", d.phrase}, {"score", d.score}, {"box_xyxy", d.box},
                         {"box_xywh", d.box_xywh()}});
-      out.push_back({{"image", path},
-                     {"image_size_wh", {r.image_width, r.image_height}},
-                     {"caption", prompt.caption},
-                     {"num_detections", r.detections.size()},
-                     {"detections", dets}});
+      nlohmann::json entry = {{"image", path},
+                              {"image_size_wh", {r.image_width, r.image_height}},
+                              {"caption", prompt.caption},
+                              {"num_detections", r.detections.size()},
+                              {"detections", dets}};
+      if (!r.warnings.empty()) entry["warnings"] = r.warnings;
+      if (!r.labels_without_tokens.empty()) entry["labels_without_tokens"] = r.labels_without_tokens;
+      out.push_back(std::move(entry));
     } else {
       const int64_t id = image_id_for(path, i);
       for (const Detection& d : r.detections)

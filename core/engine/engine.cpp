@@ -334,6 +334,11 @@ std::string Session::encode_text(const Prompt& prompt) {
   auto t0 = Clock::now();
   for (text::Prompt& tp : chunks) {
     for (const auto& w : tp.warnings) e.warnings.push_back(w);
+    for (int64_t label : tp.labels) {
+      const auto it = tp.positive_map.find(label);
+      if (it == tp.positive_map.end() || it->second.empty())
+        e.labels_without_tokens.push_back(static_cast<int>(label));
+    }
     const int64_t t = tp.encoding.num_tokens();  // real tokens: [CLS] ... [SEP], padding dropped
     at::Tensor ids = torch::tensor(std::vector<int64_t>(tp.encoding.input_ids.begin(),
                                                         tp.encoding.input_ids.begin() + t), at::kLong).view({1, t});
@@ -361,6 +366,7 @@ std::string Session::encode_text(const Prompt& prompt) {
     s.check_cancel();
   }
   s.timings.seconds["bert"] = seconds_since(t0);
+  std::sort(e.labels_without_tokens.begin(), e.labels_without_tokens.end());
   ++s.inference_count;
   s.texts.put(key, std::move(e));
   return key;
@@ -436,6 +442,7 @@ DetectResult Session::postprocess(const std::string& head_key) {
   r.resized_width = static_cast<int>(img->resized.width);
   r.resized_height = static_cast<int>(img->resized.height);
   r.warnings = txt->warnings;
+  r.labels_without_tokens = txt->labels_without_tokens;
   const post::ImageSizeHW resized{img->resized.height, img->resized.width};
   const post::ImageSizeHW original{img->original.height, img->original.width};
   auto label_name = [&](int64_t label) {

@@ -123,6 +123,10 @@ struct DetectResult {
   int image_width = 0, image_height = 0;      // original
   int resized_width = 0, resized_height = 0;  // model input before padding
   std::vector<std::string> warnings;          // e.g. caption truncated, phrases lost
+  // Labels that have no token in the prompt the model sees (cut by the MAX_QUERY_LEN truncation of a caption, a
+  // category too long to fit in a prompt, a span on whitespace): they are never detected (MEAN / MAX score
+  // aggregation), the warnings name them, and every other label is detected as without them. Ascending.
+  std::vector<int> labels_without_tokens;
   StageTimings timings;
 };
 

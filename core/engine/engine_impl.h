@@ -83,6 +83,7 @@ struct TextEntry {
   std::vector<TextChunk> chunks;
   std::vector<std::string> label_names;  // label id - 1 -> name (global over chunks)
   std::vector<std::string> warnings;
+  std::vector<int> labels_without_tokens;  // ascending (DetectResult::labels_without_tokens)
 };
 
 // Stage 3 output: head outputs per chunk, post-processed.

@@ -2,6 +2,7 @@
 
 #include <ATen/ATen.h>
 
+#include <algorithm>
 #include <sstream>
 #include <string>
 
@@ -19,17 +20,18 @@ std::string shape_str(const at::Tensor& t) {
   return s.str();
 }
 
+// The largest label (0 for an empty map); labels must be 1-based. A label may have an empty token list.
 int64_t largest_label(const PositiveMap& pm) {
   int64_t m = 0;
   for (const auto& [label, tokens] : pm) {
     if (label < 1) fail("positive map label " + std::to_string(label) + " is not 1-based");
-    if (tokens.empty()) fail("positive map label " + std::to_string(label) + " has no tokens");
     m = std::max(m, label);
   }
   return m;
 }
 
-// convert_grounding_to_od_logits on probabilities 1 x P x T -> 1 x P x L (zeros for labels without tokens).
+// convert_grounding_to_od_logits on probabilities 1 x P x T -> 1 x P x L (zeros for labels absent from the map;
+// labels with an empty token list are left at zero here and excluded from the candidates by the caller).
 at::Tensor label_scores(const at::Tensor& prob, const PositiveMap& pm, int64_t width, ScoreAgg agg) {
   at::Tensor scores = at::zeros({1, prob.size(1), width}, prob.options());
   if (agg == ScoreAgg::kOneHot) {
@@ -39,6 +41,7 @@ at::Tensor label_scores(const at::Tensor& prob, const PositiveMap& pm, int64_t w
     return scores;
   }
   for (const auto& [label, tokens] : pm) {
+    if (tokens.empty()) continue;
     const at::Tensor idx = at::tensor(tokens, at::kLong);
     const at::Tensor sel = prob.index_select(2, idx);  // 1 x P x n
     scores.select(2, label - 1).copy_(agg == ScoreAgg::kMean ? sel.mean(-1) : std::get<0>(sel.max(-1)));
@@ -78,6 +81,11 @@ LevelCandidates level_candidates(const AtssLevelInput& in, size_t li, const Posi
   const at::Tensor cls = label_scores(prob, pm, width, p.score_agg);         // 1 x P x L
   const at::Tensor regression = br.to(at::kFloat).permute({0, 2, 3, 1}).reshape({1, -1, 4});  // 1 x P x 4
   const at::Tensor candidate = cls > p.inference_threshold;                  // 1 x P x L
+  // A label with an empty token list (its text was cut by MAX_QUERY_LEN truncation): the official MEAN / MAX over
+  // no tokens is NaN and NaN > threshold is false, so it is never a candidate (whatever the threshold).
+  if (p.score_agg != ScoreAgg::kOneHot)
+    for (const auto& [label, tokens] : pm)
+      if (tokens.empty()) candidate.select(2, label - 1).fill_(false);
   const int64_t n_above = candidate.sum().item<int64_t>();
   const int64_t top_n = std::min(n_above, p.pre_nms_top_n);
   const at::Tensor ctr = at::sigmoid(ct.to(at::kFloat).reshape({1, -1}));    // 1 x P
@@ -112,12 +120,13 @@ LevelCandidates level_candidates(const AtssLevelInput& in, size_t li, const Posi
 AtssOutput atss_postprocess(const std::vector<AtssLevelInput>& levels, const PositiveMap& positive_map,
                             ImageSizeHW image_size, const AtssParams& params, TensorProbe* probe) {
   if (levels.empty()) fail("no pyramid levels given");
-  if (positive_map.empty()) fail("the positive map is empty (no labels)");
   if (image_size.height < 1 || image_size.width < 1)
     fail("image size " + std::to_string(image_size.height) + "x" + std::to_string(image_size.width) + " is empty");
-  const int64_t width = params.score_agg == ScoreAgg::kOneHot ? static_cast<int64_t>(positive_map.size())
-                                                              : largest_label(positive_map);
-  if (params.score_agg == ScoreAgg::kOneHot) largest_label(positive_map);  // validates the map
+  // At least one column, so that a map without labels (or without tokens) runs the ordinary path to "no
+  // candidates" (a zero column never passes a threshold >= 0, like the official zero-initialised scores).
+  const int64_t largest = largest_label(positive_map);  // also validates the labels
+  const int64_t width = std::max<int64_t>(
+      1, params.score_agg == ScoreAgg::kOneHot ? static_cast<int64_t>(positive_map.size()) : largest);
 
   std::vector<at::Tensor> lv, ai, lb, ls, ce, sc, bx;
   AtssOutput out;

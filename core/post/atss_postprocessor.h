@@ -12,6 +12,11 @@
 // All levels: class-wise NMS (ml_nms, IoU > nms_threshold, "+1" areas); if more than detections_per_image remain,
 // everything scoring >= the kthvalue threshold is kept (ties can keep more).
 //
+// Labels without tokens. A label whose token list is empty (its phrase was cut by MAX_QUERY_LEN truncation: the
+// official create_positive_map_label_to_token_from_positive_map gives it []) has no detections: the official
+// MEAN / MAX over no tokens is NaN, never above the threshold. A label absent from the map has a zero column, as
+// officially. Either way the other labels' candidates, scores and order are exactly those of the map without it.
+//
 // Score width. The official code writes label j to column j-1 of a tensor whose width comes from the unused
 // cls_logits conv (MODEL.DYHEAD.NUM_CLASSES - 1 = 80), so a prompt with labels beyond 80 fails there (IndexError).
 // Here the width is the largest label in the positive map; the candidates and their order are the same whenever
@@ -95,7 +100,8 @@ struct AtssOutput {
 };
 
 // Probes: post.pre_nms.{level,boxes_xyxy,scores,labels}, final.resized.{boxes_xyxy,scores,labels}.
-// Throws glip::Error on inconsistent shapes, token indices outside [0, T), labels < 1 or empty token lists.
+// Throws glip::Error on inconsistent shapes, token indices outside [0, T) or labels < 1. Labels with an empty
+// token list, or an empty map, are not errors: they give no candidates.
 AtssOutput atss_postprocess(const std::vector<AtssLevelInput>& levels, const PositiveMap& positive_map,
                             ImageSizeHW image_size, const AtssParams& params, TensorProbe* probe = nullptr);
 

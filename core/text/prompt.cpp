@@ -15,18 +15,28 @@ namespace {
 
 std::string quoted(const std::string& s) { return "'" + s + "'"; }
 
+// A name as warnings show it: names past 60 code points (a category of hundreds of words) are shortened.
+std::string display_name(const std::string& s) {
+  constexpr int64_t kMax = 60;
+  if (utf8_length(s) <= kMax) return s;
+  return utf8_substr(s, 0, kMax - 3) + "...";
+}
+
 std::string join_quoted(const std::vector<std::string>& names) {
   std::string out;
   for (size_t i = 0; i < names.size(); ++i) {
     if (i) out += ", ";
-    out += quoted(names[i]);
+    out += quoted(display_name(names[i]));
   }
   return out;
 }
 
-void warn(Prompt& p, std::string msg) {
-  spdlog::warn("{}", msg);
-  p.warnings.push_back(std::move(msg));
+// Warnings are collected while a prompt is built and logged once the prompt is final (log_warnings), so that
+// trial builds of the chunking do not log.
+void warn(Prompt& p, std::string msg) { p.warnings.push_back(std::move(msg)); }
+
+void log_warnings(const Prompt& p) {
+  for (const std::string& w : p.warnings) spdlog::warn("{}", w);
 }
 
 // Adds the truncation warning (naming the labels that lost their tokens) if the caption was truncated.
@@ -46,33 +56,54 @@ void warn_truncation(Prompt& p, const std::vector<std::string>& lost, int64_t ma
   warn(p, msg.str());
 }
 
-// One detection prompt for categories [begin, end) of the cleaned list (create_queries_and_maps).
-Prompt build_detection_prompt(const std::vector<std::string>& cleaned, const std::vector<int64_t>& labels, size_t begin,
-                              size_t end, const PromptOptions& options, const BertTokenizer& tokenizer) {
+// The categories of a detection prompt: indices into the cleaned list, in list order.
+struct Members {
+  std::vector<size_t> index;
+  std::vector<bool> too_long;  // alone longer than MAX_QUERY_LEN - 2 WordPieces: left out of the caption
+};
+
+// One detection prompt (create_queries_and_maps) for the given categories. The caption joins the names that fit;
+// a category that alone is too long for MAX_QUERY_LEN keeps its label (in list order) but has no span in the
+// caption, so no positive-map entry (create_positive_dict: a label without tokens is absent), and is named in a
+// warning.
+Prompt build_detection_prompt(const std::vector<std::string>& cleaned, const std::vector<int64_t>& labels,
+                              const std::vector<int64_t>& n_tokens, const Members& members,
+                              const PromptOptions& options, const BertTokenizer& tokenizer) {
   Prompt p;
   const int64_t sep_len = utf8_length(options.separation_tokens);
   int64_t pos = 0;
-  for (size_t i = begin; i < end; ++i) {
-    const int64_t start = pos;
-    p.caption += cleaned[i];
-    pos += utf8_length(cleaned[i]);
+  bool first = true;
+  std::vector<std::string> too_long;
+  for (size_t m = 0; m < members.index.size(); ++m) {
+    const size_t i = members.index[m];
     p.labels.push_back(labels[i]);
     p.label_names.push_back(cleaned[i]);
-    p.label_spans.push_back({CharSpan{start, pos}});
-    if (i + 1 != end) {
+    if (members.too_long[m]) {
+      p.label_spans.emplace_back();
+      too_long.push_back(quoted(display_name(cleaned[i])) + " (label " + std::to_string(labels[i]) + ", " +
+                         std::to_string(n_tokens[i]) + " tokens)");
+      continue;
+    }
+    if (!first) {
       p.caption += options.separation_tokens;
       pos += sep_len;
     }
+    first = false;
+    const int64_t start = pos;
+    p.caption += cleaned[i];
+    pos += utf8_length(cleaned[i]);
+    p.label_spans.push_back({CharSpan{start, pos}});
   }
   p.encoding = tokenizer.encode(p.caption, options.max_query_len, options.pad_max);
   // create_positive_dict: keys only for labels that found tokens.
   std::vector<std::string> lost, empty;
   for (size_t k = 0; k < p.labels.size(); ++k) {
-    int64_t first = 0, last = 0;
-    const bool found = span_to_token_range(p.encoding, p.label_spans[k].front(), first, last);
-    if (found && first <= last) {
+    if (p.label_spans[k].empty()) continue;  // too long: warned below
+    int64_t first_token = 0, last_token = 0;
+    const bool found = span_to_token_range(p.encoding, p.label_spans[k].front(), first_token, last_token);
+    if (found && first_token <= last_token) {
       auto& tokens = p.positive_map[p.labels[k]];
-      for (int64_t t = first; t <= last; ++t) tokens.push_back(t);
+      for (int64_t t = first_token; t <= last_token; ++t) tokens.push_back(t);
     } else if (p.encoding.truncated() && p.label_spans[k].front().end > 0 &&
                !p.encoding.char_to_token(p.label_spans[k].front().end - 1).has_value()) {
       lost.push_back(p.label_names[k]);
@@ -82,6 +113,14 @@ Prompt build_detection_prompt(const std::vector<std::string>& cleaned, const std
   }
   warn_truncation(p, lost, options.max_query_len);
   if (!empty.empty()) warn(p, "categories without tokens in the prompt (they cannot be detected): " + join_quoted(empty));
+  if (!too_long.empty()) {
+    std::string msg = "categories with more WordPiece tokens than the " + std::to_string(options.max_query_len - 2) +
+                      " that fit in MAX_QUERY_LEN " + std::to_string(options.max_query_len) +
+                      " with [CLS]/[SEP] are left out of the prompt and cannot be detected (the other categories "
+                      "are prompted as without them): ";
+    for (size_t k = 0; k < too_long.size(); ++k) msg += (k ? ", " : "") + too_long[k];
+    warn(p, msg);
+  }
   return p;
 }
 
@@ -181,28 +220,59 @@ std::vector<Prompt> detection_prompts(const std::vector<std::string>& names, con
   const int64_t sep_tokens = static_cast<int64_t>(tokenizer.tokenize(options.separation_tokens).size());
   const size_t n = names.size();
 
-  std::vector<Prompt> prompts;
-  if (options.chunk_size > 0) {  // TEST.CHUNKED_EVALUATION: fixed number of categories per prompt
-    for (size_t b = 0; b < n; b += static_cast<size_t>(options.chunk_size)) {
-      const size_t e = std::min(n, b + static_cast<size_t>(options.chunk_size));
-      prompts.push_back(build_detection_prompt(cleaned, labels, b, e, options, tokenizer));
+  // Categories that fit alone are chunked as if the too-long ones were absent (so they get exactly the prompts of
+  // the list without them); each too-long category then joins, keeping list order, the prompt of the nearest
+  // fitting category before it (the first prompt if there is none).
+  std::vector<size_t> fit;
+  for (size_t i = 0; i < n; ++i)
+    if (n_tokens[i] <= budget) fit.push_back(i);
+  auto members_of = [&](size_t b, size_t e) {  // fit[b, e)
+    Members m;
+    for (size_t k = b; k < e; ++k) {
+      m.index.push_back(fit[k]);
+      m.too_long.push_back(false);
     }
-    return prompts;
+    return m;
+  };
+  std::vector<Members> chunks;
+  if (options.chunk_size > 0) {  // TEST.CHUNKED_EVALUATION: fixed number of categories per prompt
+    for (size_t b = 0; b < fit.size(); b += static_cast<size_t>(options.chunk_size))
+      chunks.push_back(members_of(b, std::min(fit.size(), b + static_cast<size_t>(options.chunk_size))));
+  } else {  // automatic: as many consecutive categories per prompt as fit (all of them if the whole prompt fits)
+    size_t b = 0;
+    while (b < fit.size()) {
+      int64_t total = n_tokens[fit[b]];
+      size_t e = b + 1;
+      while (e < fit.size() && total + sep_tokens + n_tokens[fit[e]] <= budget)
+        total += sep_tokens + n_tokens[fit[e++]];
+      // The count above assumes the pieces tokenize independently; if a custom separator merges with the names,
+      // shrink until the prompt really fits.
+      while (e - b > 1 && build_detection_prompt(cleaned, labels, n_tokens, members_of(b, e), options, tokenizer)
+                              .encoding.truncated())
+        --e;
+      chunks.push_back(members_of(b, e));
+      b = e;
+    }
   }
-  // Automatic: as many consecutive categories per prompt as fit (all of them if the whole prompt fits).
-  size_t b = 0;
-  while (b < n) {
-    int64_t total = n_tokens[b];
-    size_t e = b + 1;
-    while (e < n && total + sep_tokens + n_tokens[e] <= budget) total += sep_tokens + n_tokens[e++];
-    Prompt p = build_detection_prompt(cleaned, labels, b, e, options, tokenizer);
-    // The count above assumes the pieces tokenize independently; if a custom separator merges with the names,
-    // shrink until the prompt really fits.
-    while (p.encoding.truncated() && e - b > 1) p = build_detection_prompt(cleaned, labels, b, --e, options, tokenizer);
-    prompts.push_back(std::move(p));
-    b = e;
+  if (chunks.empty()) chunks.emplace_back();  // every category is too long: one prompt with an empty caption
+  size_t chunk = 0;
+  for (size_t i = 0; i < n; ++i) {
+    if (n_tokens[i] <= budget) {
+      while (std::find(chunks[chunk].index.begin(), chunks[chunk].index.end(), i) == chunks[chunk].index.end()) ++chunk;
+      continue;
+    }
+    Members& m = chunks[chunk];
+    const size_t at = static_cast<size_t>(std::upper_bound(m.index.begin(), m.index.end(), i) - m.index.begin());
+    m.index.insert(m.index.begin() + static_cast<std::ptrdiff_t>(at), i);
+    m.too_long.insert(m.too_long.begin() + static_cast<std::ptrdiff_t>(at), true);
   }
-  if (prompts.size() > 1)
+
+  std::vector<Prompt> prompts;
+  for (const Members& m : chunks) {
+    prompts.push_back(build_detection_prompt(cleaned, labels, n_tokens, m, options, tokenizer));
+    log_warnings(prompts.back());
+  }
+  if (options.chunk_size <= 0 && prompts.size() > 1)
     spdlog::info("{} categories need {} prompts of at most {} tokens (chunked like TEST.CHUNKED_EVALUATION)", n,
                  prompts.size(), options.max_query_len);
   return prompts;
@@ -258,6 +328,7 @@ Prompt grounding_prompt(const std::string& caption, const std::vector<Phrase>& p
   }
   warn_truncation(p, lost, options.max_query_len);
   if (!empty.empty()) warn(p, "phrases without tokens (they cannot be grounded): " + join_quoted(empty));
+  log_warnings(p);
   return p;
 }
 

@@ -13,7 +13,12 @@
 //
 // Both are tokenized like the model's tokenizer call: [CLS] ... [SEP], truncated to MAX_QUERY_LEN (256) tokens
 // and padded to it with an attention mask (PAD_MAX). Truncation drops text at the end; the phrases/labels lost are
-// named in Prompt::warnings (and logged with spdlog).
+// named in Prompt::warnings (and logged with spdlog). A lost phrase keeps an empty token list (as the official
+// create_positive_map_label_to_token_from_positive_map gives it): it has no detections (core/post), and every
+// other phrase is detected as before. The positive map is built on the truncated encoding, as
+// modulated_coco.py does (tokenizer(..., max_length=MAX_QUERY_LEN, truncation=True)): a span whose last character
+// was cut finds no end token and is skipped whole (`if beg_pos is None or end_pos is None: continue`), unless
+// the end-2 / end-3 fallback lands on a kept token.
 //
 // Chunking: a category list whose prompt is longer than MAX_QUERY_LEN tokens is split into several prompts, as
 // TEST.CHUNKED_EVALUATION does (engine/inference.py create_queries_and_maps_from_dataset + chunks): consecutive
@@ -21,6 +26,15 @@
 // labels 41..80). PromptOptions::chunk_size > 0 is CHUNKED_EVALUATION (that many categories per prompt, the last
 // one shorter); chunk_size <= 0 (the default, -1) gives one prompt when it fits, identical to the official
 // unchunked prompt, and otherwise as many consecutive categories per prompt as fit in MAX_QUERY_LEN.
+//
+// A category whose cleaned name alone has more than MAX_QUERY_LEN - 2 WordPiece tokens cannot be detected: in a
+// prompt of its own, truncated, its span's last character has no token and create_positive_dict skips it (but
+// for a rare end-2 / end-3 fallback hit; the official create_queries_and_maps, which maps tokens on the
+// untruncated text, would index past the 256 logits and fail). So it is always left out of the caption: the other
+// categories are chunked exactly as if it were absent (same prompts, same tokens, same boxes and scores), and the
+// too-long category keeps its label, in list order, in the prompt of the nearest fitting category before it (the
+// first prompt if none), with no span and no positive-map entry, named in that prompt's warnings. If every
+// category is too long there is one prompt with an empty caption ([CLS] [SEP]) and no positive-map entry.
 //
 // All character positions are code point indices into the caption (Python str indices).
 #pragma once
@@ -63,7 +77,7 @@ struct Prompt {
   Encoding encoding;                               // tokens/spans/input_ids/attention_mask of the caption
   std::vector<int64_t> labels;                     // one per category/phrase, in order (1-based, global)
   std::vector<std::string> label_names;            // cleaned category name / phrase name, per label
-  std::vector<std::vector<CharSpan>> label_spans;  // character spans of each label in `caption`
+  std::vector<std::vector<CharSpan>> label_spans;  // character spans of each label in `caption` (none: too long)
   PositiveMap positive_map;                        // label -> token indices
   std::vector<std::string> warnings;               // truncation, phrases or labels without tokens
 };
@@ -83,7 +97,7 @@ std::string clean_name(std::string_view name);
 std::vector<std::string> split_category_list(std::string_view comma_separated);
 
 // Detection prompts for categories 1..K (see the chunking rule above). glip::Error if the list is empty or a
-// name has no token after clean_name.
+// name has no token after clean_name. A name too long for MAX_QUERY_LEN is not an error (see above).
 std::vector<Prompt> detection_prompts(const std::vector<std::string>& category_names,
                                       const PromptOptions& options = {},
                                       const BertTokenizer& tokenizer = BertTokenizer::bert_base_uncased());

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <fstream>
 #include <map>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "core/engine/engine.h"
+#include "core/text/bert_tokenizer.h"
 
 namespace glip::engine_test {
 
@@ -99,6 +101,44 @@ inline GoldenRun golden_run(const std::string& tag) {
 }
 
 inline RgbImage golden_image(const std::string& name) { return image::load_image(tiny_dir() + "/" + name + ".png"); }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Prompts past MAX_QUERY_LEN (256 tokens).
+
+// A 302-word caption whose last two noun phrases lie past the 254 WordPieces that fit: "an astronaut holding a
+// helmet", 290 x " and", " a red flag and a white spacesuit". The phrases (as the phrase heuristic finds them) and
+// their spans; `prefix` is the caption cut where the model's truncation cuts it (after the last kept WordPiece),
+// which tokenizes to the same 256 input ids.
+struct LongCaption {
+  std::string caption, prefix;
+  std::vector<std::string> names;                // an astronaut, a helmet | a red flag, a white spacesuit (cut)
+  std::vector<std::array<int64_t, 2>> spans;
+};
+
+inline LongCaption long_caption() {
+  LongCaption c;
+  c.caption = "an astronaut holding a helmet";
+  for (int i = 0; i < 290; ++i) c.caption += " and";
+  c.caption += " a red flag and a white spacesuit";
+  c.names = {"an astronaut", "a helmet", "a red flag", "a white spacesuit"};
+  for (size_t i = 0; i < c.names.size(); ++i) {
+    const size_t at = i < 2 ? c.caption.find(c.names[i]) : c.caption.rfind(c.names[i]);  // ASCII: bytes = chars
+    c.spans.push_back({static_cast<int64_t>(at), static_cast<int64_t>(at + c.names[i].size())});
+  }
+  const text::Encoding e = text::BertTokenizer::bert_base_uncased().encode(c.caption, 256);
+  int64_t kept = 0;
+  for (const text::CharSpan& s : e.spans)
+    if (s.valid()) kept = std::max(kept, s.end);
+  c.prefix = c.caption.substr(0, static_cast<size_t>(kept));
+  return c;
+}
+
+// A category name of `words` words, one WordPiece each: "<first> table table ...".
+inline std::string long_category(const std::string& first, int words = 300) {
+  std::string s = first;
+  for (int i = 1; i < words; ++i) s += " table";
+  return s;
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Final detections vs golden json: a one-to-one matching, in (score desc, label) order, where each golden

@@ -1,5 +1,5 @@
 // Session behaviour on the tiny-a model: stage caches (inference_count), cancel, no detections, chunked prompts
-// (81+ labels, > 256 tokens), bad input, and one detect()'s time.
+// (81+ labels, > 256 tokens), a caption and a category past 256 tokens, bad input, and one detect()'s time.
 #include <ATen/Parallel.h>
 #include <c10/core/InferenceMode.h>
 
@@ -287,6 +287,86 @@ class TestEngineSession : public QObject {
         alone.detect(img, Prompt::categories(std::vector<std::string>(names.begin() + 80, names.end())));
     QVERIFY(!a.detections.empty());
     expect_same(with_labels(r.detections, 81, 100), a.detections, 80);
+  }
+
+  // A 302-word caption whose last noun phrases are past MAX_QUERY_LEN (labels 3, 4): the run does not fail, the cut
+  // phrases have no candidates, are named in the warning and listed in labels_without_tokens, and the phrases that
+  // fit are detected exactly as in the caption cut where the model's truncation cuts it (same 256 input ids, same
+  // spans: an independent run with no label past the limit).
+  void longCaptionCutPhrases() {
+    c10::InferenceMode guard;
+    const LongCaption lc = long_caption();
+    const RgbImage img = golden_image("astronaut");
+    Session s(tiny_model());
+    const DetectResult r = s.detect(img, Prompt::grounding(lc.caption, lc.spans));
+    QCOMPARE(r.labels_without_tokens, (std::vector<int>{3, 4}));
+    QVERIFY(!r.detections.empty());
+    for (const auto& d : r.detections) QVERIFY(d.label == 1 || d.label == 2);
+    for (const auto& c : r.candidates) QVERIFY(c.label == 1 || c.label == 2);
+    QCOMPARE(r.warnings.size(), size_t{1});
+    const std::string& w = r.warnings[0];
+    QVERIFY2(w.find("'a red flag'") != std::string::npos && w.find("'a white spacesuit'") != std::string::npos &&
+                 w.find("'an astronaut'") == std::string::npos && w.find("'a helmet'") == std::string::npos,
+             w.c_str());
+
+    const text::BertTokenizer& tok = text::BertTokenizer::bert_base_uncased();
+    QVERIFY(tok.encode(lc.caption, 256).truncated());
+    QVERIFY(!tok.encode(lc.prefix, 256).truncated());
+    QCOMPARE(tok.encode(lc.prefix, 256).input_ids, tok.encode(lc.caption, 256).input_ids);
+    QVERIFY(lc.spans[1][1] <= static_cast<int64_t>(lc.prefix.size()));
+    QVERIFY(lc.spans[2][0] >= static_cast<int64_t>(lc.prefix.size()));
+    Session cut(tiny_model());
+    const DetectResult a = cut.detect(img, Prompt::grounding(lc.prefix, {lc.spans[0], lc.spans[1]}));
+    QVERIFY(a.warnings.empty() && a.labels_without_tokens.empty());
+    expect_same(r.detections, a.detections);
+
+    // The same with the phrases found by the heuristic (`glip predict --caption` without --phrase).
+    const Prompt heuristic = Prompt::grounding(lc.caption);
+    QCOMPARE(heuristic.labels.size(), size_t{4});
+    for (size_t i = 0; i < 4; ++i) QCOMPARE(heuristic.labels[i].name, lc.names[i]);
+    expect_same(s.detect(img, heuristic).detections, a.detections);
+  }
+
+  // A category longer than MAX_QUERY_LEN among the 16 golden ones (as label 3, and again as the last label 18):
+  // no failure, no detection of it, a warning naming it, and the others detected exactly as the same list without
+  // it (same boxes, scores and order; labels shifted past 3), in one prompt and in fixed chunks of 5.
+  void overlongCategory() {
+    c10::InferenceMode guard;
+    const RgbImage img = golden_image("astronaut");
+    std::vector<std::string> names;
+    for (const auto& l : golden_run("astronaut.det").prompt.labels) names.push_back(l.name);
+    std::vector<std::string> with = names;
+    with.insert(with.begin() + 2, long_category("vase"));
+    with.push_back(long_category("kite"));
+    for (const std::vector<std::string>& ov : {std::vector<std::string>{},
+                                               std::vector<std::string>{"TEST.CHUNKED_EVALUATION", "5"}}) {
+      Session s(tiny_model(ov));
+      const DetectResult r = s.detect(img, Prompt::categories(with));
+      const DetectResult ref = s.detect(img, Prompt::categories(names));
+      QCOMPARE(r.labels_without_tokens, (std::vector<int>{3, 18}));
+      QVERIFY(ref.labels_without_tokens.empty() && ref.warnings.empty());
+      QCOMPARE(r.detections.size(), ref.detections.size());
+      QVERIFY(!r.detections.empty());
+      for (size_t i = 0; i < r.detections.size(); ++i) {
+        const Detection &d = r.detections[i], &e = ref.detections[i];
+        QCOMPARE(d.label, e.label + (e.label >= 3 ? 1 : 0));
+        QCOMPARE(d.phrase, e.phrase);
+        QCOMPARE(d.score, e.score);
+        for (int k = 0; k < 4; ++k) QCOMPARE(d.box[k], e.box[k]);
+      }
+      QCOMPARE(r.candidates.size(), ref.candidates.size());
+      for (size_t i = 0; i < r.candidates.size(); ++i) {
+        QCOMPARE(r.candidates[i].chunk, ref.candidates[i].chunk);
+        QCOMPARE(r.candidates[i].score, ref.candidates[i].score);
+      }
+      std::string all;
+      for (const auto& w : r.warnings) all += w + "\n";
+      QVERIFY2(all.find("'vase table table") != std::string::npos &&
+                   all.find("label 3, 300 tokens") != std::string::npos &&
+                   all.find("'kite table table") != std::string::npos &&
+                   all.find("label 18, 300 tokens") != std::string::npos,
+               all.c_str());
+    }
   }
 
   // 5. Bad input: glip::Error with a message, and the session keeps working.

@@ -1,5 +1,8 @@
 // `glip predict` as a process (GLIP_EXECUTABLE): an unreadable image among several gets an error entry, the others
-// are processed (and match the golden detections), exit status 1; --dump-tensors writes the golden names.
+// are processed (and match the golden detections), exit status 1; --dump-tensors writes the golden names; a caption
+// or a category past 256 tokens exits 0 with a warning and the other labels' detections.
+
+#include <c10/core/InferenceMode.h>
 
 #include <fstream>
 #include <string>
@@ -91,6 +94,59 @@ class TestPredictCli : public QObject {
                           "head.dot_product_logits.p3", "post.pre_nms.scores", "final.orig.boxes_xyxy"})
       QVERIFY2(probes.count(k), k);
     QCOMPARE(probes.at("image.tensor").size(3), int64_t{320});  // astronaut, not coffee
+  }
+
+  // The two cases from the command line: a 302-word caption whose last noun phrases are past 256 tokens,
+  // and a 300-word category among the 16 golden ones. Both exit 0, print a warning naming what was cut on stderr,
+  // list the cut labels in the JSON, and write the others' detections: for the caption, those of the caption cut
+  // where the model's truncation cuts it (an in-process run with no label past the limit; exact, the JSON keeps
+  // every float); for the categories, the official implementation's golden detections of the 16.
+  void overlongCaptionAndCategory() {
+    QTemporaryDir tmp;
+    const QString dir = QString::fromStdString(tiny_dir());
+    const LongCaption lc = long_caption();
+    const QString out1 = tmp.filePath("caption.json");
+    const Run r1 = run_glip({"predict", "--config-file", dir + "/tiny-a.merged.yaml", "--image",
+                             dir + "/astronaut.png", "--caption", QString::fromStdString(lc.caption), "--output",
+                             out1});
+    QVERIFY2(r1.exit_code == 0, r1.err.c_str());
+    QVERIFY2(r1.err.find("'a red flag'") != std::string::npos &&
+                 r1.err.find("'a white spacesuit'") != std::string::npos,
+             r1.err.c_str());
+    const nlohmann::json e1 = load_json(out1.toStdString()).at(0);
+    QCOMPARE(e1.at("labels_without_tokens").get<std::vector<int>>(), (std::vector<int>{3, 4}));
+    QCOMPARE(e1.at("warnings").size(), size_t{1});
+    const std::vector<Detection> got1 = detections_of(e1);
+    QVERIFY(!got1.empty());
+    {
+      c10::InferenceMode guard;
+      Session s(tiny_model());
+      const DetectResult want =
+          s.detect(golden_image("astronaut"), Prompt::grounding(lc.prefix, {lc.spans[0], lc.spans[1]}));
+      QCOMPARE(got1.size(), want.detections.size());
+      for (size_t i = 0; i < got1.size(); ++i) {
+        QCOMPARE(got1[i].label, want.detections[i].label);
+        QCOMPARE(got1[i].phrase, want.detections[i].phrase);
+        QCOMPARE(got1[i].score, want.detections[i].score);
+        for (int k = 0; k < 4; ++k) QCOMPARE(got1[i].box[k], want.detections[i].box[k]);
+      }
+    }
+
+    const GoldenRun astro = golden_run("astronaut.det");
+    QStringList names;
+    for (const auto& l : astro.prompt.labels) names << QString::fromStdString(l.name);
+    names << QString::fromStdString(long_category("kite"));  // label 17
+    const QString out2 = tmp.filePath("categories.json");
+    const Run r2 = run_glip({"predict", "--config-file", dir + "/tiny-a.merged.yaml", "--image",
+                             dir + "/astronaut.png", "--categories", names.join(", "), "--output", out2});
+    QVERIFY2(r2.exit_code == 0, r2.err.c_str());
+    QVERIFY2(r2.err.find("'kite table table") != std::string::npos &&
+                 r2.err.find("label 17, 300 tokens") != std::string::npos,
+             r2.err.c_str());
+    const nlohmann::json e2 = load_json(out2.toStdString()).at(0);
+    QCOMPARE(e2.at("labels_without_tokens").get<std::vector<int>>(), (std::vector<int>{17}));
+    const DetMatch m = match_detections(detections_of(e2), golden_detections(astro.json), 1e-2, 1e-4);
+    QVERIFY2(m.ok, m.error.c_str());
   }
 
   void coco_results_format() {

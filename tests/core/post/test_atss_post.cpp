@@ -1,5 +1,6 @@
 // ATSS post-processing on hand-derived cases: box decoding/clipping/resizing, the threshold-before-centerness
-// rule, score aggregation, NMS explanation, the kthvalue top-K tie rule, config mapping and bad input.
+// rule, score aggregation, labels without tokens, NMS explanation, the kthvalue top-K tie rule, config mapping and
+// bad input.
 #include <ATen/ATen.h>
 #include <QtTest>
 #include <c10/core/InferenceMode.h>
@@ -147,6 +148,48 @@ class TestAtssPost : public QObject {
     QCOMPARE(o.boxes_xywh.size(0), int64_t{0});
   }
 
+  // A label with an empty token list (cut by MAX_QUERY_LEN truncation) has no candidates, whatever the threshold
+  // (the official mean over no tokens is NaN, never > threshold); the other labels' candidates, scores, boxes and
+  // order are exactly those of the map without it. Hand-derived: location 0 p = (s(2), s(-1)) = (.88, .27),
+  // location 1 (s(.5), s(1)) = (.62, .73), location 2 (s(-3), s(0)) = (.047, .5): 5 pairs above 0.05.
+  void labels_without_tokens() {
+    c10::InferenceMode guard;
+    AtssLevelInput lvl = make_level({{2.f, -1.f}, {0.5f, 1.f}, {-3.f, 0.f}}, {30, 30, 30});
+    const ImageSizeHW size{50, 80};
+    const PositiveMap with_empty{{1, {0}}, {2, {}}, {3, {1}}, {4, {}}};
+    for (ScoreAgg agg : {ScoreAgg::kMean, ScoreAgg::kMax}) {
+      AtssParams params;
+      params.score_agg = agg;
+      const AtssOutput ref = atss_postprocess({lvl}, PositiveMap{{1, {0}}, {3, {1}}}, size, params);
+      const AtssOutput got = atss_postprocess({lvl}, with_empty, size, params);
+      QCOMPARE(got.candidates.labels.size(0), int64_t{5});
+      QCOMPARE(std::get<0>(got.candidates.labels.sort()).sum().item<int64_t>(), int64_t{1 + 1 + 3 + 3 + 3});
+      QCOMPARE(got.above_threshold, ref.above_threshold);
+      QVERIFY(at::equal(got.candidates.labels, ref.candidates.labels));
+      QVERIFY(at::equal(got.candidates.scores, ref.candidates.scores));
+      QVERIFY(at::equal(got.candidates.boxes_xyxy, ref.candidates.boxes_xyxy));
+      QVERIFY(at::equal(got.detections.candidate_index, ref.detections.candidate_index));
+      QVERIFY(at::equal(got.detections.scores, ref.detections.scores));
+      QVERIFY(at::equal(got.detections.boxes_xyxy, ref.detections.boxes_xyxy));
+      QVERIFY(at::equal(got.detections.labels, ref.detections.labels));
+    }
+    // A negative threshold: every (location, label with tokens) pair is a candidate, no label without tokens is.
+    AtssParams all;
+    all.inference_threshold = -1;
+    const AtssOutput neg = atss_postprocess({lvl}, with_empty, size, all);
+    QCOMPARE(neg.candidates.labels.size(0), int64_t{6});
+    QCOMPARE(((neg.candidates.labels == 2) | (neg.candidates.labels == 4)).sum().item<int64_t>(), int64_t{0});
+    // Nothing to score: no candidates, no detections, well-formed empty outputs.
+    for (const PositiveMap& pm : {PositiveMap{}, PositiveMap{{1, {}}}, PositiveMap{{2, {}}, {5, {}}}}) {
+      const AtssOutput none = atss_postprocess({lvl, lvl}, pm, size, AtssParams{});
+      QCOMPARE(none.candidates.scores.size(0), int64_t{0});
+      QCOMPARE(none.detections.boxes_xyxy.size(0), int64_t{0});
+      QCOMPARE(none.detections.boxes_xyxy.size(1), int64_t{4});
+      QCOMPARE(none.above_threshold, (std::vector<int64_t>{0, 0}));
+      QCOMPARE(to_original_image(none.detections, size, ImageSizeHW{100, 160}).boxes_xywh.size(0), int64_t{0});
+    }
+  }
+
   void params_from_config() {
     glip::Config cfg = glip::Config::defaults();
     AtssParams p = atss_params_from_config(cfg);
@@ -174,8 +217,6 @@ class TestAtssPost : public QObject {
     const ImageSizeHW size{50, 50};
     QVERIFY_THROWS_EXCEPTION(glip::Error, atss_postprocess({lvl}, PositiveMap{{1, {2}}}, size, AtssParams{}));
     QVERIFY_THROWS_EXCEPTION(glip::Error, atss_postprocess({lvl}, PositiveMap{{0, {0}}}, size, AtssParams{}));
-    QVERIFY_THROWS_EXCEPTION(glip::Error, atss_postprocess({lvl}, PositiveMap{{1, {}}}, size, AtssParams{}));
-    QVERIFY_THROWS_EXCEPTION(glip::Error, atss_postprocess({lvl}, PositiveMap{}, size, AtssParams{}));
     QVERIFY_THROWS_EXCEPTION(glip::Error, atss_postprocess({}, PositiveMap{{1, {0}}}, size, AtssParams{}));
     QVERIFY_THROWS_EXCEPTION(glip::Error, atss_postprocess({lvl}, PositiveMap{{1, {0}}}, ImageSizeHW{0, 5}, AtssParams{}));
     AtssLevelInput wrong = lvl;

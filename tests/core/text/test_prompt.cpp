@@ -211,6 +211,95 @@ class TestPrompt : public QObject {
     QVERIFY(f.positive_map == (PositiveMap{{1, {2}}}));
   }
 
+  // A category whose name alone is longer than MAX_QUERY_LEN - 2 WordPieces is left out of the caption: the other
+  // categories get exactly the prompts of the list without it (auto and fixed chunks), the long one keeps its label
+  // (list order) with no span and no positive-map entry, and a warning names it. Hand-derived: "person. traffic
+  // light. dog. cup" = [CLS] person . traffic light . dog . cup [SEP].
+  void overlong_category() {
+    const BertTokenizer& tok = BertTokenizer::bert_base_uncased();
+    std::string table300, table254, table255;  // "table table ...": one WordPiece per word
+    for (int i = 0; i < 300; ++i) {
+      table300 += i ? " table" : "table";
+      if (i < 254) table254 = table300;
+      if (i < 255) table255 = table300;
+    }
+    QCOMPARE(tok.tokenize(table300).size(), size_t{300});
+    QCOMPARE(tok.tokenize(table254).size(), size_t{254});
+    const std::string car300 = "car " + table300.substr(6);  // another 300-token name, told apart by its start
+    const std::vector<std::string> others = {"person", "traffic_light", "dog", "cup"};
+    const std::vector<std::string> names = {"person", table300, "traffic_light", "dog", "cup", car300};
+
+    // One prompt (automatic chunking): the caption and tokens of the four short names.
+    const std::vector<Prompt> one = detection_prompts(names);
+    QCOMPARE(one.size(), size_t{1});
+    const Prompt& p = one[0];
+    QCOMPARE(p.caption, std::string("person. traffic light. dog. cup"));
+    QCOMPARE(p.encoding.tokens, (std::vector<std::string>{"[CLS]", "person", ".", "traffic", "light", ".", "dog", ".",
+                                                          "cup", "[SEP]"}));
+    QVERIFY(!p.encoding.truncated());
+    QCOMPARE(p.labels, (std::vector<int64_t>{1, 2, 3, 4, 5, 6}));
+    QCOMPARE(p.label_names[1], table300);
+    QVERIFY(p.label_spans[1].empty() && p.label_spans[5].empty());
+    QVERIFY(p.label_spans[2] == (std::vector<CharSpan>{{8, 21}}));
+    QVERIFY(p.positive_map == (PositiveMap{{1, {1}}, {3, {3, 4}}, {4, {6}}, {5, {8}}}));
+    QCOMPARE(p.warnings.size(), size_t{1});
+    const std::string& w = p.warnings[0];
+    QVERIFY2(w.find("'table table table") != std::string::npos &&
+                 w.find("(label 2, 300 tokens)") != std::string::npos &&
+                 w.find("'car table table") != std::string::npos &&
+                 w.find("(label 6, 300 tokens)") != std::string::npos && w.find("254") != std::string::npos &&
+                 w.find("'person'") == std::string::npos,
+             w.c_str());
+    QVERIFY2(w.size() < 600, "long names are shortened in the warning");
+    const Prompt without = detection_prompts(others).at(0);
+    QCOMPARE(p.encoding.input_ids, without.encoding.input_ids);
+    QCOMPARE(p.encoding.attention_mask, without.encoding.attention_mask);
+
+    // Fixed chunks of 2: [person, traffic light] + [dog, cup], as without the long names; each long one in the
+    // chunk of the fitting category before it.
+    PromptOptions two;
+    two.chunk_size = 2;
+    const std::vector<Prompt> chunks = detection_prompts(names, two);
+    const std::vector<Prompt> chunks_without = detection_prompts(others, two);
+    QCOMPARE(chunks.size(), size_t{2});
+    QCOMPARE(chunks_without.size(), size_t{2});
+    for (size_t c = 0; c < 2; ++c) {
+      QCOMPARE(chunks[c].caption, chunks_without[c].caption);
+      QCOMPARE(chunks[c].encoding.input_ids, chunks_without[c].encoding.input_ids);
+      QCOMPARE(chunks[c].warnings.size(), size_t{1});
+    }
+    QCOMPARE(chunks[0].labels, (std::vector<int64_t>{1, 2, 3}));
+    QCOMPARE(chunks[1].labels, (std::vector<int64_t>{4, 5, 6}));
+    QVERIFY(chunks[0].positive_map == (PositiveMap{{1, {1}}, {3, {3, 4}}}));
+    QVERIFY(chunks[1].positive_map == (PositiveMap{{4, {1}}, {5, {3}}}));
+    QVERIFY(chunks[0].warnings[0].find("(label 2, 300 tokens)") != std::string::npos);
+    QVERIFY(chunks[1].warnings[0].find("(label 6, 300 tokens)") != std::string::npos);
+
+    // A long name first joins the first prompt; dataset label ids are kept.
+    const std::vector<Prompt> first = detection_prompts({table300, "dog"}, {90, 18});
+    QCOMPARE(first.size(), size_t{1});
+    QCOMPARE(first[0].labels, (std::vector<int64_t>{90, 18}));
+    QVERIFY(first[0].positive_map == (PositiveMap{{18, {1}}}));
+
+    // Boundary: 254 WordPieces fit alone (own, untruncated prompt); 255 do not.
+    const std::vector<Prompt> fits = detection_prompts({"cat", table254});
+    QCOMPARE(fits.size(), size_t{2});
+    QVERIFY(!fits[1].encoding.truncated() && fits[1].warnings.empty());
+    QCOMPARE(fits[1].positive_map.at(2).size(), size_t{254});
+    const std::vector<Prompt> cut = detection_prompts({"cat", table255});
+    QCOMPARE(cut.size(), size_t{1});
+    QVERIFY(cut[0].positive_map == (PositiveMap{{1, {1}}}));
+
+    // Every category too long: one prompt with an empty caption, nothing to detect, a warning.
+    const std::vector<Prompt> none = detection_prompts({table300});
+    QCOMPARE(none.size(), size_t{1});
+    QCOMPARE(none[0].caption, std::string());
+    QCOMPARE(none[0].encoding.tokens, (std::vector<std::string>{"[CLS]", "[SEP]"}));
+    QVERIFY(none[0].positive_map.empty());
+    QCOMPARE(none[0].labels, (std::vector<int64_t>{1}));
+    QCOMPARE(none[0].warnings.size(), size_t{1});
+  }
+
   void long_caption_truncation() {
     // 10,000 characters: "a red car " * 1000 -> 3000 WordPieces, truncated to 254 + [CLS]/[SEP].
     std::string caption;
