@@ -513,6 +513,12 @@
             <numerusform>完成：%n 张图像。</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%n image(s) could not be processed (marked in the image list).</source>
+        <translation>
+            <numerusform>%n 张图像无法处理（已在图像列表中标出）。</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>glip::studio::Box</name>
@@ -599,6 +605,12 @@
         <source>Clear boxes</source>
         <translation>清除框</translation>
     </message>
+    <message numerus="yes">
+        <source>Move %n box(es)</source>
+        <translation>
+            <numerusform>移动 %n 个框</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>glip::studio::ImageListModel</name>
@@ -607,6 +619,10 @@
         <translation>
             <numerusform>%1 — %2，%n 个框</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>%1 — cannot be read</source>
+        <translation>%1 — 无法读取</translation>
     </message>
 </context>
 <context>
@@ -633,6 +649,14 @@
     <message>
         <source>No model is loaded.</source>
         <translation>尚未加载模型。</translation>
+    </message>
+    <message>
+        <source>GLIP Swin-T/BERT, %1 M parameters, %2, %3</source>
+        <translation>GLIP Swin-T/BERT，%1 M 个参数，%2，%3</translation>
+    </message>
+    <message>
+        <source>weights of the configuration</source>
+        <translation>配置中指定的权重</translation>
     </message>
 </context>
 <context>
@@ -1034,10 +1058,6 @@
         <translation>模型已就绪：%1</translation>
     </message>
     <message>
-        <source>Inferences: %1</source>
-        <translation>推理次数：%1</translation>
-    </message>
-    <message>
         <source>Could not load the model: %1</source>
         <translation>无法加载模型：%1</translation>
     </message>
@@ -1088,6 +1108,72 @@
     <message>
         <source>Recording the inspector&apos;s data for %1…</source>
         <translation>正在为 %1 记录检查器数据…</translation>
+    </message>
+    <message>
+        <source>Select &amp;all boxes</source>
+        <translation>选择全部框(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Cannot read %1:
+%2</source>
+        <translation>无法读取 %1：
+%2</translation>
+    </message>
+    <message>
+        <source>Open images (%1) or a folder (%2), or drop image files and folders here.</source>
+        <translation>打开图像（%1）或文件夹（%2），或将图像文件和文件夹拖放到这里。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n image(s) could not be read and were left out:</source>
+        <translation>
+            <numerusform>%n 张图像无法读取，未导出：</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>none of the images can be read</source>
+        <translation>没有一张图像可以读取</translation>
+    </message>
+    <message>
+        <source>the project has no images</source>
+        <translation>项目中没有图像</translation>
+    </message>
+    <message>
+        <source>%1 could not be loaded: %2</source>
+        <translation>无法加载 %1：%2</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1 could not be loaded&lt;/b&gt; (%2). The bundled &lt;b&gt;demo model&lt;/b&gt; is used instead: &lt;b&gt;its boxes are random&lt;/b&gt;. See &lt;a href=&quot;models/README.md&quot;&gt;models/README.md&lt;/a&gt; for the real weights.</source>
+        <translation>&lt;b&gt;无法加载 %1&lt;/b&gt;（%2）。现改用随附的&lt;b&gt;演示模型&lt;/b&gt;：&lt;b&gt;它的框是随机的&lt;/b&gt;。真实权重请参见 &lt;a href=&quot;models/README.md&quot;&gt;models/README.md&lt;/a&gt;。</translation>
+    </message>
+    <message>
+        <source>Model stages run: %1</source>
+        <translation>已运行的模型阶段：%1</translation>
+    </message>
+    <message>
+        <source>GLIP runs in three stages: image encoding (Swin + FPN), text encoding (BERT) and fusion with the detection head. Each computed stage counts once; stages answered from the cache do not. A new image costs 3, a new prompt on the same image 2, a threshold change 0.</source>
+        <translation>GLIP 分三个阶段运行：图像编码（Swin + FPN）、文本编码（BERT）以及与检测头的融合。每个实际计算的阶段计一次，由缓存给出的阶段不计。新图像计 3 次，同一图像上的新提示计 2 次，改变阈值计 0 次。</translation>
+    </message>
+    <message>
+        <source>Batch: %1</source>
+        <translation>批量处理：%1</translation>
+    </message>
+    <message>
+        <source>a batch is already running</source>
+        <translation>已有批量处理在运行</translation>
+    </message>
+    <message>
+        <source>no model is loaded</source>
+        <translation>未加载模型</translation>
+    </message>
+    <message numerus="yes">
+        <source>, %n failed (see the image list)</source>
+        <translation>
+            <numerusform>，%n 张失败（见图像列表）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard shortcuts</source>
+        <translation>键盘快捷键(&amp;K)</translation>
     </message>
 </context>
 <context>
@@ -1292,6 +1378,10 @@ traffic light</translation>
         <translation>
             <numerusform>超出 256 词元上限的 %n 个词元不会被读取</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>GLIP: %1</source>
+        <translation>GLIP：%1</translation>
     </message>
 </context>
 <context>

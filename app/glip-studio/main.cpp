@@ -10,6 +10,9 @@
 //                                        (exit 0 when the export was written; unreadable files on stderr)
 //   ... --view heatmap --token N | anchors --at X,Y | features --layer fpn.p3 | centerness --level 3 | nms |
 //       attention --layer I | box | scores       with the inspector dock open on that view (ui/inspect/inspect_cli.h)
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
@@ -33,6 +36,8 @@ constexpr const char* kDemoCaption = "an astronaut in a white spacesuit holding 
 }
 
 int main(int argc, char** argv) {
+  // stdout carries what scripted runs print (the written file): the engine's log goes to stderr.
+  spdlog::set_default_logger(spdlog::stderr_color_mt("glip-studio"));
   // --screenshot renders offscreen: choose the platform before QApplication exists.
   for (int i = 1; i < argc; ++i) {
     const QByteArray a(argv[i]);
@@ -113,7 +118,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "glip-studio: --batch/--export-coco need --open DIR|FILE\n");
     return 2;
   }
-  if (cli.isSet(batch) && text.isEmpty() && !cli.isSet(categories) && w.promptPanel()->spec().isEmpty()) {
+  if (cli.isSet(batch) && text.isEmpty() && !cli.isSet(categories)) {  // never the prompt remembered from last time
     std::fprintf(stderr, "glip-studio: --batch needs --caption TEXT or --categories A,B,...\n");
     return 2;
   }

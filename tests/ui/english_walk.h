@@ -26,7 +26,7 @@ namespace english_walk {
 
 inline const QStringList& allowedWords() {
   static const QStringList k{"GLIP", "COCO", "CUDA", "GPU", "CPU", "YAML", "JSON", "PyTorch", "Studio", "GLIP-T",
-                             "libtorch", "Hugging", "Face", "English", "UNK", "Ctrl", "Shift", "Alt", "Del", "Return",
+                             "libtorch", "Swin", "Swin-T", "BERT", "Hugging", "Face", "English", "UNK", "Ctrl", "Shift", "Alt", "Del", "Return",
                              "Esc", "Space", "person", "bicycle", "traffic", "light", "a", "cat", "sitting", "on",
                              "red", "sofa", "MODEL", "WEIGHT", "pth", "pt", "yaml", "yml", "json", "glipstudio",
                              "png", "jpg", "jpeg", "bmp", "tif", "tiff", "webp", "s", "x", "y",

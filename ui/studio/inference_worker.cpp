@@ -1,5 +1,7 @@
 #include "ui/studio/inference_worker.h"
 
+#include <QFileInfo>
+
 #include <QElapsedTimer>
 #include <QFile>
 #include <QThread>
@@ -139,7 +141,13 @@ void InferenceWorker::doLoad(const ModelRequest& r) {
       emit modelLoading(f, QString::fromStdString(what));
     });
     auto session = std::make_unique<glip::Session>(model);
-    const QString description = QString::fromStdString(model->description());
+    // Model::description() in the interface language (core's text is English).
+    const QString weights = QFileInfo(QString::fromStdString(r.params.weight_file)).fileName();
+    const QString description =
+        tr("GLIP Swin-T/BERT, %1 M parameters, %2, %3")
+            .arg(model->parameter_count() / 1e6, 0, 'f', 1)
+            .arg(QString::fromStdString(model->params().device).toUpper(),
+                 weights.isEmpty() ? tr("weights of the configuration") : weights);
     {
       std::lock_guard<std::mutex> lock(mu_);
       session_ = std::move(session);  // under the lock: cancel() reads session_

@@ -253,6 +253,10 @@ void MainWindow::buildActions() {
   autoRun->setToolTip(tr("Run the prompt when an unlabeled image is shown or the prompt changes"));
 
   connect(addAction_("model_help", tr("How to get &real weights"), {}), &QAction::triggered, this, &MainWindow::showModelHelp);
+  connect(addAction_("shortcuts_help", tr("&Keyboard shortcuts"), {QKeySequence::HelpContents}), &QAction::triggered, this, [this] {
+    KeyboardShortcutsDialog dlg(rebindable_, this);
+    dlg.exec();
+  });
   connect(addAction_("about", tr("&About GLIP Studio"), {}), &QAction::triggered, this, &MainWindow::showAbout);
 }
 
@@ -271,7 +275,7 @@ void MainWindow::buildMenus() {
   add(view, {"fit", "zoom_in", "zoom_out", "actual_size", "", "next_image", "prev_image", ""});
   for (QDockWidget* d : findChildren<QDockWidget*>()) view->addAction(d->toggleViewAction());
   add(menuBar()->addMenu(tr("&Model")), {"choose_model", "", "run", "cancel_run", "batch", "auto_run"});
-  add(menuBar()->addMenu(tr("&Help")), {"model_help", "about"});
+  add(menuBar()->addMenu(tr("&Help")), {"shortcuts_help", "model_help", "about"});
 
   QToolBar* tb = addToolBar(tr("Main"));
   tb->setObjectName(QStringLiteral("mainToolBar"));
@@ -591,6 +595,7 @@ QList<QDialog*> MainWindow::createDialogs() {
   out << new ModelDialog(ModelChoice{settings_->modelConfig(), settings_->modelWeights(), settings_->device()}, this);
   out << new SettingsDialog(settings_, rebindable_, this);
   out << new BatchDialog(this);
+  out << new KeyboardShortcutsDialog(rebindable_, this);
   return out;
 }
 

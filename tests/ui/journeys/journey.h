@@ -70,6 +70,8 @@ inline bool menuTrigger(MainWindow* w, const QString& id) {
 // Presses a key sequence (an action's shortcut) where the keyboard focus is, as a person does; `target` when the
 // focus is elsewhere.
 inline void pressShortcut(QWidget* target, const QKeySequence& seq) {
+  QCoreApplication::processEvents();  // a dialog that just closed hands the focus back first
+  if (!QApplication::activeWindow()) QApplication::setActiveWindow(target->window());  // a click on the window
   QWidget* focus = QApplication::focusWidget();
   QTest::keySequence(focus && target->isAncestorOf(focus) ? focus : target, seq);
 }

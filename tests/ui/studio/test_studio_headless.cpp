@@ -148,7 +148,8 @@ class TestStudioHeadless : public QObject {
       if (a == QLatin1String("EMPTY")) a = tmp.filePath("empty");
       if (a == QLatin1String("x.json")) a = tmp.filePath("x.json");
     }
-    args.prepend(tmp.filePath("bad.ini"));
+    static int row = 0;
+    args.prepend(tmp.filePath(QStringLiteral("bad%1.ini").arg(++row)));  // fresh settings for each case
     args.prepend("--settings");
     const Run r = run(QStringLiteral(GLIP_STUDIO_EXECUTABLE), args, tmp.path());
     QCOMPARE(r.code, code);
