@@ -1175,6 +1175,62 @@
         <source>&amp;Keyboard shortcuts</source>
         <translation>键盘快捷键(&amp;K)</translation>
     </message>
+    <message>
+        <source>&amp;New project</source>
+        <translation>新建项目(&amp;N)</translation>
+    </message>
+    <message>
+        <source>&amp;Close project</source>
+        <translation>关闭项目(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Copy boxes</source>
+        <translation>复制框(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Paste boxes</source>
+        <translation>粘贴框(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Show &amp;boxes</source>
+        <translation>显示框(&amp;B)</translation>
+    </message>
+    <message>
+        <source>Show &amp;labels</source>
+        <translation>显示标签(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Next &amp;unreviewed image</source>
+        <translation>下一张未审核图像(&amp;U)</translation>
+    </message>
+    <message>
+        <source>&amp;Recent projects</source>
+        <translation>最近的项目(&amp;R)</translation>
+    </message>
+    <message>
+        <source>(none yet)</source>
+        <translation>（暂无）</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n box(es) copied</source>
+        <translation>
+            <numerusform>已复制 %n 个框</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Paste %n box(es)</source>
+        <translation>
+            <numerusform>粘贴 %n 个框</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Every image is reviewed</source>
+        <translation>所有图像都已审核</translation>
+    </message>
+    <message>
+        <source>Image %1 / %2 · %3 reviewed</source>
+        <translation>图像 %1 / %2 · 已审核 %3 张</translation>
+    </message>
 </context>
 <context>
     <name>glip::studio::ModelDialog</name>

@@ -199,6 +199,22 @@ std::shared_ptr<const Model> Model::load(const ModelParams& params, const Progre
       throw Error("device \"" + impl->device + "\" requested but this libtorch has no CUDA device available");
   }
 
+  // The weights are found before the model is built: a missing file is told at once, not after building GLIP-T.
+  std::string weight;
+  if (!params.random_init) {
+    weight = params.weight_file;
+    if (weight.empty()) {
+      weight = cfg.get_str("MODEL.WEIGHT");
+      if (weight.empty()) throw Error("no weights: MODEL.WEIGHT is empty and no --weight was given");
+      fs::path p(weight);
+      if (p.is_relative() && !cfg.config_dir().empty() && !fs::exists(p)) p = fs::path(cfg.config_dir()) / p;
+      weight = p.string();
+    }
+    if (!fs::exists(weight))
+      throw Error("weights not found: '" + weight + "'" +
+                  (params.weight_file.empty() ? " (MODEL.WEIGHT of the config; give the .pth file with --weight)" : ""));
+  }
+
   report(0.05, "building the model");
   c10::InferenceMode guard;
   impl->net = GlipModel(glip_model_options(cfg));
@@ -207,14 +223,6 @@ std::shared_ptr<const Model> Model::load(const ModelParams& params, const Progre
   impl->atss = post::atss_params_from_config(cfg);
 
   if (!params.random_init) {
-    std::string weight = params.weight_file;
-    if (weight.empty()) {
-      weight = cfg.get_str("MODEL.WEIGHT");
-      if (weight.empty()) throw Error("no weights: MODEL.WEIGHT is empty and no --weight was given");
-      fs::path p(weight);
-      if (p.is_relative() && !cfg.config_dir().empty() && !fs::exists(p)) p = fs::path(cfg.config_dir()) / p;
-      weight = p.string();
-    }
     report(0.1, "loading " + weight);
     load_glip_weights(*impl->net, weight);
     impl->weight_file = weight;

@@ -2,6 +2,7 @@
 
 #include <QCoreApplication>
 #include <QFontMetricsF>
+#include <QGraphicsScene>
 #include <QPainter>
 #include <QtGlobal>
 
@@ -49,13 +50,33 @@ QString BoxItem::captionText() const {
   return s + QStringLiteral(" · ") + origin;
 }
 
+void BoxItem::setCaptionVisible(bool on) {
+  if (on == caption_) return;
+  prepareGeometryChange();
+  caption_ = on;
+  update();
+}
+
+QRectF BoxItem::captionRect() const {
+  QFont f;
+  f.setPixelSize(13);
+  const QFontMetricsF fm(f);
+  const double w = (fm.horizontalAdvance(captionText()) + 8) * unit_, h = (fm.height() + 4) * unit_;
+  const QRectF image = scene() ? scene()->sceneRect() : QRectF();
+  QPointF at(box_.rect.left(), box_.rect.top() - h);
+  if (!image.isEmpty()) {
+    if (at.y() < image.top()) at.setY(box_.rect.top());                               // inside, under the top edge
+    if (at.x() + w > image.right()) at.setX(std::max(image.left(), image.right() - w));  // not past the right edge
+  }
+  return QRectF(at, QSizeF(w, h));
+}
+
 QRectF BoxItem::boundingRect() const {
-  // Handles stick out by half their size; the caption sits above the box (at most ~24 px tall) and may be wide.
+  // Handles stick out by half their size; the caption is wherever captionRect() puts it.
   const double m = (kHandlePixels + 4) * unit_;
-  const double captionH = 24 * unit_;
-  const double captionW = std::max(box_.rect.width(), 400 * unit_);
-  return QRectF(box_.rect.left() - m, box_.rect.top() - captionH - m, std::max(box_.rect.width(), captionW) + 2 * m,
-                box_.rect.height() + captionH + 2 * m);
+  QRectF r = box_.rect.adjusted(-m, -m, m, m);
+  if (caption_) r |= captionRect().adjusted(-m, -m, m, m);
+  return r;
 }
 
 void BoxItem::paint(QPainter* p, const QStyleOptionGraphicsItem*, QWidget*) {
@@ -68,22 +89,23 @@ void BoxItem::paint(QPainter* p, const QStyleOptionGraphicsItem*, QWidget*) {
   p->setBrush(highlighted_ ? QBrush(QColor(c.red(), c.green(), c.blue(), 40)) : QBrush(Qt::NoBrush));
   p->drawRect(box_.rect);
 
-  // Caption in view pixels: scale the painter so that 1 unit = 1 screen pixel at the box's top-left corner.
-  p->save();
-  p->translate(box_.rect.topLeft());
-  p->scale(unit_, unit_);
-  QFont f = p->font();
-  f.setPixelSize(13);
-  p->setFont(f);
-  const QString text = captionText();
-  const QFontMetricsF fm(f);
-  const QRectF tr(0, -fm.height() - 4, fm.horizontalAdvance(text) + 8, fm.height() + 4);
-  p->setPen(Qt::NoPen);
-  p->setBrush(QColor(c.red(), c.green(), c.blue(), 210));
-  p->drawRect(tr);
-  p->setPen(Qt::black);
-  p->drawText(tr.adjusted(4, 2, -4, -2), Qt::AlignLeft | Qt::AlignVCenter, text);
-  p->restore();
+  // Caption in view pixels (13 px text whatever the zoom), placed by captionRect() in image coordinates.
+  if (caption_) {
+    const QRectF cr = captionRect();
+    p->save();
+    p->translate(cr.topLeft());
+    p->scale(unit_, unit_);
+    QFont f = p->font();
+    f.setPixelSize(13);
+    p->setFont(f);
+    const QRectF tr(0, 0, cr.width() / unit_, cr.height() / unit_);
+    p->setPen(Qt::NoPen);
+    p->setBrush(QColor(c.red(), c.green(), c.blue(), 210));
+    p->drawRect(tr);
+    p->setPen(Qt::black);
+    p->drawText(tr.adjusted(4, 2, -4, -2), Qt::AlignLeft | Qt::AlignVCenter, captionText());
+    p->restore();
+  }
 
   if (highlighted_) {
     const double s = kHandlePixels * unit_;

@@ -22,7 +22,12 @@ class BoxItem : public QGraphicsItem {
   // Scene units per view pixel (1 / zoom), so that handles and text keep their screen size.
   void setViewScale(double sceneUnitsPerPixel);
 
+  void setCaptionVisible(bool on);  // the label caption (View ▸ Show labels)
+  bool captionVisible() const { return caption_; }
   QString captionText() const;  // "person 0.87 · model"
+  // Where the caption is drawn, in scene (image) coordinates: above the box, or inside its top edge when there is no
+  // room above it in the image, and shifted left so that it never runs past the image's right edge.
+  QRectF captionRect() const;
   QRectF boundingRect() const override;
   void paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget* widget) override;
 
@@ -31,6 +36,7 @@ class BoxItem : public QGraphicsItem {
  private:
   CanvasBox box_;
   bool highlighted_ = false;
+  bool caption_ = true;
   double unit_ = 1.0;
 };
 

@@ -56,6 +56,7 @@ QRectF SelectTool::dragRect(const QRectF& s, Handle h, const QPointF& d) {
 
 bool SelectTool::press(QMouseEvent* e) {
   if (e->button() != Qt::LeftButton) return false;
+  if (!view_->boxesVisible()) return true;  // hidden boxes are not picked or moved
   const QPointF vp = e->position();
   const bool ctrl = e->modifiers() & Qt::ControlModifier;
   // The selected box first (its handles may lie outside it), then the smallest box under the cursor.

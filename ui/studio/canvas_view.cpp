@@ -64,6 +64,16 @@ void CanvasView::clearImage() {
   scene()->setSceneRect(QRectF());
 }
 
+void CanvasView::setBoxesVisible(bool on) {
+  boxesVisible_ = on;
+  for (BoxItem* it : std::as_const(items_)) it->setVisible(on);
+}
+
+void CanvasView::setCaptionsVisible(bool on) {
+  captionsVisible_ = on;
+  for (BoxItem* it : std::as_const(items_)) it->setCaptionVisible(on);
+}
+
 void CanvasView::setMessage(const QString& text) {
   if (text == message_) return;
   message_ = text;
@@ -79,6 +89,8 @@ void CanvasView::setBoxes(const QVector<CanvasBox>& boxes) {
     } else {
       item = new BoxItem(b);
       scene()->addItem(item);
+      item->setCaptionVisible(captionsVisible_);
+      item->setVisible(boxesVisible_);
     }
     keep.insert(b.id, item);
   }

@@ -48,6 +48,12 @@ class CanvasView : public QGraphicsView {
   void toggleSelected(quint64 id);                  // Ctrl+click
   void selectAll();                                 // Ctrl+A
 
+  // View ▸ Show boxes / Show labels: what is drawn (hidden boxes cannot be picked; the selection is kept).
+  void setBoxesVisible(bool on);
+  bool boxesVisible() const { return boxesVisible_; }
+  void setCaptionsVisible(bool on);
+  bool captionsVisible() const { return captionsVisible_; }
+
   void setTool(Tool tool);
   Tool tool() const { return tool_; }
 
@@ -110,6 +116,8 @@ class CanvasView : public QGraphicsView {
 
   QImage image_;
   QString message_;
+  bool boxesVisible_ = true;
+  bool captionsVisible_ = true;
   QGraphicsPixmapItem* pixmap_ = nullptr;
   QHash<quint64, BoxItem*> items_;
   quint64 selected_ = 0;

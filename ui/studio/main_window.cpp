@@ -258,6 +258,7 @@ void MainWindow::buildActions() {
     dlg.exec();
   });
   connect(addAction_("about", tr("&About GLIP Studio"), {}), &QAction::triggered, this, &MainWindow::showAbout);
+  buildComfortActions();
 }
 
 void MainWindow::buildMenus() {
@@ -267,12 +268,16 @@ void MainWindow::buildMenus() {
       else m->addAction(actions_.value(id));
     }
   };
-  add(menuBar()->addMenu(tr("&File")), {"open_images", "open_folder", "", "open_project", "save_project",
-                                        "save_project_as", "", "import_coco", "export_coco", "", "quit"});
-  add(menuBar()->addMenu(tr("&Edit")), {"undo", "redo", "", "tool_select", "tool_box", "select_all", "delete_box", "relabel",
+  QMenu* file = menuBar()->addMenu(tr("&File"));
+  add(file, {"new_project", "open_images", "open_folder", "", "open_project"});
+  file->addMenu(buildRecentMenu());
+  add(file, {"save_project", "save_project_as", "close_project", "", "import_coco", "export_coco", "", "quit"});
+  add(menuBar()->addMenu(tr("&Edit")), {"undo", "redo", "", "tool_select", "tool_box", "select_all", "copy_boxes",
+                                        "paste_boxes", "delete_box", "relabel",
                                         "mark_reviewed", "", "settings"});
   QMenu* view = menuBar()->addMenu(tr("&View"));
-  add(view, {"fit", "zoom_in", "zoom_out", "actual_size", "", "next_image", "prev_image", ""});
+  add(view, {"fit", "zoom_in", "zoom_out", "actual_size", "", "show_boxes", "show_labels", "", "next_image", "prev_image",
+             "next_unreviewed", ""});
   for (QDockWidget* d : findChildren<QDockWidget*>()) view->addAction(d->toggleViewAction());
   add(menuBar()->addMenu(tr("&Model")), {"choose_model", "", "run", "cancel_run", "batch", "auto_run"});
   add(menuBar()->addMenu(tr("&Help")), {"shortcuts_help", "model_help", "about"});
@@ -376,6 +381,9 @@ void MainWindow::buildStatusBar() {
   cancelButton_ = new QToolButton(this);
   cancelButton_->setDefaultAction(actions_.value("cancel_run"));
   cancelButton_->setEnabled(false);
+  imageCounter_ = new QLabel(this);
+  imageCounter_->setObjectName(QStringLiteral("imageCounter"));
+  statusBar()->addPermanentWidget(imageCounter_);
   statusBar()->addPermanentWidget(posLabel_);
   statusBar()->addPermanentWidget(zoomLabel_);
   statusBar()->addPermanentWidget(timingLabel_);
@@ -484,6 +492,10 @@ void MainWindow::refreshActions() {
   actions_.value("batch")->setEnabled(project_->imageCount() > 0 && modelReady_);
   actions_.value("cancel_run")->setEnabled(busy);
   actions_.value("next_image")->setEnabled(current_ + 1 < project_->imageCount());
+  actions_.value("copy_boxes")->setEnabled(hasSel);
+  actions_.value("paste_boxes")->setEnabled(doc && !boxClipboard_.isEmpty());
+  actions_.value("next_unreviewed")->setEnabled(project_->imageCount() > 0);
+  refreshImageCounter();
   actions_.value("prev_image")->setEnabled(current_ > 0);
 }
 

@@ -10,6 +10,7 @@
 #include <QPointer>
 #include <memory>
 
+#include "ui/document/box.h"
 #include "ui/studio/canvas_box.h"
 #include "ui/studio/inference_worker.h"
 #include "ui/studio/prompt_input.h"
@@ -26,6 +27,7 @@ class QTreeWidget;
 class QUndoGroup;
 class QUndoView;
 class QComboBox;
+class QMenu;
 class QTimer;
 
 namespace glip::inspect {
@@ -130,6 +132,15 @@ class MainWindow : public QMainWindow {
   QString emptyCanvasHint() const;
   QString demoBannerText() const;
 
+  // main_window_comfort.cpp
+  void buildComfortActions();
+  QMenu* buildRecentMenu();
+  void closeProject();  // New / Close: an empty untitled project (after asking to save)
+  void copyBoxes();
+  void pasteBoxes();
+  void nextUnreviewed();
+  void refreshImageCounter();
+
   // main_window_inspect.cpp
   void buildInspector();
   void syncInspector();  // shows the current image's snapshot, or asks for a probed run while the dock is open
@@ -191,6 +202,7 @@ class MainWindow : public QMainWindow {
   QLabel* countLabel_ = nullptr;
   QLabel* zoomLabel_ = nullptr;
   QLabel* posLabel_ = nullptr;
+  QLabel* imageCounter_ = nullptr;
   QProgressBar* progress_ = nullptr;
   QToolButton* cancelButton_ = nullptr;
   QTimer* promptTimer_ = nullptr;
@@ -199,6 +211,7 @@ class MainWindow : public QMainWindow {
   QString inspectKey_;        // result cache key of the inspector's snapshot
   QString inspectRequested_;  // key of the last probed run asked for (asked once per key)
 
+  QList<Box> boxClipboard_;  // Copy boxes / Paste boxes (any image of the project)
   QHash<QString, QAction*> actions_;
   QList<QAction*> rebindable_;
 

@@ -409,6 +409,30 @@ class TestEngineSession : public QObject {
     QCOMPARE(r.detections.size(), size_t{100});
   }
 
+  // Weights that are not there are reported before the model is built (GLIP-T would take seconds and a GiB first),
+  // naming the file, and saying where the name came from when it was the config's MODEL.WEIGHT.
+  void missingWeightsFailFast() {
+    ModelParams p;
+    p.config_file = GLIP_SOURCE_DIR "/models/glip_Swin_T_O365_GoldG.yaml";
+    try {
+      Model::load(p);
+      QFAIL("GLIP-T loaded without its weights");
+    } catch (const Error& e) {
+      const std::string m = e.what();
+      qInfo("%s", m.c_str());
+      QVERIFY(m.find("weights not found") != std::string::npos);
+      QVERIFY(m.find("swin_tiny_patch4_window7_224.pth") != std::string::npos);
+      QVERIFY(m.find("MODEL.WEIGHT") != std::string::npos);
+    }
+    p.weight_file = "/nonexistent/glip_tiny_model_o365_goldg.pth";
+    try {
+      Model::load(p);
+      QFAIL("GLIP-T loaded without its weights");
+    } catch (const Error& e) {
+      QVERIFY(std::string(e.what()).find("/nonexistent/glip_tiny_model_o365_goldg.pth") != std::string::npos);
+    }
+  }
+
   // Time of one uncached detect() (image + text + fusion + post) on tiny-a, astronaut, 16 categories.
   void timing() {
     c10::InferenceMode guard;

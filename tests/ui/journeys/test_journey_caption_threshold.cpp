@@ -80,6 +80,11 @@ class TestJourneyCaptionThreshold : public QObject {
     QVERIFY(s.waitIdle());
     QStringList labels = boxLabels(w);
     QVERIFY(labels.size() > 3);
+    // The status bar's counter says what it counts: the three model stages of a first run.
+    auto* stages = w->findChild<QLabel*>(QStringLiteral("inferenceCount"));
+    QVERIFY(stages->text().startsWith(QStringLiteral("Model stages run:")));
+    QVERIFY(stages->toolTip().contains(QStringLiteral("threshold change 0")));
+    const QString stagesAfterRun = stages->text();
     labels.removeDuplicates();
     QCOMPARE(labels, QStringList{QStringLiteral("a flag")});
 
@@ -107,6 +112,7 @@ class TestJourneyCaptionThreshold : public QObject {
     QVERIFY(boxList(w)->topLevelItemCount() < shownAtZero);
     QVERIFY(boxList(w)->topLevelItemCount() > 0);
     QCOMPARE(historyRows(w), rows + 1);
+    QCOMPARE(stages->text(), stagesAfterRun);  // a threshold change runs no model stage
 
     // A typed value just above the lowest score shown: applied as typed (not 0.00, not rounded to the slider),
     // one undo step.

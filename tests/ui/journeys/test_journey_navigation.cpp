@@ -1,7 +1,11 @@
 // Journey 5: a folder is opened through File ▸ Open folder; D / A step through the images and the Images list
 // follows (current and highlighted row, title, canvas); an unreadable image shows why on the canvas instead of the
 // previous image, with an empty Boxes list and no editing; a click on its row does the same.
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QLabel>
 #include <QListView>
+#include <QPushButton>
 #include <QTreeWidget>
 
 #include "journey.h"
@@ -72,6 +76,38 @@ class TestJourneyNavigation : public QObject {
     QVERIFY(s.waitIdle());
     check(1);
     QVERIFY2(listRows(w)[brokenRow].contains(QStringLiteral("cannot be read")), qPrintable(listRows(w)[brokenRow]));
+  }
+
+  // Model ▸ Choose model: GLIP-T without its weights cannot load; the studio says so plainly (banner, status bar)
+  // and uses the demo model instead: never a silent fallback.
+  void glipTWithoutWeightsSaysSo() {
+    QTemporaryDir dir;
+    Studio s(dir.path());
+    MainWindow* w = s.window.get();
+    QVERIFY(QTest::qWaitForWindowActive(w));
+    QVERIFY(s.waitIdle());
+    auto* banner = w->findChild<QWidget*>(QStringLiteral("demoBanner"));
+    QVERIFY(banner->isVisible());
+    const QString glipT = QStringLiteral(GLIP_SOURCE_DIR "/models/glip_Swin_T_O365_GoldG.yaml");
+    whenModal<QDialog>(this, [&](QDialog* d) {
+      auto* config = d->findChild<QComboBox*>(QStringLiteral("modelConfig"));
+      auto* weights = d->findChild<QLineEdit*>(QStringLiteral("modelWeights"));
+      QVERIFY(config && weights);
+      config->lineEdit()->selectAll();
+      config->lineEdit()->insert(glipT);
+      weights->clear();
+      QTest::mouseClick(d->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok), Qt::LeftButton);
+    });
+    QVERIFY(menuTrigger(w, QStringLiteral("choose_model")));
+    QTRY_VERIFY_WITH_TIMEOUT(!w->modelError().isEmpty(), 120000);
+    QVERIFY(s.waitIdle());
+    QVERIFY(w->isDemoModel());
+    QVERIFY(banner->isVisible());
+    const QString text = banner->findChild<QLabel*>()->text();
+    QVERIFY2(text.contains(QStringLiteral("glip_Swin_T_O365_GoldG.yaml")) && text.contains(QStringLiteral("could not be loaded")) &&
+                 text.contains(QStringLiteral("demo model")),
+             qPrintable(text));
+    QVERIFY2(w->modelError().contains(QStringLiteral("glip_Swin_T_O365_GoldG.yaml")), qPrintable(w->modelError()));
   }
 };
 

@@ -1,0 +1,109 @@
+// MainWindow: what a person labelling many images reaches for — New / Close / Recent projects, copy and paste of
+// boxes (also onto another image), show or hide boxes and labels, the image counter and "next unreviewed".
+#include <QAction>
+#include <QFileInfo>
+#include <QLabel>
+#include <QMenu>
+#include <QStatusBar>
+#include <QUndoStack>
+
+#include "ui/document/project.h"
+#include "ui/studio/canvas_view.h"
+#include "ui/studio/main_window.h"
+#include "ui/studio/studio_settings.h"
+
+namespace glip::studio {
+
+void MainWindow::buildComfortActions() {
+  connect(addAction_("new_project", tr("&New project"), {QKeySequence::New}), &QAction::triggered, this, &MainWindow::closeProject);
+  connect(addAction_("close_project", tr("&Close project"), {QKeySequence(QStringLiteral("Ctrl+W"))}), &QAction::triggered, this,
+          &MainWindow::closeProject);
+  connect(addAction_("copy_boxes", tr("&Copy boxes"), {QKeySequence::Copy}), &QAction::triggered, this, &MainWindow::copyBoxes);
+  connect(addAction_("paste_boxes", tr("&Paste boxes"), {QKeySequence::Paste}), &QAction::triggered, this, &MainWindow::pasteBoxes);
+  QAction* boxes = addAction_("show_boxes", tr("Show &boxes"), {QKeySequence(QStringLiteral("H"))});
+  boxes->setCheckable(true);
+  boxes->setChecked(true);
+  connect(boxes, &QAction::toggled, canvas_, &CanvasView::setBoxesVisible);
+  QAction* labels = addAction_("show_labels", tr("Show &labels"), {QKeySequence(QStringLiteral("L"))});
+  labels->setCheckable(true);
+  labels->setChecked(true);
+  connect(labels, &QAction::toggled, canvas_, &CanvasView::setCaptionsVisible);
+  connect(addAction_("next_unreviewed", tr("Next &unreviewed image"), {QKeySequence(QStringLiteral("Shift+D"))}),
+          &QAction::triggered, this, &MainWindow::nextUnreviewed);
+}
+
+QMenu* MainWindow::buildRecentMenu() {
+  auto* menu = new QMenu(tr("&Recent projects"), this);
+  menu->setObjectName(QStringLiteral("recentMenu"));
+  connect(menu, &QMenu::aboutToShow, this, [this, menu] {
+    menu->clear();
+    const QStringList recent = settings_->recentProjects();
+    for (const QString& path : recent) {
+      QAction* a = menu->addAction(QFileInfo(path).fileName());
+      a->setToolTip(path);
+      a->setEnabled(QFileInfo::exists(path));
+      connect(a, &QAction::triggered, this, [this, path] { openPaths({path}); });
+    }
+    if (recent.isEmpty()) menu->addAction(tr("(none yet)"))->setEnabled(false);
+  });
+  return menu;
+}
+
+void MainWindow::closeProject() {
+  if (batchRunning() || !maybeSave()) return;
+  project_->reset();  // an empty untitled project; the prompt panel keeps what the user wrote
+  project_->setUnmodified();
+  refreshActions();
+}
+
+void MainWindow::copyBoxes() {
+  ImageDocument* doc = currentDocument();
+  if (!doc) return;
+  boxClipboard_.clear();
+  for (quint64 id : canvas_->selectedIds())
+    if (const Box* b = doc->box(id)) boxClipboard_ << *b;
+  statusBar()->showMessage(tr("%n box(es) copied", nullptr, int(boxClipboard_.size())), 3000);
+  refreshActions();
+}
+
+void MainWindow::pasteBoxes() {
+  ImageDocument* doc = currentDocument();
+  if (!doc || !canvas_->hasImage() || boxClipboard_.isEmpty()) return;
+  const QRectF image(QPointF(0, 0), QSizeF(canvas_->imageSize()));
+  QList<quint64> pasted;
+  doc->undoStack()->beginMacro(tr("Paste %n box(es)", nullptr, int(boxClipboard_.size())));
+  for (Box b : std::as_const(boxClipboard_)) {
+    const QRectF r = b.rect & image;  // onto a smaller image: what falls inside it
+    if (r.width() < 1 || r.height() < 1) continue;
+    b.rect = r;
+    b.provenance = Provenance::Manual;  // placed by hand here
+    b.score = 0;
+    pasted << doc->addBox(b);
+    project_->addLabel(b.label);
+  }
+  doc->undoStack()->endMacro();
+  canvas_->setSelection(pasted);
+}
+
+void MainWindow::nextUnreviewed() {
+  const int n = project_->imageCount();
+  for (int k = 1; k <= n; ++k) {
+    const int i = (current_ + k) % n;
+    ImageDocument* d = project_->image(i);
+    if (d->status() != ReviewStatus::Reviewed && d->readError().isEmpty()) {
+      showImage(i);
+      return;
+    }
+  }
+  statusBar()->showMessage(tr("Every image is reviewed"), 4000);
+}
+
+void MainWindow::refreshImageCounter() {
+  if (!imageCounter_) return;  // refreshActions() may run before the status bar exists
+  const int n = project_->imageCount();
+  int reviewed = 0;
+  for (ImageDocument* d : project_->images()) reviewed += d->status() == ReviewStatus::Reviewed;
+  imageCounter_->setText(n == 0 ? QString() : tr("Image %1 / %2 · %3 reviewed").arg(current_ + 1).arg(n).arg(reviewed));
+}
+
+}  // namespace glip::studio
