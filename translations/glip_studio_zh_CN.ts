@@ -1231,6 +1231,38 @@
         <source>Image %1 / %2 · %3 reviewed</source>
         <translation>图像 %1 / %2 · 已审核 %3 张</translation>
     </message>
+    <message>
+        <source>Search file names</source>
+        <translation>搜索文件名</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>Unlabeled</source>
+        <translation>未标注</translation>
+    </message>
+    <message>
+        <source>Predicted</source>
+        <translation>已预测</translation>
+    </message>
+    <message>
+        <source>Edited</source>
+        <translation>已编辑</translation>
+    </message>
+    <message>
+        <source>Reviewed</source>
+        <translation>已审核</translation>
+    </message>
+    <message>
+        <source>Cannot be read</source>
+        <translation>无法读取</translation>
+    </message>
+    <message>
+        <source>Show only the images with this status</source>
+        <translation>只显示处于此状态的图像</translation>
+    </message>
 </context>
 <context>
     <name>glip::studio::ModelDialog</name>

@@ -86,8 +86,37 @@ QVariant ImageListModel::data(const QModelIndex& index, int role) const {
     case Qt::ToolTipRole: return unreadable ? QStringLiteral("%1\n%2").arg(doc->imagePath(), doc->readError()) : doc->imagePath();
     case PathRole: return doc->imagePath();
     case StatusRole: return static_cast<int>(doc->status());
+    case UnreadableRole: return unreadable;
     default: return {};
   }
+}
+
+void ImageFilterModel::setSearch(const QString& text) {
+  search_ = text.trimmed();
+  invalidateFilter();
+}
+
+void ImageFilterModel::setShow(Show show) {
+  show_ = show;
+  invalidateFilter();
+}
+
+bool ImageFilterModel::filterAcceptsRow(int row, const QModelIndex& parent) const {
+  const QModelIndex i = sourceModel()->index(row, 0, parent);
+  if (!search_.isEmpty() &&
+      !QFileInfo(i.data(ImageListModel::PathRole).toString()).fileName().contains(search_, Qt::CaseInsensitive))
+    return false;
+  const bool unreadable = i.data(ImageListModel::UnreadableRole).toBool();
+  const auto status = static_cast<ReviewStatus>(i.data(ImageListModel::StatusRole).toInt());
+  switch (show_) {
+    case Show::All: return true;
+    case Show::Unlabeled: return !unreadable && status == ReviewStatus::Unlabeled;
+    case Show::Predicted: return !unreadable && status == ReviewStatus::Predicted;
+    case Show::Edited: return !unreadable && status == ReviewStatus::Edited;
+    case Show::Reviewed: return !unreadable && status == ReviewStatus::Reviewed;
+    case Show::Unreadable: return unreadable;
+  }
+  return true;
 }
 
 }  // namespace glip::studio

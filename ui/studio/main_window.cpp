@@ -326,15 +326,7 @@ void MainWindow::buildDocks() {
     addDockWidget(area, d);
     return d;
   };
-  listModel_ = new ImageListModel(project_, this);
-  imageList_ = new QListView(this);
-  imageList_->setObjectName(QStringLiteral("imageList"));
-  imageList_->setModel(listModel_);
-  imageList_->setUniformItemSizes(true);
-  // showImage() sets current_ before it moves the list's current row, so this only reacts to the user's choice.
-  connect(imageList_->selectionModel(), &QItemSelectionModel::currentChanged, this,
-          [this](const QModelIndex& i) { if (i.isValid() && i.row() != current_) showImage(i.row()); });
-  dock("imagesDock", tr("Images"), imageList_, Qt::LeftDockWidgetArea);
+  dock("imagesDock", tr("Images"), buildImagesPanel(), Qt::LeftDockWidgetArea);
 
   prompt_ = new PromptPanel(this);
   dock("promptDock", tr("Prompt"), prompt_, Qt::RightDockWidgetArea);
@@ -402,8 +394,9 @@ bool MainWindow::showImage(int index) {
   ImageDocument* doc = project_->image(index);
   if (!doc) return false;
   current_ = index;  // first: the list's currentChanged below sees row == current_ and does not re-enter
-  imageList_->setCurrentIndex(listModel_->index(index));
-  imageList_->scrollTo(listModel_->index(index));
+  const QModelIndex row = imageFilter_->mapFromSource(listModel_->index(index));  // invalid when filtered out
+  imageList_->setCurrentIndex(row);
+  if (row.isValid()) imageList_->scrollTo(row);
   QImageReader reader(doc->imagePath());
   const QImage img = reader.read();
   if (img.isNull()) {
@@ -496,7 +489,7 @@ void MainWindow::refreshActions() {
   actions_.value("paste_boxes")->setEnabled(doc && !boxClipboard_.isEmpty());
   actions_.value("next_unreviewed")->setEnabled(project_->imageCount() > 0);
   refreshImageCounter();
-  actions_.value("prev_image")->setEnabled(current_ > 0);
+  actions_.value("prev_image")->setEnabled(neighbourImage(-1) >= 0);
 }
 
 QString MainWindow::demoBannerText() const {
@@ -567,8 +560,8 @@ void MainWindow::markReviewed() {
 }
 
 void MainWindow::nextImage(int step) {
-  const int n = current_ + step;
-  if (n >= 0 && n < project_->imageCount()) showImage(n);
+  const int n = neighbourImage(step);
+  if (n >= 0) showImage(n);
 }
 
 void MainWindow::showSettings() {

@@ -39,6 +39,7 @@ namespace glip::studio {
 class BatchDialog;
 class CanvasView;
 class ImageDocument;
+class ImageFilterModel;
 class ImageListModel;
 class Project;
 class PromptPanel;
@@ -133,6 +134,8 @@ class MainWindow : public QMainWindow {
   QString demoBannerText() const;
 
   // main_window_comfort.cpp
+  QWidget* buildImagesPanel();  // search + status filter + the list
+  int neighbourImage(int step) const;  // the image `step` rows away in the (filtered) list; -1: none
   void buildComfortActions();
   QMenu* buildRecentMenu();
   void closeProject();  // New / Close: an empty untitled project (after asking to save)
@@ -181,6 +184,7 @@ class MainWindow : public QMainWindow {
   InferenceWorker* worker_ = nullptr;
   ResultCache cache_;
   ImageListModel* listModel_ = nullptr;
+  ImageFilterModel* imageFilter_ = nullptr;
   int current_ = -1;
   QPointer<ImageDocument> doc_;
   QMetaObject::Connection docConn_[3];

@@ -1,18 +1,97 @@
-// MainWindow: what a person labelling many images reaches for — New / Close / Recent projects, copy and paste of
-// boxes (also onto another image), show or hide boxes and labels, the image counter and "next unreviewed".
+// MainWindow: what a person labelling many images reaches for — the image list's search and status filter,
+// New / Close / Recent projects, copy and paste of boxes (also onto another image), show or hide boxes and labels,
+// the image counter and "next unreviewed".
 #include <QAction>
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QLineEdit>
+#include <QListView>
 #include <QFileInfo>
 #include <QLabel>
 #include <QMenu>
 #include <QStatusBar>
 #include <QUndoStack>
+#include <QVBoxLayout>
 
 #include "ui/document/project.h"
 #include "ui/studio/canvas_view.h"
+#include "ui/studio/image_list_model.h"
 #include "ui/studio/main_window.h"
 #include "ui/studio/studio_settings.h"
 
 namespace glip::studio {
+
+QWidget* MainWindow::buildImagesPanel() {
+  auto* panel = new QWidget(this);
+  auto* lay = new QVBoxLayout(panel);
+  lay->setContentsMargins(2, 2, 2, 2);
+  auto* row = new QHBoxLayout;
+  auto* search = new QLineEdit(panel);
+  search->setObjectName(QStringLiteral("imageSearch"));
+  search->setPlaceholderText(tr("Search file names"));
+  search->setClearButtonEnabled(true);
+  auto* show = new QComboBox(panel);
+  show->setObjectName(QStringLiteral("imageFilter"));
+  show->addItem(tr("All"), int(ImageFilterModel::Show::All));
+  show->addItem(tr("Unlabeled"), int(ImageFilterModel::Show::Unlabeled));
+  show->addItem(tr("Predicted"), int(ImageFilterModel::Show::Predicted));
+  show->addItem(tr("Edited"), int(ImageFilterModel::Show::Edited));
+  show->addItem(tr("Reviewed"), int(ImageFilterModel::Show::Reviewed));
+  show->addItem(tr("Cannot be read"), int(ImageFilterModel::Show::Unreadable));
+  show->setToolTip(tr("Show only the images with this status"));
+  row->addWidget(search, 1);
+  row->addWidget(show);
+  lay->addLayout(row);
+  listModel_ = new ImageListModel(project_, this);
+  imageFilter_ = new ImageFilterModel(this);
+  imageFilter_->setSourceModel(listModel_);
+  imageList_ = new QListView(panel);
+  imageList_->setObjectName(QStringLiteral("imageList"));
+  imageList_->setModel(imageFilter_);
+  imageList_->setUniformItemSizes(true);
+  lay->addWidget(imageList_, 1);
+  // showImage() sets current_ before it moves the list's current row, so this only reacts to the user's choice.
+  connect(imageList_->selectionModel(), &QItemSelectionModel::currentChanged, this, [this](const QModelIndex& i) {
+    const int r = imageFilter_->mapToSource(i).row();
+    if (i.isValid() && r != current_) showImage(r);
+  });
+  auto refilter = [this] {
+    // The current image stays current (and highlighted when it is still listed).
+    const QModelIndex row = imageFilter_->mapFromSource(listModel_->index(current_));
+    imageList_->setCurrentIndex(row);  // row == current_: the handler above does not re-run it
+    refreshActions();
+  };
+  connect(search, &QLineEdit::textChanged, this, [this, refilter](const QString& t) {
+    imageFilter_->setSearch(t);
+    refilter();
+  });
+  connect(show, &QComboBox::currentIndexChanged, this, [this, show, refilter] {
+    imageFilter_->setShow(static_cast<ImageFilterModel::Show>(show->currentData().toInt()));
+    refilter();
+  });
+  return panel;
+}
+
+int MainWindow::neighbourImage(int step) const {
+  if (!imageFilter_ || imageFilter_->rowCount() == 0) return -1;
+  const QModelIndex here = imageFilter_->mapFromSource(listModel_->index(current_));
+  int row = 0;
+  if (here.isValid()) {
+    row = here.row() + step;
+  } else {  // the current image is filtered out: the first listed image after (or before) it
+    row = step > 0 ? 0 : imageFilter_->rowCount() - 1;
+    for (int r = 0; r < imageFilter_->rowCount(); ++r) {
+      const int src = imageFilter_->mapToSource(imageFilter_->index(r, 0)).row();
+      if (step > 0 && src > current_) return src;
+      if (step < 0 && src < current_) row = r;
+    }
+    if (step > 0) return -1;
+    const int src = imageFilter_->mapToSource(imageFilter_->index(row, 0)).row();
+    return src < current_ ? src : -1;
+  }
+  if (row < 0 || row >= imageFilter_->rowCount()) return -1;
+  return imageFilter_->mapToSource(imageFilter_->index(row, 0)).row();
+}
 
 void MainWindow::buildComfortActions() {
   connect(addAction_("new_project", tr("&New project"), {QKeySequence::New}), &QAction::triggered, this, &MainWindow::closeProject);

@@ -152,7 +152,7 @@ void MainWindow::onModelFailed(const QString& error) {
 
 void MainWindow::runCurrent() {
   ImageDocument* doc = currentDocument();
-  if (!doc) return;
+  if (!doc || !doc->readError().isEmpty()) return;  // an unreadable image: the canvas already says why
   if (!modelReady_) {
     pendingRun_ = true;
     return;

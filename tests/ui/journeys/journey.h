@@ -27,7 +27,7 @@
 #include <functional>
 #include <memory>
 
-#include "../coco_strict.h"
+#include "ui/document/coco_exchange.h"
 #include "ui/studio/canvas_view.h"
 #include "ui/studio/main_window.h"
 #include "ui/studio/studio_settings.h"

@@ -220,7 +220,7 @@ class TestJourneyLabelFolder : public QObject {
     QTRY_VERIFY(QFileInfo::exists(exported));
     QTRY_VERIFY(!leftOut.isEmpty());
     QVERIFY2(leftOut.contains(QStringLiteral("h_broken.jpg")), qPrintable(leftOut));
-    const QString problems = coco_strict::validate(exported);
+    const QString problems = glip::studio::CocoExchange::strictProblems(exported).join(QLatin1Char('\n'));
     QVERIFY2(problems.isEmpty(), qPrintable(problems));
     const QJsonObject coco = readJson(exported);
     QCOMPARE(coco["images"].toArray().size(), 8);

@@ -1,7 +1,9 @@
 // What a person labelling many images reaches for: the image counter and Shift+D (next unreviewed), copy/paste of
 // boxes onto another image (one undo step), hiding boxes (H) and labels (L), captions that stay inside the image,
 // and File ▸ Save as / Close / Recent projects.
+#include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QLineEdit>
 #include <QLabel>
 #include <QMenu>
 #include <QPlainTextEdit>
@@ -122,6 +124,33 @@ class TestJourneyManyImages : public QObject {
     entry->trigger();
     QTRY_COMPARE(listRows(w).size(), 3);
     QVERIFY(listRows(w)[1].contains(QStringLiteral("reviewed"), Qt::CaseInsensitive));
+
+    // The image list: search by file name, filter by status; A/D walk the listed images only.
+    auto* search = w->findChild<QLineEdit*>(QStringLiteral("imageSearch"));
+    auto* show = w->findChild<QComboBox*>(QStringLiteral("imageFilter"));
+    QVERIFY(search && show);
+    QTest::mouseClick(search, Qt::LeftButton);
+    QTest::keyClicks(search, QStringLiteral("3"));
+    QCOMPARE(listRows(w).size(), 1);
+    QVERIFY(listRows(w)[0].startsWith(QStringLiteral("3.png")));
+    search->clear();
+    QCOMPARE(listRows(w).size(), 3);
+    QTest::mouseClick(show, Qt::LeftButton);
+    show->hidePopup();
+    while (show->currentText() != QLatin1String("Reviewed") && show->currentIndex() + 1 < show->count())
+      QTest::keyClick(show, Qt::Key_Down);
+    QCOMPARE(listRows(w).size(), 1);
+    QVERIFY(listRows(w)[0].startsWith(QStringLiteral("2.png")));
+    QCOMPARE(show->itemText(show->currentIndex()), QStringLiteral("Reviewed"));
+    QTest::mouseClick(w->canvas()->viewport(), Qt::LeftButton, {}, QPoint(2, 2));
+    QTest::keyClick(w->canvas(), Qt::Key_D);  // from image 1 (not listed): the next listed one, image 2
+    QVERIFY(s.waitIdle());
+    QCOMPARE(counter(w), QStringLiteral("Image 2 / 3 · 1 reviewed"));
+    QCOMPARE(listCurrentRow(w), 0);
+    QVERIFY(!w->action("next_image")->isEnabled());  // nothing listed after it
+    while (show->currentIndex() > 0) QTest::keyClick(show, Qt::Key_Up);
+    QCOMPARE(listRows(w).size(), 3);
+    QCOMPARE(listCurrentRow(w), 1);
   }
 };
 

@@ -11,7 +11,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
-#include "../coco_strict.h"
+#include "ui/document/coco_exchange.h"
 
 namespace {
 const QString kGolden = QStringLiteral(GLIP_TEST_DATA_DIR "/golden/tiny-a/");
@@ -71,7 +71,7 @@ class TestStudioHeadless : public QObject {
     QVERIFY2(r.code == 0, qPrintable(r.err));
     QCOMPARE(r.out.trimmed(), out);
     QVERIFY2(r.err.contains(QStringLiteral("e_broken.png")), qPrintable(r.err));
-    const QString problems = coco_strict::validate(out);
+    const QString problems = glip::studio::CocoExchange::strictProblems(out).join(QLatin1Char('\n'));
     QVERIFY2(problems.isEmpty(), qPrintable(problems));
     const QJsonObject coco = readJson(out).object();
     QCOMPARE(coco["images"].toArray().size(), 4);

@@ -28,6 +28,7 @@
 #include <QXmlStreamReader>
 #include <QtTest>
 
+#include "../english_walk.h"
 #include "ui/document/project.h"
 #include "ui/studio/box_item.h"
 #include "ui/studio/canvas_view.h"
@@ -39,81 +40,11 @@ using namespace glip::studio;
 
 namespace {
 const QString kTs = QStringLiteral(GLIP_SOURCE_DIR "/translations/glip_studio_zh_CN.ts");
-
-// Latin words that may stay: proper nouns, formats, key names, GLIP's English example labels.
-const QStringList kAllowed{"GLIP", "COCO", "CUDA", "GPU", "CPU", "YAML", "JSON", "PyTorch", "Studio", "GLIP-T",
-                           "libtorch", "Hugging", "Face", "English", "UNK", "Ctrl", "Shift", "Alt", "Del", "Return",
-                           "Esc", "Space", "person", "bicycle", "traffic", "light", "a", "cat", "sitting", "on",
-                           "red", "sofa", "MODEL", "WEIGHT", "pth", "pt", "yaml", "yml", "json", "glipstudio",
-                           "png", "jpg", "jpeg", "bmp", "tif", "tiff", "webp", "s", "x", "y",
-                           // technical terms of the inspector, kept as in the GLIP paper
-                           "IoU", "FPN", "NMS", "k", "top-k", "logit", "sigmoid", "sqrt", "dyhead"};
-
-QString plain(QString s) {
-  if (Qt::mightBeRichText(s)) {
-    QTextDocument d;
-    d.setHtml(s);
-    s = d.toPlainText();
-  }
-  s.remove(QLatin1Char('&'));
-  return s;
-}
-
-// The Latin words of a visible string that are not allowed (file names and paths are skipped).
-QStringList englishWords(const QString& text) {
-  QStringList bad;
-  for (const QString& token : plain(text).split(QRegularExpression(QStringLiteral("\\s+")), Qt::SkipEmptyParts)) {
-    if (token.contains(QLatin1Char('/')) || token.contains(QLatin1Char('_')) || token.contains(QLatin1Char('.')) ||
-        token.contains(QLatin1Char('*')))
-      continue;  // a path, file name or pattern
-    static const QRegularExpression word(QStringLiteral("[A-Za-z]+(-[A-Za-z]+)?"));
-    for (auto it = word.globalMatch(token); it.hasNext();) {
-      const QString w = it.next().captured(0);
-      if (!kAllowed.contains(w) && !(w.size() == 1 && w[0].isUpper())) bad << w;  // single letters: key names
-    }
-  }
-  return bad;
-}
-
-struct Visible {
-  QString where, text;
-};
-
-void collect(QWidget* root, QList<Visible>& out) {
-  auto add = [&](QObject* o, const char* what, const QString& t) {
-    if (!t.trimmed().isEmpty()) out.push_back({QStringLiteral("%1 %2.%3").arg(o->metaObject()->className(), o->objectName(), what), t});
-  };
-  QList<QWidget*> widgets = root->findChildren<QWidget*>();
-  widgets.prepend(root);
-  for (QWidget* w : widgets) {
-    if (w->objectName() == QLatin1String("tokenChips") || w->objectName() == QLatin1String("promptLabels")) continue;  // user text
-    add(w, "toolTip", w->toolTip());
-    if (w->isWindow() || qobject_cast<QDockWidget*>(w) || qobject_cast<QToolBar*>(w)) add(w, "windowTitle", w->windowTitle());
-    if (auto* l = qobject_cast<QLabel*>(w)) add(w, "text", l->text());
-    if (auto* b = qobject_cast<QAbstractButton*>(w)) add(w, "text", b->text());
-    if (auto* g = qobject_cast<QGroupBox*>(w)) add(w, "title", g->title());
-    if (auto* e = qobject_cast<QLineEdit*>(w)) add(w, "placeholder", e->placeholderText());
-    if (auto* e = qobject_cast<QPlainTextEdit*>(w)) add(w, "placeholder", e->placeholderText());
-    if (auto* m = qobject_cast<QMenu*>(w)) add(w, "title", m->title());
-    if (auto* c = qobject_cast<QComboBox*>(w); c && !c->isEditable())
-      for (int i = 0; i < c->count(); ++i) add(w, "item", c->itemText(i));
-    if (auto* t = qobject_cast<QTreeWidget*>(w))
-      for (int i = 0; i < t->columnCount(); ++i) add(w, "header", t->headerItem()->text(i));
-    if (auto* t = qobject_cast<QTableWidget*>(w)) {
-      for (int i = 0; i < t->columnCount(); ++i) add(w, "header", t->horizontalHeaderItem(i)->text());
-      for (int r = 0; r < t->rowCount(); ++r) add(w, "cell", t->item(r, 0)->text());
-    }
-    if (auto* v = qobject_cast<QUndoView*>(w)) {
-      add(w, "emptyLabel", v->emptyLabel());
-      for (int r = 0; r < v->model()->rowCount(); ++r) add(w, "row", v->model()->index(r, 0).data().toString());
-    }
-    for (QAction* a : w->actions()) {
-      add(a, "text", a->text());
-      add(a, "toolTip", a->toolTip() == QString(a->text()).remove(QLatin1Char('&')) ? QString() : a->toolTip());
-    }
-  }
-}
 }  // namespace
+
+using english_walk::collect;
+using english_walk::englishWords;
+using english_walk::Visible;
 
 class TestStudioTranslation : public QObject {
   Q_OBJECT
@@ -212,12 +143,7 @@ class TestStudioTranslation : public QObject {
     for (const CanvasBox& cb : w.canvas()->boxes()) seen.push_back({"box", w.canvas()->boxItem(cb.id)->captionText()});
     seen.push_back({"image list", w.findChild<QWidget*>("imageList") ? doc->imagePath() : QString()});
     QVERIFY(seen.size() > 150);
-    QStringList failures;
-    for (const Visible& v : seen) {
-      const QStringList bad = englishWords(v.text);
-      if (!bad.isEmpty()) failures << QStringLiteral("%1: “%2” (%3)").arg(v.where, v.text, bad.join(", "));
-    }
-    failures.removeDuplicates();
+    const QStringList failures = english_walk::failures(seen);
     QVERIFY2(failures.isEmpty(), qPrintable(failures.join("\n")));
     // Spot checks.
     QCOMPARE(w.action("undo")->text().left(2), QString::fromUtf8("撤销"));
