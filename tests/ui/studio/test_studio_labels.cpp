@@ -21,6 +21,7 @@
 #include <functional>
 #include <memory>
 
+#include "ui/document/coco_exchange.h"
 #include "ui/document/project.h"
 #include "ui/studio/box_item.h"
 #include "ui/studio/canvas_view.h"
@@ -152,6 +153,31 @@ class TestStudioLabels : public QObject {
     QCOMPARE(panel.boxCount("car"), 2);
     p.image(0)->deleteBoxes({p.image(0)->boxes().first().id});  // the restored image is watched too
     QTRY_COMPARE(panel.boxCount("car"), 1);
+  }
+
+  void countsFollowCocoImport() {
+    QTemporaryDir tmp;
+    Project source;
+    fill(source);
+    const QString coco = tmp.filePath("labels.coco.json");
+    QString error;
+    QVERIFY2(CocoExchange::exportDataset(source, coco, {}, &error), qPrintable(error));
+    Project p;
+    ImageDocument* a = p.addImage("/nonexistent/a.jpg", QSize(100, 100));  // its boxes are replaced by the import
+    a->addBox(box("fish", 0));
+    a->addBox(box("fish", 30));
+    LabelPanel panel(&p);
+    QCOMPARE(panel.boxCount("fish"), 2);
+    CocoExchange::ImportResult result;
+    QVERIFY2(CocoExchange::importDataset(p, coco, &result, &error), qPrintable(error));
+    QCOMPARE(result.boxes, 6);
+    QTRY_COMPARE(panel.boxCount("cat"), 3);
+    QCOMPARE(panel.boxCount("dog"), 2);
+    QCOMPARE(panel.boxCount("bird"), 1);
+    QCOMPARE(panel.boxCount("fish"), -1);
+    a->undoStack()->undo();  // the import into an existing image is one undo step there
+    QTRY_COMPARE(panel.boxCount("fish"), 2);
+    QCOMPARE(panel.boxCount("cat"), 1);
   }
 
   void renameAcrossImagesIsOneUndoStepPerImage() {
