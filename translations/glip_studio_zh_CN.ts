@@ -765,6 +765,14 @@
         <source>Colour of “%1”</source>
         <translation>“%1”的颜色</translation>
     </message>
+    <message>
+        <source>Automatic colour</source>
+        <translation>自动颜色</translation>
+    </message>
+    <message>
+        <source>Forget the chosen colour: the label gets its automatic colour again</source>
+        <translation>清除所选颜色：该标签恢复自动颜色</translation>
+    </message>
 </context>
 <context>
     <name>glip::studio::MainWindow</name>

@@ -8,6 +8,7 @@
 #include <QPainter>
 #include <QPixmap>
 #include <QPushButton>
+#include <QSet>
 #include <QTimer>
 #include <QVBoxLayout>
 
@@ -45,11 +46,15 @@ LabelPanel::LabelPanel(Project* project, QWidget* parent)
   color_ = new QPushButton(tr("Colour…"), this);
   color_->setObjectName(QStringLiteral("labelColorButton"));
   color_->setToolTip(tr("Choose the colour of the label's boxes (saved in the project)"));
+  autoColor_ = new QPushButton(tr("Automatic colour"), this);
+  autoColor_->setObjectName(QStringLiteral("labelAutoColorButton"));
+  autoColor_->setToolTip(tr("Forget the chosen colour: the label gets its automatic colour again"));
 
   auto* buttons = new QHBoxLayout;
   buttons->setContentsMargins(0, 0, 0, 0);
   buttons->addWidget(rename_);
   buttons->addWidget(color_);
+  buttons->addWidget(autoColor_);
   buttons->addStretch(1);
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(2, 2, 2, 2);
@@ -63,6 +68,9 @@ LabelPanel::LabelPanel(Project* project, QWidget* parent)
   connect(refreshTimer_, &QTimer::timeout, this, &LabelPanel::refresh);
   connect(rename_, &QPushButton::clicked, this, &LabelPanel::renameCurrent);
   connect(color_, &QPushButton::clicked, this, &LabelPanel::chooseColorForCurrent);
+  connect(autoColor_, &QPushButton::clicked, this, [this] {
+    if (project_ && list_->currentItem()) project_->labelColors()->setColor(currentLabel(), QColor());
+  });
   connect(list_, &QListWidget::itemDoubleClicked, this, &LabelPanel::renameCurrent);
   auto clicked = [this](QListWidgetItem* it) {
     if (it) emit labelClicked(it->data(kLabelRole).toString());
@@ -108,9 +116,13 @@ void LabelPanel::refresh() {
   if (!project_) return;
   const QHash<QString, int> counts = project_->boxCountByLabel();
   QStringList shown = project_->labels();
+  QSet<QString> seen(shown.cbegin(), shown.cend());
   for (const ImageDocument* d : project_->images())
     for (const Box& b : d->boxes())
-      if (!shown.contains(b.label)) shown << b.label;
+      if (!seen.contains(b.label)) {
+        seen.insert(b.label);
+        shown << b.label;
+      }
   const QString current = currentLabel();
   const QSignalBlocker block(list_);
   list_->clear();
@@ -153,6 +165,7 @@ void LabelPanel::updateButtons() {
   const bool has = list_->currentItem() != nullptr;
   rename_->setEnabled(has);
   color_->setEnabled(has);
+  autoColor_->setEnabled(has && project_ && project_->labelColors()->contains(currentLabel()));
 }
 
 QList<quint64> LabelPanel::boxIds(const ImageDocument* doc, const QString& label) {

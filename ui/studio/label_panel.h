@@ -6,7 +6,7 @@
 //   - rename a label (double-click, F2 or "Rename…"): Project::renameLabel — one undo step per affected image, and
 //     renaming onto an existing label merges the two;
 //   - pick its colour ("Colour…"): kept in the project's LabelColors (saved in the project file) and drawn by the
-//     canvas;
+//     canvas; "Automatic colour" forgets it;
 //   - click it (or press Enter): labelClicked() — the main window selects that label's boxes on the current image.
 //
 // Shown labels: the project's label list in its order, then labels used by boxes but not listed (e.g. brought back
@@ -61,6 +61,7 @@ class LabelPanel : public QWidget {
   QListWidget* list_ = nullptr;
   QPushButton* rename_ = nullptr;
   QPushButton* color_ = nullptr;
+  QPushButton* autoColor_ = nullptr;
   QTimer* refreshTimer_ = nullptr;
 };
 

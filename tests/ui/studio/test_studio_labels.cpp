@@ -381,6 +381,17 @@ class TestStudioLabels : public QObject {
     QCOMPARE(labelsOf(doc), QStringList({"kitten", "dog", "kitten"}));
     QTRY_COMPARE(panel->boxCount("kitten"), 2);
     QCOMPARE(panel->currentLabel(), QStringLiteral("kitten"));
+
+    // "Automatic colour" forgets dog's colour (enabled only for a label that has one).
+    auto* autoColor = panel->findChild<QPushButton*>("labelAutoColorButton");
+    QVERIFY(!autoColor->isEnabled());  // kitten has none
+    list->setCurrentItem(itemOf(list, "dog"));
+    QVERIFY(autoColor->isEnabled());
+    QTest::mouseClick(autoColor, Qt::LeftButton);
+    QVERIFY(!w.project()->labelColors()->contains("dog"));
+    QCOMPARE(w.canvas()->boxItem(d1)->box().color, labelColor("dog"));
+    QTRY_VERIFY(!autoColor->isEnabled());
+    QCOMPARE(panel->currentLabel(), QStringLiteral("dog"));
     w.project()->setUnmodified();  // no save prompt on close
   }
 };
