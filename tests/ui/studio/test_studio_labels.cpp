@@ -269,7 +269,8 @@ class TestStudioLabels : public QObject {
     QFile f(path);
     QVERIFY(f.open(QIODevice::WriteOnly));
     f.write(R"({"format": "glip-studio-project", "version": 1,
-      "prompts": {"active": "categories", "categories": ["cat"], "caption": {"caption": "", "detection": false, "labels": []}},
+      "prompts": {"active": "categories", "categories": ["cat"],
+                  "caption": {"caption": "", "detection": false, "labels": []}},
       "labels": ["cat"],
       "images": [{"path": "/nonexistent/x.jpg", "width": 10, "height": 10, "status": "edited",
                   "boxes": [{"rect": [1, 1, 5, 5], "label": "cat", "provenance": "manual"}], "predictions": []}]})");
