@@ -24,7 +24,8 @@ QString newUntitledId() { return QUuid::createUuid().toString(QUuid::WithoutBrac
 }  // namespace
 
 Project::Project(QObject* parent)
-    : QObject(parent), untitledId_(newUntitledId()), autosaveTimer_(new QTimer(this)) {
+    : QObject(parent), untitledId_(newUntitledId()), colors_(new LabelColors(this)), autosaveTimer_(new QTimer(this)) {
+  connect(colors_, &LabelColors::colorChanged, this, &Project::markChanged);
   autosaveTimer_->setSingleShot(true);
   connect(autosaveTimer_, &QTimer::timeout, this, &Project::onAutosaveTimer);
 }
@@ -126,6 +127,33 @@ void Project::addLabel(const QString& label) {
   markChanged();
 }
 
+QHash<QString, int> Project::boxCountByLabel() const {
+  QHash<QString, int> counts;
+  for (const ImageDocument* d : images_)
+    for (const Box& b : d->boxes()) ++counts[b.label];
+  return counts;
+}
+
+int Project::renameLabel(const QString& from, const QString& to) {
+  if (to.isEmpty() || to == from) return 0;
+  int changed = 0;
+  for (ImageDocument* d : images_) {
+    QList<quint64> ids;
+    for (const Box& b : d->boxes())
+      if (b.label == from) ids << b.id;
+    if (!ids.isEmpty() && d->relabel(ids, to)) ++changed;  // one undo step on this image's stack
+  }
+  QStringList labels = labels_;
+  const int at = labels.indexOf(from);
+  if (labels.contains(to)) labels.removeAll(from);
+  else if (at >= 0) labels[at] = to;
+  else labels.append(to);
+  if (!colors_->contains(to) && colors_->contains(from)) colors_->setColor(to, colors_->color(from));
+  colors_->setColor(from, QColor());
+  setLabels(labels);
+  return changed;
+}
+
 // ----- state -----
 
 ProjectState Project::state() const {
@@ -134,6 +162,7 @@ ProjectState Project::state() const {
   s.caption = caption_;
   s.activePrompt = activePrompt_;
   s.labels = labels_;
+  s.labelColors = colors_->all();
   for (const ImageDocument* d : images_) s.images.append(d->state());
   return s;
 }
@@ -148,6 +177,7 @@ void Project::applyState(const ProjectState& s) {
   caption_ = s.caption;
   activePrompt_ = s.activePrompt;
   labels_ = s.labels;
+  colors_->setAll(s.labelColors);  // not an edit: the callers set the modified state
   for (const ImageState& im : s.images) {
     auto* doc = new ImageDocument(im.path, im.size, this);
     doc->restoreState(im);

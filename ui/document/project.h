@@ -12,6 +12,7 @@
 // loads it (paths resolve as in the project file; the project is then modified and not yet saved) and
 // discardRecovery() deletes it. Untitled projects: untitledRecoveryFiles() + openRecovery().
 #pragma once
+#include <QHash>
 #include <QList>
 #include <QObject>
 #include <QSize>
@@ -19,6 +20,7 @@
 #include <QStringList>
 
 #include "ui/document/image_document.h"
+#include "ui/document/label_colors.h"
 #include "ui/document/project_file.h"
 
 class QTimer;
@@ -80,6 +82,17 @@ class Project : public QObject {
   QStringList labels() const { return labels_; }
   void setLabels(const QStringList& labels);
   void addLabel(const QString& label);  // appended when new (verbatim)
+  // Colours the user picked for labels (saved in the project file); changing one marks the project modified.
+  LabelColors* labelColors() const { return colors_; }
+  // How many boxes (not raw predictions) of all images carry each label.
+  QHash<QString, int> boxCountByLabel() const;
+  // Renames a label everywhere (Labels dock): every box labelled `from` in every image gets `to` through
+  // ImageDocument::relabel, i.e. one undo step on each affected image's own stack. When `to` is already a label
+  // the two merge. The label list: `to` takes `from`'s place (or `from` is dropped when `to` is already listed);
+  // `to` inherits `from`'s colour when it has none, and `from`'s colour is forgotten. The list and colours are not
+  // part of the image undo steps (an undo brings the old label back on its boxes; the Labels dock shows it again).
+  // Returns the number of images changed; an empty `to` or `to == from` does nothing.
+  int renameLabel(const QString& from, const QString& to);
 
   // ----- whole state -----
   ProjectState state() const;
@@ -113,6 +126,7 @@ class Project : public QObject {
   PromptSpec caption_;
   PromptMode activePrompt_ = PromptMode::Categories;
   QStringList labels_;
+  LabelColors* colors_ = nullptr;
   quint64 changeCount_ = 0;
   quint64 savedCount_ = 0;
   quint64 autosavedCount_ = 0;

@@ -80,7 +80,7 @@ bool boxesFromJson(const QJsonValue& v, const QString& where, BoxList* out, QStr
 
 bool ProjectState::sameContent(const ProjectState& o) const {
   if (categories != o.categories || caption != o.caption || activePrompt != o.activePrompt || labels != o.labels ||
-      images.size() != o.images.size())
+      labelColors != o.labelColors || images.size() != o.images.size())
     return false;
   for (int i = 0; i < images.size(); ++i)
     if (!images[i].sameContent(o.images[i])) return false;
@@ -98,6 +98,12 @@ QByteArray ProjectFile::toJson(const ProjectState& s, const QString& baseDir) {
   prompts.insert(QStringLiteral("caption"), s.caption.toJson());
   root.insert(QStringLiteral("prompts"), prompts);
   root.insert(QStringLiteral("labels"), QJsonArray::fromStringList(s.labels));
+  if (!s.labelColors.isEmpty()) {
+    QJsonObject colors;
+    for (auto it = s.labelColors.cbegin(); it != s.labelColors.cend(); ++it)
+      colors.insert(it.key(), it.value().name(QColor::HexRgb));
+    root.insert(QStringLiteral("labelColors"), colors);
+  }
   QJsonArray images;
   for (const ImageState& im : s.images) {
     QJsonObject o;
@@ -151,6 +157,11 @@ bool ProjectFile::fromJson(const QByteArray& data, const QString& baseDir, Proje
     return false;
   }
   for (const QJsonValue& l : root.value(QStringLiteral("labels")).toArray()) s.labels.append(l.toString());
+  const QJsonObject colors = root.value(QStringLiteral("labelColors")).toObject();  // optional (absent before)
+  for (auto it = colors.constBegin(); it != colors.constEnd(); ++it) {
+    const QColor c = QColor::fromString(it.value().toString());
+    if (!it.key().isEmpty() && c.isValid()) s.labelColors.insert(it.key(), QColor(c.rgb()));
+  }
   const QJsonArray images = root.value(QStringLiteral("images")).toArray();
   for (int i = 0; i < images.size(); ++i) {
     const QString w = QStringLiteral("images[%1]").arg(i);

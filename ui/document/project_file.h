@@ -10,6 +10,8 @@
 //                 "labels": [{"name": "a man", "spans": [[0, 5]]}]}
 //   },
 //   "labels": ["person", "traffic light"],  // the label set offered for boxes, ordered, verbatim
+//   "labelColors": {"person": "#ff0000"},   // optional: colours picked by the user (label -> "#rrggbb");
+//                                           // written only when there are some; invalid entries are ignored
 //   "images": [{
 //     "path": "images/a.jpg",               // relative to the project file's folder when inside it, else absolute
 //     "width": 640, "height": 480,          // 0 when unknown
@@ -24,7 +26,9 @@
 // round-trip formatting, so save -> load is exact.
 #pragma once
 #include <QByteArray>
+#include <QColor>
 #include <QCoreApplication>
+#include <QMap>
 #include <QString>
 #include <QStringList>
 #include <QVector>
@@ -41,6 +45,7 @@ struct ProjectState {
   PromptSpec caption;
   PromptMode activePrompt = PromptMode::Categories;
   QStringList labels;
+  QMap<QString, QColor> labelColors;  // label -> the colour the user picked (labels without one are absent)
   QVector<ImageState> images;
 
   bool sameContent(const ProjectState& o) const;  // box ids not compared

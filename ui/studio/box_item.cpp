@@ -6,11 +6,18 @@
 #include <QPainter>
 #include <QtGlobal>
 
+#include "ui/document/label_colors.h"
+
 namespace glip::studio {
 
 QColor labelColor(const QString& label) {
   const uint h = qHash(label.toLower(), 0x5eed);
   return QColor::fromHsv(static_cast<int>(h % 360), 200, 255);
+}
+
+QColor labelColor(const QString& label, const LabelColors* custom) {
+  const QColor c = custom ? custom->color(label) : QColor();
+  return c.isValid() ? c : labelColor(label);
 }
 
 BoxItem::BoxItem(const CanvasBox& box) : box_(box) { setZValue(1); }
@@ -80,7 +87,7 @@ QRectF BoxItem::boundingRect() const {
 }
 
 void BoxItem::paint(QPainter* p, const QStyleOptionGraphicsItem*, QWidget*) {
-  const QColor c = labelColor(box_.label);
+  const QColor c = box_.color.isValid() ? box_.color : labelColor(box_.label);
   QPen pen(c, highlighted_ ? 3.0 : 2.0);
   pen.setCosmetic(true);
   if (box_.origin == BoxOrigin::Manual) pen.setStyle(Qt::DashLine);

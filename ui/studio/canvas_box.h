@@ -8,6 +8,8 @@
 
 namespace glip::studio {
 
+class LabelColors;
+
 enum class BoxOrigin { Model, Manual, Edited };  // provenance: predicted, drawn by hand, predicted then edited
 
 struct CanvasBox {
@@ -16,10 +18,13 @@ struct CanvasBox {
   QString label;
   double score = -1;   // < 0: no score (manual boxes)
   BoxOrigin origin = BoxOrigin::Manual;
+  QColor color;        // the outline/caption colour; invalid: labelColor(label)
 };
 
 // A stable colour per label (hue from a hash of the text), readable on photos.
 QColor labelColor(const QString& label);
+// The colour the user picked for the label in the project (Labels dock), else labelColor(label). `custom` may be null.
+QColor labelColor(const QString& label, const LabelColors* custom);
 
 }  // namespace glip::studio
 

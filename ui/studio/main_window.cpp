@@ -35,6 +35,7 @@
 #include "ui/studio/canvas_view.h"
 #include "ui/studio/dialogs.h"
 #include "ui/studio/image_list_model.h"
+#include "ui/studio/label_panel.h"
 #include "ui/studio/model_locator.h"
 #include "ui/studio/prompt_panel.h"
 #include "ui/studio/studio_settings.h"
@@ -351,6 +352,11 @@ void MainWindow::buildDocks() {
   });
   connect(boxList_, &QTreeWidget::itemDoubleClicked, this, [this] { relabelSelected(); });
   dock("boxesDock", tr("Boxes"), boxList_, Qt::RightDockWidgetArea);
+  auto* labels = new LabelPanel(project_, this);  // the Labels dock: counts, rename/merge, colours
+  connect(labels, &LabelPanel::labelClicked, this,
+          [this](const QString& l) { canvas_->setSelection(LabelPanel::boxIds(currentDocument(), l)); });
+  connect(project_->labelColors(), &LabelColors::changed, this, &MainWindow::refreshBoxes);
+  dock("labelsDock", tr("Labels"), labels, Qt::RightDockWidgetArea);
 
   undoView_ = new QUndoView(undoGroup_, this);
   undoView_->setObjectName(QStringLiteral("undoView"));
@@ -452,11 +458,12 @@ void MainWindow::refreshBoxes() {
       cb.origin = bx.provenance == Provenance::Model    ? BoxOrigin::Model
                   : bx.provenance == Provenance::Edited ? BoxOrigin::Edited
                                                         : BoxOrigin::Manual;
+      cb.color = labelColor(bx.label, project_->labelColors());
       if (shown) boxes << cb;
       auto* it = new QTreeWidgetItem(boxList_, {bx.label, bx.hasScore() ? QString::number(bx.score, 'f', 3) : QString(),
                                                 provenanceDisplayName(bx.provenance)});
       it->setData(0, Qt::UserRole, QVariant::fromValue(bx.id));
-      it->setForeground(0, labelColor(bx.label).darker(150));
+      it->setForeground(0, labelColor(bx.label, project_->labelColors()).darker(150));
       if (bx.id == sel) boxList_->setCurrentItem(it, 0, QItemSelectionModel::NoUpdate);
       it->setSelected(selected.contains(bx.id));
     }
