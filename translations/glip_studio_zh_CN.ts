@@ -718,6 +718,63 @@
     </message>
 </context>
 <context>
+    <name>glip::studio::LabelPanel</name>
+    <message>
+        <source>Click a label to select its boxes on the image; double-click or F2 to rename it</source>
+        <translation>单击标签以在图像上选中其所有框；双击或按 F2 重命名</translation>
+    </message>
+    <message>
+        <source>Rename…</source>
+        <translation>重命名…</translation>
+    </message>
+    <message>
+        <source>Rename the label on every image (a name that already exists merges the two labels)</source>
+        <translation>在所有图像上重命名该标签（使用已有的名称会合并这两个标签）</translation>
+    </message>
+    <message>
+        <source>Colour…</source>
+        <translation>颜色…</translation>
+    </message>
+    <message>
+        <source>Choose the colour of the label&apos;s boxes (saved in the project)</source>
+        <translation>选择该标签框的颜色（保存在项目中）</translation>
+    </message>
+    <message>
+        <source>Automatic colour</source>
+        <translation>自动颜色</translation>
+    </message>
+    <message>
+        <source>Forget the chosen colour: the label gets its automatic colour again</source>
+        <translation>清除所选颜色：该标签恢复自动颜色</translation>
+    </message>
+    <message>
+        <source>(no label)</source>
+        <translation>（无标签）</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n box(es) labelled “%1” in the project</source>
+        <translation>
+            <numerusform>项目中有 %n 个标为“%1”的框</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Rename label</source>
+        <translation>重命名标签</translation>
+    </message>
+    <message>
+        <source>New name for “%1” on every image (an existing label&apos;s name merges the two):</source>
+        <translation>“%1”在所有图像上的新名称（使用已有标签的名称会合并两者）：</translation>
+    </message>
+    <message>
+        <source>Colour of “%1”</source>
+        <translation>“%1”的颜色</translation>
+    </message>
+</context>
+<context>
     <name>glip::studio::MainWindow</name>
     <message>
         <source>&lt;b&gt;Demo model:&lt;/b&gt; its weights are random, so &lt;b&gt;its boxes are random&lt;/b&gt;. For real results download the GLIP-T weights and choose them in Model ▸ Choose model (see &lt;a href=&quot;models/README.md&quot;&gt;models/README.md&lt;/a&gt;).</source>
@@ -1262,6 +1319,10 @@
     <message>
         <source>Show only the images with this status</source>
         <translation>只显示处于此状态的图像</translation>
+    </message>
+    <message>
+        <source>Labels</source>
+        <translation>标签</translation>
     </message>
 </context>
 <context>
