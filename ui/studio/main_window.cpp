@@ -356,12 +356,13 @@ void MainWindow::buildDocks() {
   connect(labels, &LabelPanel::labelClicked, this,
           [this](const QString& l) { canvas_->setSelection(LabelPanel::boxIds(currentDocument(), l)); });
   connect(project_->labelColors(), &LabelColors::changed, this, &MainWindow::refreshBoxes);
-  dock("labelsDock", tr("Labels"), labels, Qt::RightDockWidgetArea);
+  QDockWidget* labelsDock = dock("labelsDock", tr("Labels"), labels, Qt::LeftDockWidgetArea);
 
   undoView_ = new QUndoView(undoGroup_, this);
   undoView_->setObjectName(QStringLiteral("undoView"));
   undoView_->setEmptyLabel(tr("<original>"));
-  dock("historyDock", tr("History"), undoView_, Qt::LeftDockWidgetArea);
+  // Left column: Images above History | Labels (tabs), so that the right column keeps its height for the Inspector.
+  tabifyDockWidget(labelsDock, dock("historyDock", tr("History"), undoView_, Qt::LeftDockWidgetArea));
   buildInspector();
 }
 
@@ -491,7 +492,7 @@ void MainWindow::refreshActions() {
   actions_.value("export_coco")->setEnabled(project_->imageCount() > 0);
   actions_.value("batch")->setEnabled(project_->imageCount() > 0 && modelReady_);
   actions_.value("cancel_run")->setEnabled(busy);
-  actions_.value("next_image")->setEnabled(current_ + 1 < project_->imageCount());
+  actions_.value("next_image")->setEnabled(neighbourImage(1) >= 0);
   actions_.value("copy_boxes")->setEnabled(hasSel);
   actions_.value("paste_boxes")->setEnabled(doc && !boxClipboard_.isEmpty());
   actions_.value("next_unreviewed")->setEnabled(project_->imageCount() > 0);

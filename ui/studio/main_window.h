@@ -185,6 +185,7 @@ class MainWindow : public QMainWindow {
   ResultCache cache_;
   ImageListModel* listModel_ = nullptr;
   ImageFilterModel* imageFilter_ = nullptr;
+  bool listChanging_ = false;  // the filtered list is adding/removing rows (not the user's choice)
   int current_ = -1;
   QPointer<ImageDocument> doc_;
   QMetaObject::Connection docConn_[3];

@@ -44,29 +44,35 @@ QWidget* MainWindow::buildImagesPanel() {
   lay->addLayout(row);
   listModel_ = new ImageListModel(project_, this);
   imageFilter_ = new ImageFilterModel(this);
+  imageFilter_->setDynamicSortFilter(false);
   imageFilter_->setSourceModel(listModel_);
   imageList_ = new QListView(panel);
   imageList_->setObjectName(QStringLiteral("imageList"));
   imageList_->setModel(imageFilter_);
   imageList_->setUniformItemSizes(true);
   lay->addWidget(imageList_, 1);
-  // showImage() sets current_ before it moves the list's current row, so this only reacts to the user's choice.
+  // showImage() sets current_ before it moves the list's current row, so this only reacts to the user's choice, not
+  // to rows coming and going when the filter changes (the view then moves its current row by itself). The filter is
+  // applied when it is changed, not on every status change (dynamicSortFilter off): rows never vanish under the user.
   connect(imageList_->selectionModel(), &QItemSelectionModel::currentChanged, this, [this](const QModelIndex& i) {
     const int r = imageFilter_->mapToSource(i).row();
-    if (i.isValid() && r != current_) showImage(r);
+    if (!listChanging_ && i.isValid() && r != current_) showImage(r);
   });
   auto refilter = [this] {
-    // The current image stays current (and highlighted when it is still listed).
     const QModelIndex row = imageFilter_->mapFromSource(listModel_->index(current_));
-    imageList_->setCurrentIndex(row);  // row == current_: the handler above does not re-run it
+    if (imageList_->currentIndex() != row) imageList_->setCurrentIndex(row);
     refreshActions();
   };
   connect(search, &QLineEdit::textChanged, this, [this, refilter](const QString& t) {
+    listChanging_ = true;
     imageFilter_->setSearch(t);
+    listChanging_ = false;
     refilter();
   });
   connect(show, &QComboBox::currentIndexChanged, this, [this, show, refilter] {
+    listChanging_ = true;
     imageFilter_->setShow(static_cast<ImageFilterModel::Show>(show->currentData().toInt()));
+    listChanging_ = false;
     refilter();
   });
   return panel;
