@@ -25,6 +25,7 @@ BoxItem::BoxItem(const CanvasBox& box) : box_(box) { setZValue(1); }
 void BoxItem::setImageRect(const QRectF& r) {
   prepareGeometryChange();
   box_.rect = r.normalized();
+  placed_ = false;  // a live drag: the caption follows the box
 }
 
 void BoxItem::setBox(const CanvasBox& box) {
@@ -64,7 +65,25 @@ void BoxItem::setCaptionVisible(bool on) {
   update();
 }
 
+void BoxItem::setCaptionTopLeft(const QPointF& p) {
+  if (placed_ && p == captionAt_) return;
+  prepareGeometryChange();
+  placed_ = true;
+  captionAt_ = p;
+}
+
+void BoxItem::clearCaptionPlacement() {
+  if (!placed_) return;
+  prepareGeometryChange();
+  placed_ = false;
+}
+
 QRectF BoxItem::captionRect() const {
+  const QRectF d = defaultCaptionRect();
+  return placed_ ? QRectF(captionAt_, d.size()) : d;
+}
+
+QRectF BoxItem::defaultCaptionRect() const {
   QFont f;
   f.setPixelSize(13);
   const QFontMetricsF fm(f);

@@ -25,9 +25,13 @@ class BoxItem : public QGraphicsItem {
   void setCaptionVisible(bool on);  // the label caption (View ▸ Show labels)
   bool captionVisible() const { return caption_; }
   QString captionText() const;  // "person 0.87 · model"
-  // Where the caption is drawn, in scene (image) coordinates: above the box, or inside its top edge when there is no
-  // room above it in the image, and shifted left so that it never runs past the image's right edge.
+  // Where the caption is drawn, in scene (image) coordinates: where the canvas placed it (setCaptionTopLeft), else
+  // defaultCaptionRect(): above the box, or inside its top edge when there is no room above it in the image, and
+  // shifted left so that it never runs past the image's right edge.
   QRectF captionRect() const;
+  QRectF defaultCaptionRect() const;
+  void setCaptionTopLeft(const QPointF& p);  // the canvas's layout, so that captions do not cover each other
+  void clearCaptionPlacement();
   QRectF boundingRect() const override;
   void paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget* widget) override;
 
@@ -37,6 +41,8 @@ class BoxItem : public QGraphicsItem {
   CanvasBox box_;
   bool highlighted_ = false;
   bool caption_ = true;
+  bool placed_ = false;
+  QPointF captionAt_;
   double unit_ = 1.0;
 };
 

@@ -72,6 +72,7 @@ void CanvasView::setBoxesVisible(bool on) {
 void CanvasView::setCaptionsVisible(bool on) {
   captionsVisible_ = on;
   for (BoxItem* it : std::as_const(items_)) it->setCaptionVisible(on);
+  layoutCaptions();
 }
 
 void CanvasView::setMessage(const QString& text) {
@@ -99,7 +100,7 @@ void CanvasView::setBoxes(const QVector<CanvasBox>& boxes) {
     delete gone;
   }
   items_ = keep;
-  updateItemScales();
+  updateItemScales();  // also lays the captions out
   // Keep the selected boxes that still exist.
   QList<quint64> still;
   for (quint64 id : selectedIds())
@@ -241,6 +242,45 @@ void CanvasView::nudgeSelected(const QPointF& d) {
 void CanvasView::updateItemScales() {
   const double unit = 1.0 / std::max(1e-9, transform().m11());
   for (BoxItem* it : std::as_const(items_)) it->setViewScale(unit);
+  layoutCaptions();  // caption sizes are in screen pixels: their image-space layout depends on the zoom
+}
+
+void CanvasView::layoutCaptions() {
+  // Boxes top to bottom, left to right; each caption takes the first of these places that no earlier caption
+  // covers: above the box (or just inside when at the image's top), inside under the top edge, then lower inside
+  // the box, then under its bottom edge. When none is free it keeps its default place.
+  QVector<BoxItem*> order;
+  for (BoxItem* it : std::as_const(items_)) order << it;
+  std::sort(order.begin(), order.end(), [](const BoxItem* a, const BoxItem* b) {
+    const QRectF ra = a->imageRect(), rb = b->imageRect();
+    return ra.top() != rb.top() ? ra.top() < rb.top() : ra.left() != rb.left() ? ra.left() < rb.left() : a->id() < b->id();
+  });
+  const QRectF image(QPointF(0, 0), QSizeF(image_.size()));
+  QVector<QRectF> taken;
+  for (BoxItem* it : order) {
+    if (!captionsVisible_) {
+      it->clearCaptionPlacement();
+      continue;
+    }
+    const QRectF d = it->defaultCaptionRect(), box = it->imageRect();
+    QVector<QPointF> tries{d.topLeft(), QPointF(d.left(), box.top())};
+    for (int k = 1; k <= 4 && box.top() + (k + 1) * d.height() <= box.bottom(); ++k)
+      tries << QPointF(d.left(), box.top() + k * d.height());
+    tries << QPointF(d.left(), box.bottom());
+    QRectF chosen = d;
+    for (const QPointF& p : tries) {
+      const QRectF r(p, d.size());
+      if (!image.isEmpty() && (r.top() < image.top() || r.bottom() > image.bottom())) continue;
+      bool free = true;
+      for (const QRectF& t : std::as_const(taken)) free = free && !t.intersects(r.adjusted(0.01, 0.01, -0.01, -0.01));
+      if (free) {
+        chosen = r;
+        break;
+      }
+    }
+    taken << chosen;
+    it->setCaptionTopLeft(chosen.topLeft());
+  }
 }
 
 void CanvasView::updateCursor() {

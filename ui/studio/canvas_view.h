@@ -111,6 +111,7 @@ class CanvasView : public QGraphicsView {
  private:
   void applyScale(double viewScale);  // view pixels (logical) per image pixel
   void updateItemScales();
+  void layoutCaptions();  // captions placed so that they do not cover each other (first come, first placed)
   void updateCursor();
   CanvasTool* activeTool() const;
 

@@ -169,6 +169,92 @@ class TestStudioCanvas : public QObject {
     QVERIFY(sel.size() >= 3);
   }
 
+  // Several boxes: a rubber band selects the boxes it touches, Ctrl+click toggles one, Ctrl+A all; a drag of one of
+  // them moves the whole group (one boxesMoved on release, every box by the same delta); arrow keys nudge the group.
+  void multiSelection() {
+    QVector<CanvasBox> boxes;
+    const QRectF rects[3] = {QRectF(50, 50, 60, 40), QRectF(150, 60, 50, 50), QRectF(400, 300, 80, 60)};
+    for (int i = 0; i < 3; ++i) {
+      CanvasBox b;
+      b.id = quint64(i + 1);
+      b.rect = rects[i];
+      b.label = QStringLiteral("b%1").arg(i);
+      boxes << b;
+    }
+    v->setBoxes(boxes);
+    // Rubber band from empty canvas around boxes 1 and 2.
+    drag(*v, v->imageToView(QPointF(30, 30)), v->imageToView(QPointF(220, 130)));
+    QList<quint64> sel = v->selectedIds();
+    std::sort(sel.begin(), sel.end());
+    QCOMPARE(sel, (QList<quint64>{1, 2}));
+    // Ctrl+click box 3: added; Ctrl+click box 1: removed.
+    const QPointF c3 = v->imageToView(rects[2].center()), c1 = v->imageToView(rects[0].center());
+    mouse(v->viewport(), QEvent::MouseButtonPress, c3, Qt::LeftButton, Qt::LeftButton, Qt::ControlModifier);
+    mouse(v->viewport(), QEvent::MouseButtonRelease, c3, Qt::LeftButton, Qt::NoButton, Qt::ControlModifier);
+    mouse(v->viewport(), QEvent::MouseButtonPress, c1, Qt::LeftButton, Qt::LeftButton, Qt::ControlModifier);
+    mouse(v->viewport(), QEvent::MouseButtonRelease, c1, Qt::LeftButton, Qt::NoButton, Qt::ControlModifier);
+    sel = v->selectedIds();
+    std::sort(sel.begin(), sel.end());
+    QCOMPARE(sel, (QList<quint64>{2, 3}));
+    for (const CanvasBox& b : boxes) QCOMPARE(v->boxItem(b.id)->highlighted(), sel.contains(b.id));
+    // Drag box 2: boxes 2 and 3 move by the same delta, in one signal.
+    QSignalSpy moved(v.get(), &CanvasView::boxesMoved);
+    QSignalSpy single(v.get(), &CanvasView::boxGeometryChanged);
+    drag(*v, v->imageToView(rects[1].center()), v->imageToView(rects[1].center() + QPointF(20, 10)));
+    QCOMPARE(moved.count(), 1);
+    QCOMPARE(single.count(), 0);
+    const auto to = moved.first().first().value<QHash<quint64, QRectF> >();
+    QCOMPARE(to.size(), 2);
+    const QPointF d = to.value(2).topLeft() - rects[1].topLeft();
+    QVERIFY(std::abs(d.x() - 20) < 1.5 && std::abs(d.y() - 10) < 1.5);
+    QCOMPARE(to.value(3).topLeft() - rects[2].topLeft(), d);
+    QCOMPARE(v->boxItem(1)->imageRect(), rects[0]);  // not selected: not moved
+    // Ctrl+A selects every box; an arrow key nudges them all in one signal.
+    v->selectAll();
+    QCOMPARE(v->selectedIds().size(), 3);
+    moved.clear();
+    key(v.get(), QEvent::KeyPress, Qt::Key_Right);
+    QCOMPARE(moved.count(), 1);
+    using Rects = QHash<quint64, QRectF>;
+    QCOMPARE(moved.first().first().value<Rects>().size(), 3);
+  }
+
+  // Captions never cover each other, and never leave the image: boxes stacked at almost the same corner (as GLIP
+  // gives for one object under several phrases), one at the image's top edge, one at its right edge; at two zooms.
+  void captionsDoNotOverlap() {
+    QVector<CanvasBox> boxes;
+    for (int i = 0; i < 5; ++i) {
+      CanvasBox b;
+      b.id = quint64(i + 1);
+      b.rect = QRectF(100 + i, 120 + i, 200, 180);
+      b.label = QStringLiteral("phrase number %1").arg(i);
+      b.score = 0.5 + 0.01 * i;
+      b.origin = BoxOrigin::Model;
+      boxes << b;
+    }
+    CanvasBox top;
+    top.id = 10;
+    top.rect = QRectF(0, 0, 120, 90);
+    top.label = QStringLiteral("at the top edge");
+    CanvasBox right;
+    right.id = 11;
+    right.rect = QRectF(600, 300, 40, 40);
+    right.label = QStringLiteral("a long label at the right edge");
+    boxes << top << right;
+    v->setBoxes(boxes);
+    for (double zoom : {0.0, 2.0}) {
+      if (zoom > 0) v->setZoom(zoom);
+      const QRectF image(QPointF(0, 0), QSizeF(v->imageSize()));
+      QVector<QRectF> caps;
+      for (const CanvasBox& b : boxes) caps << v->boxItem(b.id)->captionRect();
+      for (int i = 0; i < caps.size(); ++i) {
+        QVERIFY2(image.contains(caps[i]), qPrintable(QString::number(i)));
+        for (int j = i + 1; j < caps.size(); ++j)
+          QVERIFY2(!caps[i].intersects(caps[j].adjusted(0.01, 0.01, -0.01, -0.01)), qPrintable(QStringLiteral("%1 %2").arg(i).arg(j)));
+      }
+    }
+  }
+
   void handlesStayScreenSized() {
     CanvasBox b;
     b.id = 1;
