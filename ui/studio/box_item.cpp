@@ -72,6 +72,13 @@ void BoxItem::setCaptionTopLeft(const QPointF& p) {
   captionAt_ = p;
 }
 
+void BoxItem::setCaptionCrowded(bool crowded) {
+  if (crowded == crowded_) return;
+  prepareGeometryChange();
+  crowded_ = crowded;
+  update();
+}
+
 void BoxItem::clearCaptionPlacement() {
   if (!placed_) return;
   prepareGeometryChange();
@@ -101,7 +108,7 @@ QRectF BoxItem::boundingRect() const {
   // Handles stick out by half their size; the caption is wherever captionRect() puts it.
   const double m = (kHandlePixels + 4) * unit_;
   QRectF r = box_.rect.adjusted(-m, -m, m, m);
-  if (caption_) r |= captionRect().adjusted(-m, -m, m, m);
+  if (captionDrawn()) r |= captionRect().adjusted(-m, -m, m, m);
   return r;
 }
 
@@ -116,7 +123,7 @@ void BoxItem::paint(QPainter* p, const QStyleOptionGraphicsItem*, QWidget*) {
   p->drawRect(box_.rect);
 
   // Caption in view pixels (13 px text whatever the zoom), placed by captionRect() in image coordinates.
-  if (caption_) {
+  if (captionDrawn()) {
     const QRectF cr = captionRect();
     p->save();
     p->translate(cr.topLeft());

@@ -32,6 +32,10 @@ class BoxItem : public QGraphicsItem {
   QRectF defaultCaptionRect() const;
   void setCaptionTopLeft(const QPointF& p);  // the canvas's layout, so that captions do not cover each other
   void clearCaptionPlacement();
+  // No free place for the caption among the others: it is not drawn unless the box is selected (its row in the
+  // Boxes list still names it).
+  void setCaptionCrowded(bool crowded);
+  bool captionDrawn() const { return caption_ && (!crowded_ || highlighted_); }
   QRectF boundingRect() const override;
   void paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget* widget) override;
 
@@ -42,6 +46,7 @@ class BoxItem : public QGraphicsItem {
   bool highlighted_ = false;
   bool caption_ = true;
   bool placed_ = false;
+  bool crowded_ = false;
   QPointF captionAt_;
   double unit_ = 1.0;
 };

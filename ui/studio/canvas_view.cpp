@@ -132,6 +132,7 @@ void CanvasView::applySelection(const QList<quint64>& ids) {
   selected_ = clean.isEmpty() ? 0 : clean.takeLast();
   extra_ = clean;
   for (quint64 id : selectedIds()) items_.value(id)->setHighlighted(true);
+  layoutCaptions();  // the selected boxes' captions come first
   emit selectionChanged(selected_);
 }
 
@@ -246,12 +247,14 @@ void CanvasView::updateItemScales() {
 }
 
 void CanvasView::layoutCaptions() {
-  // Boxes top to bottom, left to right; each caption takes the first of these places that no earlier caption
-  // covers: above the box (or just inside when at the image's top), inside under the top edge, then lower inside
-  // the box, then under its bottom edge. When none is free it keeps its default place.
+  // The selected boxes first, then top to bottom, left to right; each caption takes the first of these places that
+  // no earlier caption covers: above the box (or just inside when at the image's top), inside under the top edge,
+  // lower inside the box, under its bottom edge — at the box's left, then at its right. With no free place the
+  // caption is not drawn (unless its box is selected): crowded captions are never drawn over each other.
   QVector<BoxItem*> order;
   for (BoxItem* it : std::as_const(items_)) order << it;
   std::sort(order.begin(), order.end(), [](const BoxItem* a, const BoxItem* b) {
+    if (a->highlighted() != b->highlighted()) return a->highlighted();
     const QRectF ra = a->imageRect(), rb = b->imageRect();
     return ra.top() != rb.top() ? ra.top() < rb.top() : ra.left() != rb.left() ? ra.left() < rb.left() : a->id() < b->id();
   });
@@ -263,23 +266,30 @@ void CanvasView::layoutCaptions() {
       continue;
     }
     const QRectF d = it->defaultCaptionRect(), box = it->imageRect();
-    QVector<QPointF> tries{d.topLeft(), QPointF(d.left(), box.top())};
-    for (int k = 1; k <= 4 && box.top() + (k + 1) * d.height() <= box.bottom(); ++k)
-      tries << QPointF(d.left(), box.top() + k * d.height());
-    tries << QPointF(d.left(), box.bottom());
+    QVector<double> ys{d.top(), box.top()};
+    for (int k = 1; k <= 4 && box.top() + (k + 1) * d.height() <= box.bottom(); ++k) ys << box.top() + k * d.height();
+    ys << box.bottom();
+    const double xs[2] = {d.left(), std::max(image.left(), std::min(box.right(), image.right()) - d.width())};
+    bool found = false;
     QRectF chosen = d;
-    for (const QPointF& p : tries) {
-      const QRectF r(p, d.size());
-      if (!image.isEmpty() && (r.top() < image.top() || r.bottom() > image.bottom())) continue;
-      bool free = true;
-      for (const QRectF& t : std::as_const(taken)) free = free && !t.intersects(r.adjusted(0.01, 0.01, -0.01, -0.01));
-      if (free) {
-        chosen = r;
-        break;
+    for (int xi = 0; xi < 2 && !found; ++xi) {
+      for (double y : ys) {
+        const QRectF r(QPointF(xs[xi], y), d.size());
+        if (!image.isEmpty() && (r.top() < image.top() || r.bottom() > image.bottom() || r.left() < image.left() ||
+                                 r.right() > image.right() + 0.01))
+          continue;
+        bool free = true;
+        for (const QRectF& t : std::as_const(taken)) free = free && !t.intersects(r.adjusted(0.01, 0.01, -0.01, -0.01));
+        if (free) {
+          chosen = r;
+          found = true;
+          break;
+        }
       }
     }
-    taken << chosen;
     it->setCaptionTopLeft(chosen.topLeft());
+    it->setCaptionCrowded(!found);
+    if (found || it->highlighted()) taken << chosen;
   }
 }
 

@@ -242,11 +242,26 @@ class TestStudioCanvas : public QObject {
     right.label = QStringLiteral("a long label at the right edge");
     boxes << top << right;
     v->setBoxes(boxes);
+    for (int i = 0; i < 5; ++i) QVERIFY(v->boxItem(quint64(i + 1))->captionDrawn());  // room for all five
+    // Forty more on the same spot: the captions that find no room are not drawn, the selected box's always is.
+    for (int i = 0; i < 40; ++i) {
+      CanvasBox b = boxes.first();
+      b.id = quint64(100 + i);
+      b.rect.translate(0.5 * i, 0.5 * i);
+      boxes << b;
+    }
+    v->setBoxes(boxes);
+    v->selectBox(139);
+    QVERIFY(v->boxItem(139)->captionDrawn());
+    int drawn = 0;
+    for (const CanvasBox& b : boxes) drawn += v->boxItem(b.id)->captionDrawn();
+    QVERIFY2(drawn > 7 && drawn < int(boxes.size()), qPrintable(QString::number(drawn)));
     for (double zoom : {0.0, 2.0}) {
       if (zoom > 0) v->setZoom(zoom);
       const QRectF image(QPointF(0, 0), QSizeF(v->imageSize()));
       QVector<QRectF> caps;
-      for (const CanvasBox& b : boxes) caps << v->boxItem(b.id)->captionRect();
+      for (const CanvasBox& b : boxes)
+        if (v->boxItem(b.id)->captionDrawn()) caps << v->boxItem(b.id)->captionRect();
       for (int i = 0; i < caps.size(); ++i) {
         QVERIFY2(image.contains(caps[i]), qPrintable(QString::number(i)));
         for (int j = i + 1; j < caps.size(); ++j)
