@@ -105,6 +105,7 @@ class TestJourneyLanguage : public QObject {
     walkModal([&] { pressShortcut(w, w->action("choose_model")->shortcut()); }, seen, "model");
     walkModal([&] { pressShortcut(w, w->action("relabel")->shortcut()); }, seen, "relabel");
     walkModal([&] { QVERIFY(menuTrigger(w, "about")); }, seen, "about");
+    walkModal([&] { pressShortcut(w, w->action("shortcuts_help")->shortcut()); }, seen, "keyboard shortcuts");
     walkModal([&] { QVERIFY(menuTrigger(w, "model_help")); }, seen, "model help");
     walkModal([&] { pressShortcut(w, w->action("open_folder")->shortcut()); }, seen, "file dialog");
     QVERIFY(w->isWindowModified());  // an image was opened and a box drawn: Open project asks first

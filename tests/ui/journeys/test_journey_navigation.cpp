@@ -5,6 +5,8 @@
 #include <QDialogButtonBox>
 #include <QLabel>
 #include <QListView>
+#include <QMimeData>
+#include <QUrl>
 #include <QPushButton>
 #include <QTreeWidget>
 
@@ -76,6 +78,26 @@ class TestJourneyNavigation : public QObject {
     QVERIFY(s.waitIdle());
     check(1);
     QVERIFY2(listRows(w)[brokenRow].contains(QStringLiteral("cannot be read")), qPrintable(listRows(w)[brokenRow]));
+  }
+
+  // Files and folders dragged from a file manager onto the empty canvas are opened (the hint says so).
+  void dropFilesAndFoldersOnTheCanvas() {
+    QTemporaryDir dir;
+    makeImageFolder(dir.filePath("dropped"));
+    Studio s(dir.filePath("studio"));
+    MainWindow* w = s.window.get();
+    QVERIFY(QTest::qWaitForWindowExposed(w));
+    QVERIFY(w->canvas()->message().contains(QStringLiteral("drop")));
+    QMimeData data;
+    data.setUrls({QUrl::fromLocalFile(dir.filePath("dropped")), QUrl::fromLocalFile(goldenImage("coffee.png"))});
+    const QPoint at = w->canvas()->viewport()->rect().center();
+    QDragEnterEvent enter(at, Qt::CopyAction, &data, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(w->canvas()->viewport(), &enter);
+    QVERIFY(enter.isAccepted());
+    QDropEvent drop(QPointF(at), Qt::CopyAction, &data, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(w->canvas()->viewport(), &drop);
+    QTRY_COMPARE(listRows(w).size(), 10);  // the folder's 9 files and the dropped image
+    QVERIFY(w->canvas()->hasImage());
   }
 
   // Model ▸ Choose model: GLIP-T without its weights cannot load; the studio says so plainly (banner, status bar)
