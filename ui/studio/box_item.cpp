@@ -20,7 +20,10 @@ QColor labelColor(const QString& label, const LabelColors* custom) {
   return c.isValid() ? c : labelColor(label);
 }
 
-BoxItem::BoxItem(const CanvasBox& box) : box_(box) { setZValue(1); }
+BoxItem::BoxItem(const CanvasBox& box) : box_(box) {
+  setZValue(1);
+  updateCaptionSize();
+}
 
 void BoxItem::setImageRect(const QRectF& r) {
   prepareGeometryChange();
@@ -31,6 +34,7 @@ void BoxItem::setImageRect(const QRectF& r) {
 void BoxItem::setBox(const CanvasBox& box) {
   prepareGeometryChange();
   box_ = box;
+  updateCaptionSize();
   update();
 }
 
@@ -44,6 +48,7 @@ void BoxItem::setViewScale(double sceneUnitsPerPixel) {
   if (sceneUnitsPerPixel <= 0 || sceneUnitsPerPixel == unit_) return;
   prepareGeometryChange();
   unit_ = sceneUnitsPerPixel;
+  updateCaptionSize();
 }
 
 QString BoxItem::captionText() const {
@@ -90,11 +95,15 @@ QRectF BoxItem::captionRect() const {
   return placed_ ? QRectF(captionAt_, d.size()) : d;
 }
 
-QRectF BoxItem::defaultCaptionRect() const {
+void BoxItem::updateCaptionSize() {
   QFont f;
   f.setPixelSize(13);
   const QFontMetricsF fm(f);
-  const double w = (fm.horizontalAdvance(captionText()) + 8) * unit_, h = (fm.height() + 4) * unit_;
+  captionSize_ = QSizeF((fm.horizontalAdvance(captionText()) + 8) * unit_, (fm.height() + 4) * unit_);
+}
+
+QRectF BoxItem::defaultCaptionRect() const {
+  const double w = captionSize_.width(), h = captionSize_.height();
   const QRectF image = scene() ? scene()->sceneRect() : QRectF();
   QPointF at(box_.rect.left(), box_.rect.top() - h);
   if (!image.isEmpty()) {

@@ -45,6 +45,8 @@ class BoxItem : public QGraphicsItem {
   CanvasBox box_;
   bool highlighted_ = false;
   bool caption_ = true;
+  QSizeF captionSize_;  // in scene units, from captionText() and the zoom (updateCaptionSize)
+  void updateCaptionSize();
   bool placed_ = false;
   bool crowded_ = false;
   QPointF captionAt_;

@@ -137,8 +137,8 @@ bool SelectTool::move(QMouseEvent* e) {
   BoxItem* item = view_->boxItem(dragId_);
   if (!item) return false;
   const QPointF d = view_->viewToImage(e->position()) - startImage_;
-  const QRectF bounds(QPointF(0, 0), QSizeF(view_->imageSize()));
   if (!groupStart_.isEmpty()) {  // move the group by one delta that keeps every box inside the image
+    const QRectF bounds(QPointF(0, 0), QSizeF(view_->imageSize()));
     double dx = d.x(), dy = d.y();
     for (const QRectF& r : std::as_const(groupStart_)) {
       dx = std::clamp(dx, bounds.left() - r.left(), std::max(bounds.left() - r.left(), bounds.right() - r.right()));
@@ -150,12 +150,7 @@ bool SelectTool::move(QMouseEvent* e) {
     return true;
   }
   QRectF r = dragRect(startRect_, handle_, d);
-  if (handle_ == Inside) {  // keep the size, stay inside the image
-    r.moveLeft(std::clamp(r.left(), bounds.left(), std::max(bounds.left(), bounds.right() - r.width())));
-    r.moveTop(std::clamp(r.top(), bounds.top(), std::max(bounds.top(), bounds.bottom() - r.height())));
-  } else {
-    r = view_->clampToImage(r);
-  }
+  r = handle_ == Inside ? view_->moveIntoImage(r) : view_->clampToImage(r);  // a move keeps the size
   if (r.width() < kMinSize || r.height() < kMinSize) return true;
   moved_ = moved_ || r != startRect_;
   item->setImageRect(r);

@@ -173,6 +173,12 @@ QPointF CanvasView::clampToImage(const QPointF& p) const {
 QRectF CanvasView::clampToImage(const QRectF& r) const {
   return QRectF(clampToImage(r.normalized().topLeft()), clampToImage(r.normalized().bottomRight()));
 }
+QRectF CanvasView::moveIntoImage(const QRectF& r) const {
+  QRectF out = r;
+  out.moveLeft(std::clamp(r.left(), 0.0, std::max(0.0, image_.width() - r.width())));
+  out.moveTop(std::clamp(r.top(), 0.0, std::max(0.0, image_.height() - r.height())));
+  return out;
+}
 
 double CanvasView::zoom() const { return transform().m11() * devicePixelRatioF(); }
 
@@ -214,30 +220,22 @@ void CanvasView::panBy(const QPointF& d) {
 }
 
 void CanvasView::nudgeSelected(const QPointF& d) {
-  if (!extra_.isEmpty() && hasImage()) {  // several boxes: one step moves them all (one undo step)
-    QHash<quint64, QRectF> to;
-    for (quint64 id : selectedIds()) {
-      BoxItem* it = items_.value(id);
-      QRectF r = it->imageRect().translated(d);
-      r.moveLeft(std::clamp(r.left(), 0.0, std::max(0.0, image_.width() - r.width())));
-      r.moveTop(std::clamp(r.top(), 0.0, std::max(0.0, image_.height() - r.height())));
-      if (r != it->imageRect()) {
-        it->setImageRect(r);
-        to.insert(id, r);
-      }
-    }
-    if (!to.isEmpty()) emit boxesMoved(to);
+  if (!hasImage()) return;
+  QHash<quint64, QRectF> to;
+  for (quint64 id : selectedIds()) {
+    const QRectF from = items_.value(id)->imageRect(), r = moveIntoImage(from.translated(d));
+    if (r != from) to.insert(id, r);
+  }
+  if (to.isEmpty()) return;
+  if (extra_.isEmpty()) {  // one box: consecutive nudges may merge into one undo step
+    BoxItem* item = items_.value(selected_);
+    const QRectF from = item->imageRect();
+    item->setImageRect(to.value(selected_));
+    emit boxGeometryChanged(selected_, from, to.value(selected_), true);
     return;
   }
-  BoxItem* item = items_.value(selected_);
-  if (!item || !hasImage()) return;
-  const QRectF from = item->imageRect();
-  QRectF to = from.translated(d);
-  to.moveLeft(std::clamp(to.left(), 0.0, std::max(0.0, image_.width() - to.width())));
-  to.moveTop(std::clamp(to.top(), 0.0, std::max(0.0, image_.height() - to.height())));
-  if (to == from) return;
-  item->setImageRect(to);
-  emit boxGeometryChanged(selected_, from, to, true);
+  for (auto it = to.cbegin(); it != to.cend(); ++it) items_.value(it.key())->setImageRect(it.value());
+  emit boxesMoved(to);  // several boxes: one step moves them all (one undo step)
 }
 
 void CanvasView::updateItemScales() {

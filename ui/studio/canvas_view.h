@@ -63,6 +63,7 @@ class CanvasView : public QGraphicsView {
   QRectF imageToView(const QRectF& imageRect) const;
   QPointF clampToImage(const QPointF& p) const;
   QRectF clampToImage(const QRectF& r) const;
+  QRectF moveIntoImage(const QRectF& r) const;  // r moved (size kept) so that it lies inside the image
 
   double zoom() const;  // physical pixels per image pixel
   void setZoom(double zoom, const QPointF& viewAnchor);

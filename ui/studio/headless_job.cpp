@@ -34,28 +34,23 @@ HeadlessJobResult run(MainWindow& w, const HeadlessJob& job, const std::function
   if (job.runBatch) {
     QEventLoop loop;
     bool cancelled = false;
-    const auto c1 = QObject::connect(&w, &MainWindow::batchStopped, &loop, [&](int, bool wasCancelled) {
+    // Connected with `loop` as context: they end with it.
+    QObject::connect(&w, &MainWindow::batchStopped, &loop, [&](int, bool wasCancelled) {
       cancelled = wasCancelled;
       loop.quit();
     });
-    const auto c2 = QObject::connect(&w, &MainWindow::batchProgress, &loop,
-                                     [&](int done, int total, const QString& path, const QString& error) {
-                                       say(error.isEmpty() ? QStringLiteral("%1/%2 %3").arg(done).arg(total).arg(path)
-                                                           : QStringLiteral("%1/%2 %3: %4").arg(done).arg(total).arg(path, error));
-                                     });
+    QObject::connect(&w, &MainWindow::batchProgress, &loop,
+                     [&](int done, int total, const QString& path, const QString& error) {
+                       say(error.isEmpty() ? QStringLiteral("%1/%2 %3").arg(done).arg(total).arg(path)
+                                           : QStringLiteral("%1/%2 %3: %4").arg(done).arg(total).arg(path, error));
+                     });
     QTimer::singleShot(job.timeoutMs, &loop, [&] {
       cancelled = true;
       w.cancelBatch();
     });
     QString error;
-    if (!w.startBatch(0, job.replaceBoxes, &error)) {
-      QObject::disconnect(c1);
-      QObject::disconnect(c2);
-      return fail(QStringLiteral("batch: %1").arg(error));
-    }
+    if (!w.startBatch(0, job.replaceBoxes, &error)) return fail(QStringLiteral("batch: %1").arg(error));
     if (w.batchRunning()) loop.exec();
-    QObject::disconnect(c1);
-    QObject::disconnect(c2);
     if (cancelled) return fail(QStringLiteral("the batch was cancelled or timed out"));
     if (!w.waitForIdle(job.timeoutMs)) return fail(QStringLiteral("the batch did not finish in time"));
   }

@@ -493,11 +493,11 @@ void MainWindow::refreshActions() {
   actions_.value("batch")->setEnabled(project_->imageCount() > 0 && modelReady_);
   actions_.value("cancel_run")->setEnabled(busy);
   actions_.value("next_image")->setEnabled(neighbourImage(1) >= 0);
+  actions_.value("prev_image")->setEnabled(neighbourImage(-1) >= 0);
   actions_.value("copy_boxes")->setEnabled(hasSel);
   actions_.value("paste_boxes")->setEnabled(doc && !boxClipboard_.isEmpty());
   actions_.value("next_unreviewed")->setEnabled(project_->imageCount() > 0);
   refreshImageCounter();
-  actions_.value("prev_image")->setEnabled(neighbourImage(-1) >= 0);
 }
 
 QString MainWindow::demoBannerText() const {

@@ -8,6 +8,7 @@
 #include <QHash>
 #include <QMainWindow>
 #include <QPointer>
+#include <QSet>
 #include <memory>
 
 #include "ui/document/box.h"
@@ -76,9 +77,6 @@ class MainWindow : public QMainWindow {
   void cancelBatch();
   bool batchRunning() const { return batchId_ != 0; }
   int batchNextIndex() const { return batchNext_; }
-  // Images the batches could not process (path -> reason); a later successful run removes an entry.
-  QHash<QString, QString> batchFailures() const { return batchFailed_; }
-
   // Export COCO (the menu's action without the file dialog). Images that cannot be read are left out and listed in
   // *skipped; their sizes are read from the files where unknown. False with *error when nothing was written.
   bool exportCocoTo(const QString& path, QStringList* skipped, QString* error);
@@ -242,7 +240,7 @@ class MainWindow : public QMainWindow {
   int batchNext_ = 0;
   bool batchReplace_ = false;
   QStringList batchImages_;
-  QHash<QString, QString> batchFailed_;
+  QSet<QString> batchFailed_;  // images the batches could not process (the reason: ImageDocument::readError)
   PromptInput batchInput_;
 };
 

@@ -79,24 +79,21 @@ QWidget* MainWindow::buildImagesPanel() {
 }
 
 int MainWindow::neighbourImage(int step) const {
-  if (!imageFilter_ || imageFilter_->rowCount() == 0) return -1;
-  const QModelIndex here = imageFilter_->mapFromSource(listModel_->index(current_));
-  int row = 0;
-  if (here.isValid()) {
-    row = here.row() + step;
-  } else {  // the current image is filtered out: the first listed image after (or before) it
-    row = step > 0 ? 0 : imageFilter_->rowCount() - 1;
-    for (int r = 0; r < imageFilter_->rowCount(); ++r) {
-      const int src = imageFilter_->mapToSource(imageFilter_->index(r, 0)).row();
-      if (step > 0 && src > current_) return src;
-      if (step < 0 && src < current_) row = r;
-    }
-    if (step > 0) return -1;
-    const int src = imageFilter_->mapToSource(imageFilter_->index(row, 0)).row();
-    return src < current_ ? src : -1;
+  if (!imageFilter_) return -1;
+  const auto source = [this](int row) { return imageFilter_->mapToSource(imageFilter_->index(row, 0)).row(); };
+  if (const QModelIndex here = imageFilter_->mapFromSource(listModel_->index(current_)); here.isValid()) {
+    const int row = here.row() + step;
+    return row >= 0 && row < imageFilter_->rowCount() ? source(row) : -1;
   }
-  if (row < 0 || row >= imageFilter_->rowCount()) return -1;
-  return imageFilter_->mapToSource(imageFilter_->index(row, 0)).row();
+  // The current image is not listed (the rows keep the project's order): the first listed image after it, or the
+  // last one before it.
+  int before = -1;
+  for (int r = 0; r < imageFilter_->rowCount(); ++r) {
+    const int src = source(r);
+    if (step > 0 && src > current_) return src;
+    if (step < 0 && src < current_) before = src;
+  }
+  return step < 0 ? before : -1;
 }
 
 void MainWindow::buildComfortActions() {
@@ -136,8 +133,7 @@ QMenu* MainWindow::buildRecentMenu() {
 
 void MainWindow::closeProject() {
   if (batchRunning() || !maybeSave()) return;
-  project_->reset();  // an empty untitled project; the prompt panel keeps what the user wrote
-  project_->setUnmodified();
+  project_->reset();  // an empty untitled, unmodified project; the prompt panel keeps what the user wrote
   refreshActions();
 }
 

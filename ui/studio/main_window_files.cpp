@@ -21,6 +21,19 @@ namespace {
 const QStringList kImagePatterns{QStringLiteral("*.png"),  QStringLiteral("*.jpg"), QStringLiteral("*.jpeg"),
                                  QStringLiteral("*.bmp"),  QStringLiteral("*.tif"), QStringLiteral("*.tiff"),
                                  QStringLiteral("*.webp")};
+// An image's size from its file (the header; the whole file when the header does not say), or why it cannot be
+// read. Used when images are opened and, for sizes still unknown, before an export.
+void readImageFacts(ImageDocument* d) {
+  QImageReader reader(d->imagePath());
+  QSize size = reader.size();
+  if (!size.isValid() || size.isEmpty()) size = reader.read().size();
+  if (size.isValid() && !size.isEmpty()) {
+    if (d->imageSize() != size) d->setImageSize(size);
+  } else {
+    d->setReadError(reader.errorString());
+  }
+}
+
 bool isImageFile(const QString& path) {
   const QString suffix = QStringLiteral("*.") + QFileInfo(path).suffix().toLower();
   return kImagePatterns.contains(suffix);
@@ -57,14 +70,7 @@ void MainWindow::openPaths(const QStringList& paths) {
     ImageDocument* doc = project_->addImage(f);
     const int idx = project_->images().indexOf(doc);
     if (first < 0) first = idx;
-    // The size from the header (cheap): known for every image, shown or not; an unreadable file says why.
-    QImageReader reader(f);
-    const QSize size = reader.size();
-    if (size.isValid() && !size.isEmpty()) {
-      if (doc->imageSize() != size) doc->setImageSize(size);
-    } else if (!reader.canRead()) {
-      doc->setReadError(reader.errorString());
-    }
+    readImageFacts(doc);  // the size is known for every image, shown or not; an unreadable file says why
   }
   statusBar()->showMessage(tr("%n image(s) opened", nullptr, int(files.size())), 4000);
   refreshActions();
@@ -174,14 +180,8 @@ void MainWindow::exportCoco() {
 bool MainWindow::exportCocoTo(const QString& path, QStringList* skipped, QString* error) {
   CocoExportOptions options;
   for (ImageDocument* d : project_->images()) {
-    if (d->readError().isEmpty() && (!d->imageSize().isValid() || d->imageSize().isEmpty())) {
-      // Not shown and not run yet (or a project saved before sizes were kept): the size from the file's header.
-      QImageReader reader(d->imagePath());
-      QSize size = reader.size();
-      if (!size.isValid() || size.isEmpty()) size = reader.read().size();
-      if (size.isValid() && !size.isEmpty()) d->setImageSize(size);
-      else d->setReadError(reader.errorString());
-    }
+    // A project saved before sizes were kept, or imported: the size from the file.
+    if (d->readError().isEmpty() && (!d->imageSize().isValid() || d->imageSize().isEmpty())) readImageFacts(d);
     if (!d->readError().isEmpty()) {
       options.skipImages << d->imagePath();
       if (skipped) *skipped << QStringLiteral("%1: %2").arg(d->imagePath(), d->readError());

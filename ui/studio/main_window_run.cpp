@@ -408,7 +408,7 @@ void MainWindow::onBatchItem(quint64 id, int index, int total, const DetectReply
     }
   } else if (!reply.error.isEmpty()) {
     // Counted as failed, not done; the image list and the canvas show the reason.
-    batchFailed_.insert(reply.imagePath, reply.error);
+    batchFailed_.insert(reply.imagePath);
     if (ImageDocument* doc = project_->image(project_->indexOfPath(reply.imagePath))) doc->setReadError(reply.error);
     statusBar()->showMessage(tr("%1: %2").arg(QFileInfo(reply.imagePath).fileName(), reply.error), 8000);
   }

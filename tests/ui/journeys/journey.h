@@ -3,6 +3,7 @@
 // checked through files on disk and what the widgets show, never through documents or private slots.
 #pragma once
 #include <QAbstractButton>
+#include <QAbstractSpinBox>
 #include <QAction>
 #include <QApplication>
 #include <QDialog>
@@ -127,6 +128,14 @@ void clickInModal(QObject* context, const QString& textOrName) {
       }
     QFAIL(qPrintable("no button " + textOrName));
   });
+}
+
+// Types a value into a spin box as a person does: double-click, select all, type, Enter.
+inline void typeInto(QAbstractSpinBox* spin, const QString& text) {
+  QTest::mouseDClick(spin, Qt::LeftButton);
+  QTest::keyClick(spin, Qt::Key_A, Qt::ControlModifier);
+  QTest::keyClicks(spin, text);
+  QTest::keyClick(spin, Qt::Key_Return);
 }
 
 // Mouse on the canvas in image coordinates.

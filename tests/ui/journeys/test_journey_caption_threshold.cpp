@@ -61,10 +61,7 @@ class TestJourneyCaptionThreshold : public QObject {
     QVERIFY(caption->isVisible());  // fresh settings: Caption mode
 
     // Threshold 0 typed (every box), then the image.
-    QTest::mouseDClick(spin, Qt::LeftButton);
-    QTest::keyClick(spin, Qt::Key_A, Qt::ControlModifier);
-    QTest::keyClicks(spin, QStringLiteral("0"));
-    QTest::keyClick(spin, Qt::Key_Return);
+    typeInto(spin, QStringLiteral("0"));
     QCOMPARE(spin->value(), 0.0);
     answerFileDialog(this, goldenImage("astronaut.png"));
     pressShortcut(w, w->action("open_images")->shortcut());
@@ -119,10 +116,7 @@ class TestJourneyCaptionThreshold : public QObject {
     rows = historyRows(w);
     const double typed = std::floor(minShownScore(w) * 100 + 1e-9) / 100 + 0.01;
     QVERIFY(typed <= 1.0);
-    QTest::mouseDClick(spin, Qt::LeftButton);
-    QTest::keyClick(spin, Qt::Key_A, Qt::ControlModifier);
-    QTest::keyClicks(spin, QString::number(typed, 'f', 2));
-    QTest::keyClick(spin, Qt::Key_Return);
+    typeInto(spin, QString::number(typed, 'f', 2));
     QVERIFY(s.waitIdle());
     QVERIFY2(std::abs(spin->value() - typed) < 1e-9, qPrintable(QString::number(spin->value())));
     QCOMPARE(slider->value(), qRound(typed * 100));
@@ -153,10 +147,7 @@ class TestJourneyCaptionThreshold : public QObject {
     pressShortcut(w, w->action("undo")->shortcut());
     QCOMPARE(boxList(w)->topLevelItemCount(), shownBefore);
     inspect->trigger();  // the Inspector closes again
-    QTest::mouseDClick(spin, Qt::LeftButton);
-    QTest::keyClick(spin, Qt::Key_A, Qt::ControlModifier);
-    QTest::keyClicks(spin, QStringLiteral("0"));
-    QTest::keyClick(spin, Qt::Key_Return);
+    typeInto(spin, QStringLiteral("0"));
 
     // 300 words pasted: the second chosen phrase lies past the 256-token limit.
     QTest::mouseClick(autoPhrases, Qt::LeftButton);
