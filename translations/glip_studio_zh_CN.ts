@@ -1523,9 +1523,9 @@ traffic light</translation>
         <translation>GLIP 无法读取：%1（显示为 [UNK]）</translation>
     </message>
     <message numerus="yes">
-        <source>%n token(s) past the 256-token limit are not read</source>
+        <source>%n token(s) past the %1-token limit are not read</source>
         <translation>
-            <numerusform>超出 256 词元上限的 %n 个词元不会被读取</numerusform>
+            <numerusform>超出 %1 词元上限的 %n 个词元不会被读取</numerusform>
         </translation>
     </message>
     <message>
@@ -1618,16 +1618,16 @@ traffic light</translation>
         <translation>第 %1 段 ▸</translation>
     </message>
     <message>
-        <source>✂ past 256 tokens, not read:</source>
-        <translation>✂ 超出 256 个词元，不会读取：</translation>
+        <source>✂ past %1 tokens, not read:</source>
+        <translation>✂ 超出 %1 个词元，不会读取：</translation>
     </message>
     <message>
         <source>GLIP cannot read this word: “%1”</source>
         <translation>GLIP 无法读取这个词：“%1”</translation>
     </message>
     <message>
-        <source>Past the 256-token limit: GLIP does not read “%1”</source>
-        <translation>超出 256 词元上限：GLIP 不会读取“%1”</translation>
+        <source>Past the %1-token limit: GLIP does not read “%2”</source>
+        <translation>超出 %1 词元上限：GLIP 不会读取“%2”</translation>
     </message>
     <message>
         <source>Token “%1” from “%2”</source>

@@ -58,7 +58,7 @@ text::Phrase parse_phrase(const std::string& spec) {
                                           parse_index(spec, spec.substr(colon + 1))}}};
 }
 
-nlohmann::json prompt_json(const text::Prompt& p) {
+nlohmann::json prompt_json(const text::TokenizedPrompt& p) {
   nlohmann::json j;
   j["caption"] = p.caption;
   const text::Encoding& e = p.encoding;

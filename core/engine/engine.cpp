@@ -36,6 +36,16 @@ int64_t TensorView::numel() const {
   return std::accumulate(shape.begin(), shape.end(), int64_t{1}, std::multiplies<int64_t>());
 }
 
+TensorView TensorView::of(std::vector<int64_t> shape, std::vector<float> values) {
+  auto holder = std::make_shared<std::vector<float>>(std::move(values));
+  TensorView v;
+  v.shape = std::move(shape);
+  if (v.numel() != static_cast<int64_t>(holder->size())) throw Error("TensorView::of: shape and values disagree");
+  v.data = holder->data();
+  v.owner = std::move(holder);
+  return v;
+}
+
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -121,11 +131,7 @@ Prompt Prompt::grounding(const std::string& caption, const std::vector<std::arra
   Prompt p;
   p.caption = caption;
   if (spans.empty()) {
-    for (const text::Phrase& ph : text::find_phrases(caption)) {
-      Label l{ph.name, {}};
-      for (const auto& s : ph.spans) l.spans.push_back({s.start, s.end});
-      p.labels.push_back(std::move(l));
-    }
+    p.labels = find_phrases(caption);
     if (p.labels.empty())
       throw Error("no phrase found in the caption \"" + caption + "\"; give phrases explicitly (START:END)");
   } else {
@@ -140,13 +146,25 @@ Prompt Prompt::grounding(const std::string& caption, const std::vector<std::arra
   return p;
 }
 
+std::vector<Prompt::Label> Prompt::find_phrases(const std::string& caption) {
+  std::vector<Label> labels;
+  for (const text::Phrase& ph : text::find_phrases(caption)) {
+    Label l{ph.name, {}};
+    for (const auto& s : ph.spans) l.spans.push_back({s.start, s.end});
+    labels.push_back(std::move(l));
+  }
+  return labels;
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Model
 
 Model::Model(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Model::~Model() = default;
-const Config& Model::config() const { return impl_->config; }
+const Model::Impl& model_impl(const Model& model) { return *model.impl_; }
+const Config& model_config(const Model& model) { return model_impl(model).config; }
 const ModelParams& Model::params() const { return impl_->params; }
+const ModelInfo& Model::info() const { return impl_->info; }
 int64_t Model::parameter_count() const { return impl_->parameter_count; }
 
 std::string Model::description() const {
@@ -156,14 +174,15 @@ std::string Model::description() const {
   return o.str();
 }
 
-std::vector<text::Prompt> Model::tokenize(const Prompt& prompt) const {
+std::vector<text::TokenizedPrompt> tokenize(const Model& model, const Prompt& prompt) {
   if (prompt.labels.empty()) throw Error("the prompt has no label (no category and no phrase)");
+  const text::PromptOptions& options = model_impl(model).prompt_options;
   if (prompt.detection) {
     std::vector<std::string> names;
     for (const auto& l : prompt.labels) names.push_back(l.name);
-    text::PromptOptions options = impl_->prompt_options;
-    options.separation_tokens = prompt.separator;
-    return text::detection_prompts(names, options);
+    text::PromptOptions with_separator = options;
+    with_separator.separation_tokens = prompt.separator;
+    return text::detection_prompts(names, with_separator);
   }
   std::vector<text::Phrase> phrases;
   for (const auto& l : prompt.labels) {
@@ -172,7 +191,13 @@ std::vector<text::Prompt> Model::tokenize(const Prompt& prompt) const {
     for (const auto& sp : l.spans) ph.spans.push_back({sp[0], sp[1]});
     phrases.push_back(std::move(ph));
   }
-  return {text::grounding_prompt(prompt.caption, phrases, impl_->prompt_options)};
+  return {text::grounding_prompt(prompt.caption, phrases, options)};
+}
+
+std::vector<PromptChunk> Model::prompt_chunks(const Prompt& prompt) const {
+  std::vector<PromptChunk> out;
+  for (const text::TokenizedPrompt& tp : tokenize(*this, prompt)) out.push_back(prompt_chunk(tp));
+  return out;
 }
 
 std::shared_ptr<const Model> Model::load(const ModelParams& params, const Progress& progress) {
@@ -195,7 +220,7 @@ std::shared_ptr<const Model> Model::load(const ModelParams& params, const Progre
   impl->device = params.device.empty() ? "cpu" : params.device;
   if (impl->device != "cpu") {
     if (impl->device.rfind("cuda", 0) != 0) throw Error("unknown device \"" + impl->device + "\" (cpu or cuda)");
-    if (!torch::cuda::is_available())
+    if (!cuda_available())
       throw Error("device \"" + impl->device + "\" requested but this libtorch has no CUDA device available");
   }
 
@@ -221,6 +246,7 @@ std::shared_ptr<const Model> Model::load(const ModelParams& params, const Progre
   impl->preprocess = image::preprocess_params_from_config(cfg);
   impl->prompt_options = text::prompt_options_from_config(cfg);
   impl->atss = post::atss_params_from_config(cfg);
+  impl->info = model_info_from_config(cfg);
 
   if (!params.random_init) {
     report(0.1, "loading " + weight);
@@ -261,7 +287,7 @@ void Session::clear_cache() {
 
 std::string Session::encode_image(const RgbImage& img, const DetectParams& params) {
   Impl& s = *impl_;
-  const Model::Impl& m = s.model->impl();
+  const Model::Impl& m = model_impl(*s.model);
   if (img.width <= 0 || img.height <= 0 || img.pixels.size() != static_cast<size_t>(img.width * img.height * 3))
     throw Error("the image is empty or inconsistent");
   Hasher h;
@@ -321,7 +347,7 @@ std::string Session::encode_image(const RgbImage& img, const DetectParams& param
 
 std::string Session::encode_text(const Prompt& prompt) {
   Impl& s = *impl_;
-  const Model::Impl& m = s.model->impl();
+  const Model::Impl& m = model_impl(*s.model);
   if (prompt.labels.empty()) throw Error("the prompt has no label (no category and no phrase)");
   Hasher h;
   h.value(prompt.detection);
@@ -337,10 +363,10 @@ std::string Session::encode_text(const Prompt& prompt) {
   c10::InferenceMode guard;
   s.check_cancel();
   TextEntry e;
-  std::vector<text::Prompt> chunks = s.model->tokenize(prompt);
+  std::vector<text::TokenizedPrompt> chunks = tokenize(*s.model, prompt);
   for (const auto& l : prompt.labels) e.label_names.push_back(l.name);
   auto t0 = Clock::now();
-  for (text::Prompt& tp : chunks) {
+  for (text::TokenizedPrompt& tp : chunks) {
     for (const auto& w : tp.warnings) e.warnings.push_back(w);
     for (int64_t label : tp.labels) {
       const auto it = tp.positive_map.find(label);
@@ -382,7 +408,7 @@ std::string Session::encode_text(const Prompt& prompt) {
 
 std::string Session::fuse(const std::string& image_key, const std::string& text_key) {
   Impl& s = *impl_;
-  const Model::Impl& m = s.model->impl();
+  const Model::Impl& m = model_impl(*s.model);
   const std::string key = image_key + "|" + text_key;
   if (HeadEntry* e = s.heads.find(key);
       e && (!s.want_probe || !e->chunks.front().probes.empty()) && (!s.want_attention || e->attention))
@@ -538,15 +564,13 @@ DetectResult Session::detect(const RgbImage& image, const Prompt& prompt, const 
 }
 
 std::array<int64_t, 2> Session::resized_size(int64_t height, int64_t width) const {
-  const image::SizeHW r = image::compute_resized_size({height, width}, impl_->model->impl().preprocess);
+  const image::SizeHW r = image::compute_resized_size({height, width}, model_impl(*impl_->model).preprocess);
   return {r.height, r.width};
 }
 
 DetectResult Session::select(float score_threshold) const {
   DetectResult r = impl_->last;
-  r.detections.erase(std::remove_if(r.detections.begin(), r.detections.end(),
-                                    [&](const Detection& d) { return d.score < score_threshold; }),
-                     r.detections.end());
+  r.detections = select_detections(r.detections, score_threshold);
   return r;
 }
 

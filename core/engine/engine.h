@@ -20,6 +20,12 @@
 // The stages are public (encode_image / encode_text / fuse / postprocess) and each is cached in the Session,
 // keyed by its inputs: a new caption on the same image re-runs only BERT, the fusion head and post-processing;
 // a new threshold re-runs nothing but selection. No torch types appear in this header.
+//
+// This is the whole boundary between core/ and ui/: ui/ includes no other core header but core/common/error.h,
+// core/image/image.h and core/coco/coco.h (tests/ui/test_boundary checks it). What the studio needs of the model is
+// here as values: ModelInfo (strides, thresholds, score aggregation, MAX_QUERY_LEN, level names), the token preview
+// of a prompt, the prompt chunks the model runs, the threshold rule (select_detections), cuda_available(), and the
+// inspector's scoring and box decoding on probe tensors (score_location, label_score_map, ...).
 #pragma once
 #include <array>
 #include <atomic>
@@ -32,11 +38,9 @@
 
 #include "core/common/error.h"
 #include "core/image/image.h"
-#include "core/text/prompt.h"
 
 namespace glip {
 
-class Config;
 using image::RgbImage;
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -80,8 +84,74 @@ struct Prompt {
   // clean_name(name) joined by `separator` (DATASETS.SEPARATION_TOKENS, ". " in every GLIP config), chunked past
   // MAX_QUERY_LEN tokens (each chunk is built the same way).
   static Prompt categories(const std::vector<std::string>& names, const std::string& separator = ". ");
-  // A free caption. Without spans, phrases come from a simple noun-phrase heuristic (see core/text/prompt.h).
+  // A free caption. Without spans, phrases come from find_phrases(); glip::Error if it finds none.
   static Prompt grounding(const std::string& caption, const std::vector<std::array<int64_t, 2>>& spans = {});
+  // The phrases of a caption by a simple noun-phrase heuristic (core/text/phrases.h): one label per phrase, one
+  // span per occurrence, named by its caption text. Empty when the caption has no content word.
+  static std::vector<Label> find_phrases(const std::string& caption);
+};
+
+// ---------------------------------------------------------------------------------------------------------------
+// What a model is, as values (from its config; the UI reads no config key itself).
+
+enum class ScoreAggregation {
+  Mean,    // MODEL.DYHEAD.SCORE_AGG "MEAN": mean of the label's token probabilities (GLIP's default)
+  Max,     // "MAX": their max
+  OneHot,  // "ONEHOT": label j = token j-1
+};
+
+struct ModelInfo {
+  std::vector<int64_t> anchor_strides;   // MODEL.RPN.ANCHOR_STRIDE: resized-image pixels per location, P3..P7
+  std::vector<std::string> level_names;  // "p3".."p7": the level part of probe names, one per stride
+  float candidate_threshold = 0;         // MODEL.ATSS.INFERENCE_TH (label score, before centerness)
+  float nms_threshold = 0;               // MODEL.ATSS.NMS_TH (class-wise IoU)
+  int64_t pre_nms_top_n = 0;             // MODEL.ATSS.PRE_NMS_TOP_N (candidates per level)
+  int64_t detections_per_image = 0;      // MODEL.ATSS.DETECTIONS_PER_IMG
+  ScoreAggregation score_aggregation = ScoreAggregation::Mean;  // MODEL.DYHEAD.SCORE_AGG
+  int64_t max_query_len = 0;             // MODEL.LANGUAGE_BACKBONE.MAX_QUERY_LEN (tokens per prompt chunk)
+  int64_t chunk_size = 0;                // TEST.CHUNKED_EVALUATION (categories per chunk; <= 0: as many as fit)
+  std::string separator;                 // DATASETS.SEPARATION_TOKENS (between category names)
+};
+
+// The info of GLIP's default config (defaults.py): what a view shows before a model is loaded.
+const ModelInfo& default_model_info();
+
+// Whether libtorch can run on a CUDA device here (ModelParams::device = "cuda").
+bool cuda_available();
+
+// ---------------------------------------------------------------------------------------------------------------
+// Prompt tokens, for display
+
+// What GLIP's tokenizer makes of a prompt, as the prompt panel shows it: every WordPiece token (no [CLS]/[SEP]),
+// the chunk it runs in, the label whose span covers it, and whether MAX_QUERY_LEN truncation drops it. Detection
+// prompts are chunked as the model chunks them (labels past one chunk go to the next; tokens are never dropped);
+// a caption is one chunk whose tokens past max_query_len - 2 are truncated (the model never sees them).
+struct TokenPreview {
+  struct Token {
+    std::string text;               // "coffee", "##nt", "[UNK]"
+    std::string source;             // the caption characters it came from
+    std::array<int64_t, 2> span{};  // code points [begin, end) in its chunk's caption
+    int chunk = 0;                  // prompt chunk (0-based)
+    int label = 0;                  // 1-based label whose span covers its first character; 0 if none
+    bool unknown = false;           // [UNK]: GLIP cannot read this word
+    bool truncated = false;         // cut by the MAX_QUERY_LEN truncation
+  };
+  std::vector<Token> tokens;
+  std::vector<std::string> label_names;  // labels 1..K as the model names them (cleaned category names, phrases)
+  int chunks = 0;
+  int truncated_tokens = 0;
+};
+// glip::Error for an unreadable caption, an empty category list or a category without any token. A caption
+// prompt may have no labels (its tokens are previewed all the same).
+TokenPreview preview_tokens(const Prompt& prompt, const ModelInfo& info = default_model_info());
+
+// One chunk of a prompt as the model runs it: the tokens on the model's token axis ([CLS] ... [SEP], as in the
+// probes "head.dot_product_logits.pL") and, per label of the chunk, its token indices (GLIP's positive map; a
+// label cut by truncation has none).
+struct PromptChunk {
+  std::string caption;
+  std::vector<std::string> tokens;
+  std::map<int, std::vector<int64_t>> label_tokens;
 };
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -137,7 +207,13 @@ struct TensorView {
   std::shared_ptr<const void> owner;
   bool empty() const { return data == nullptr; }
   int64_t numel() const;
+  // A view that owns `values` (row-major in `shape`): probe-shaped data made outside a Session (tests, tools).
+  static TensorView of(std::vector<int64_t> shape, std::vector<float> values);
 };
+
+// Session::select's rule, the one place the score threshold is applied: the detections with score >= threshold,
+// in their order. The UI re-filters cached results with it too.
+std::vector<Detection> select_detections(const std::vector<Detection>& detections, float score_threshold);
 
 // ---------------------------------------------------------------------------------------------------------------
 // Model: weights and configuration, immutable after load.
@@ -148,19 +224,19 @@ class Model {
   static std::shared_ptr<const Model> load(const ModelParams& params, const Progress& progress = {});
   ~Model();
 
-  const Config& config() const;
   const ModelParams& params() const;
+  const ModelInfo& info() const;
   std::string description() const;  // e.g. "GLIP Swin-T, 231.8 M parameters, cpu"
-  // The tokenized prompt(s) this model runs for `prompt`, built the official way (core/text/prompt.h): one per
-  // chunk of at most MAX_QUERY_LEN tokens, labels keeping their global ids. What encode_text() feeds BERT; views
-  // use it for tokens and positive maps. glip::Error for an empty or unreadable prompt.
-  std::vector<text::Prompt> tokenize(const Prompt& prompt) const;
+  // The chunks this model runs for `prompt`, built the official way: one per chunk of at most MAX_QUERY_LEN
+  // tokens, labels keeping their global ids (what encode_text() feeds BERT). glip::Error for an empty or
+  // unreadable prompt.
+  std::vector<PromptChunk> prompt_chunks(const Prompt& prompt) const;
   int64_t parameter_count() const;
 
-  struct Impl;
-  const Impl& impl() const { return *impl_; }
+  struct Impl;  // core/engine/engine_impl.h (internal)
 
  private:
+  friend const Impl& model_impl(const Model& model);
   explicit Model(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
@@ -211,10 +287,37 @@ class Session {
   int64_t inference_count() const;  // number of model stage runs (encode/fuse), for tests and the status bar
   const std::shared_ptr<const Model>& model() const;
 
-  struct Impl;
-
  private:
+  struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// ---------------------------------------------------------------------------------------------------------------
+// Looking inside: GLIP's scoring and box decoding on the probe tensors of one detect() (the inspector's "see why"),
+// computed by core/post's own code, so a view computes nothing GLIP-specific itself. `probes` maps golden names to
+// tensors (Session::probe); `chunk` is the probed prompt chunk (chunk 0).
+
+// What the head computed at one location (row-major index `anchor`) of FPN level `level`.
+struct LocationOutputs {
+  std::array<float, 4> anchor_resized{};  // anchors.pL row, resized-image pixels
+  std::array<float, 4> anchor{};          // the same in original-image pixels (BoxList.resize)
+  std::array<float, 4> box{};             // decoded (VLDyHead's BoxCoder), clipped, original pixels: Candidate::box
+  float centerness = 0;                   // sigmoid(head.centerness.pL)
+  std::vector<float> token_logits;        // head.dot_product_logits.pL row, one per token
+  std::vector<float> token_scores;        // their sigmoid
+  std::map<int, float> label_scores;      // label -> aggregated token score (SCORE_AGG), labels with tokens
+};
+// glip::Error naming what is missing or inconsistent. `result`: the detect() the probes come from (its sizes).
+LocationOutputs score_location(const std::map<std::string, TensorView>& probes, const PromptChunk& chunk,
+                              const ModelInfo& info, const DetectResult& result, int level, int64_t anchor);
+// sqrt(label score * centerness): the final score of a candidate with these scores.
+float final_score(float label_score, float centerness);
+
+// Per location of a head.dot_product_logits.pL probe (1 x N x T): the label's aggregated token score (what
+// Candidate::label_score is at a candidate), N values. glip::Error if the label has no token.
+std::vector<float> label_score_map(const TensorView& dot_product_logits, const PromptChunk& chunk, int label,
+                                   const ModelInfo& info);
+// sigmoid of every value of a logits probe (token probabilities, centerness), in its layout.
+std::vector<float> probabilities(const TensorView& logits);
 
 }  // namespace glip

@@ -1,4 +1,5 @@
-// Internal state of glip::Model and glip::Session (torch types allowed here; not included by ui/).
+// Internal state of glip::Model and glip::Session, for the engine and the core code beside it (core/eval, tests):
+// torch types and the whole Config allowed here. Never included by ui/ or app/glip-studio (tests/ui/test_boundary).
 #pragma once
 #include <ATen/Tensor.h>
 
@@ -12,6 +13,7 @@
 
 #include "core/config/config.h"
 #include "core/engine/engine.h"
+#include "core/engine/model_config.h"
 #include "core/image/preprocess.h"
 #include "core/language/language_dict.h"
 #include "core/model/glip_model.h"
@@ -27,10 +29,21 @@ struct Model::Impl {
   image::PreprocessParams preprocess;
   text::PromptOptions prompt_options;
   post::AtssParams atss;
+  ModelInfo info;
   std::string device = "cpu";
   std::string weight_file;  // "" when random_init
   int64_t parameter_count = 0;
 };
+
+// The model's internals (friend of Model).
+const Model::Impl& model_impl(const Model& model);
+// ModelInfo of a config (defined in model_info.cpp).
+ModelInfo model_info_from_config(const Config& cfg);
+// The tokenized prompt(s) the model runs for `prompt` (core/text/prompt.h), one per chunk; labels keep their
+// global ids. glip::Error for an empty or unreadable prompt.
+std::vector<text::TokenizedPrompt> tokenize(const Model& model, const Prompt& prompt);
+// PromptChunk of a tokenized prompt: tokens and positive map.
+PromptChunk prompt_chunk(const text::TokenizedPrompt& prompt);
 
 // Small least-recently-used map: the stage caches of a Session (explicit, bounded, cleared by clear_cache()).
 template <typename V>
@@ -75,7 +88,7 @@ struct ImageEntry {
 
 // Stage 2 output: the tokenized prompt chunks and their BERT features (trimmed to the real token count).
 struct TextChunk {
-  text::Prompt prompt;
+  text::TokenizedPrompt prompt;
   LanguageDict lang;  // 1 x T
   std::map<std::string, at::Tensor> probes;
 };

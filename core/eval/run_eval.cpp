@@ -15,7 +15,7 @@
 
 #include "core/common/error.h"
 #include "core/config/config.h"
-#include "core/engine/engine.h"
+#include "core/engine/model_config.h"  // the whole Config (internal to core)
 #include "core/eval/eval_output.h"
 #include "core/eval/merge.h"
 
@@ -173,7 +173,7 @@ class PartialWriter {
 };
 
 std::string default_output_folder(const Model& model, const std::string& dataset_name) {
-  const std::string out = model.config().get_str("OUTPUT_DIR");
+  const std::string out = model_config(model).get_str("OUTPUT_DIR");
   if (out.empty())
     throw Error("OUTPUT_DIR is empty (GLIP then skips the evaluation): give OUTPUT_DIR <dir>");
   fs::path p(out);
@@ -185,7 +185,7 @@ std::string default_output_folder(const Model& model, const std::string& dataset
 DatasetEvalResult run_dataset(Session& session, const DatasetSource& src, const std::string& folder,
                               const EvalRunOptions& o) {
   const Model& model = *session.model();
-  const Config& cfg = model.config();
+  const Config& cfg = model_config(model);
   auto message = [&](const std::string& m) {
     if (o.on_message) o.on_message(m);
   };
@@ -342,7 +342,7 @@ std::string partial_file_name(int k, int n) {
 
 std::vector<DatasetEvalResult> run_eval(const std::shared_ptr<const Model>& model, const EvalRunOptions& o) {
   if (!model) throw Error("run_eval needs a loaded model");
-  const Config& cfg = model->config();
+  const Config& cfg = model_config(*model);
   check_supported(cfg);
   shard_range(1, o.shard_index, o.shard_count);  // validates K/N
   std::vector<DatasetSource> sources;

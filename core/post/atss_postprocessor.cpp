@@ -30,8 +30,8 @@ int64_t largest_label(const PositiveMap& pm) {
   return m;
 }
 
-// convert_grounding_to_od_logits on probabilities 1 x P x T -> 1 x P x L (zeros for labels absent from the map;
-// labels with an empty token list are left at zero here and excluded from the candidates by the caller).
+}  // namespace
+
 at::Tensor label_scores(const at::Tensor& prob, const PositiveMap& pm, int64_t width, ScoreAgg agg) {
   at::Tensor scores = at::zeros({1, prob.size(1), width}, prob.options());
   if (agg == ScoreAgg::kOneHot) {
@@ -48,6 +48,8 @@ at::Tensor label_scores(const at::Tensor& prob, const PositiveMap& pm, int64_t w
   }
   return scores;
 }
+
+namespace {
 
 struct LevelCandidates {
   at::Tensor anchor_index, labels, label_scores, centerness, scores, boxes;

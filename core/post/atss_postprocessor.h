@@ -61,6 +61,11 @@ struct AtssParams {
 // Defined in atss_config.cpp.
 AtssParams atss_params_from_config(const glip::Config& cfg);
 
+// convert_grounding_to_od_logits on probabilities 1 x P x T -> 1 x P x `width` (label j in column j-1; zeros for
+// labels absent from the map; labels with an empty token list are left at zero, atss_postprocess excludes them
+// from the candidates). Also the engine's inspection of probes (glip::score_location).
+at::Tensor label_scores(const at::Tensor& prob, const PositiveMap& pm, int64_t width, ScoreAgg agg);
+
 // One pyramid level, P3 first. Shapes as the head produces them.
 struct AtssLevelInput {
   at::Tensor box_regression;      // 1 x 4 x h x w

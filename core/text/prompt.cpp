@@ -33,14 +33,14 @@ std::string join_quoted(const std::vector<std::string>& names) {
 
 // Warnings are collected while a prompt is built and logged once the prompt is final (log_warnings), so that
 // trial builds of the chunking do not log.
-void warn(Prompt& p, std::string msg) { p.warnings.push_back(std::move(msg)); }
+void warn(TokenizedPrompt& p, std::string msg) { p.warnings.push_back(std::move(msg)); }
 
-void log_warnings(const Prompt& p) {
+void log_warnings(const TokenizedPrompt& p) {
   for (const std::string& w : p.warnings) spdlog::warn("{}", w);
 }
 
 // Adds the truncation warning (naming the labels that lost their tokens) if the caption was truncated.
-void warn_truncation(Prompt& p, const std::vector<std::string>& lost, int64_t max_query_len) {
+void warn_truncation(TokenizedPrompt& p, const std::vector<std::string>& lost, int64_t max_query_len) {
   const Encoding& e = p.encoding;
   if (!e.truncated()) return;
   // Character where the dropped text starts: after the span of the last kept WordPiece.
@@ -66,10 +66,10 @@ struct Members {
 // a category that alone is too long for MAX_QUERY_LEN keeps its label (in list order) but has no span in the
 // caption, so no positive-map entry (create_positive_dict: a label without tokens is absent), and is named in a
 // warning.
-Prompt build_detection_prompt(const std::vector<std::string>& cleaned, const std::vector<int64_t>& labels,
+TokenizedPrompt build_detection_prompt(const std::vector<std::string>& cleaned, const std::vector<int64_t>& labels,
                               const std::vector<int64_t>& n_tokens, const Members& members,
                               const PromptOptions& options, const BertTokenizer& tokenizer) {
-  Prompt p;
+  TokenizedPrompt p;
   const int64_t sep_len = utf8_length(options.separation_tokens);
   int64_t pos = 0;
   bool first = true;
@@ -188,14 +188,14 @@ bool span_to_token_range(const Encoding& e, const CharSpan& span, int64_t& first
   return true;
 }
 
-std::vector<Prompt> detection_prompts(const std::vector<std::string>& names, const PromptOptions& options,
+std::vector<TokenizedPrompt> detection_prompts(const std::vector<std::string>& names, const PromptOptions& options,
                                       const BertTokenizer& tokenizer) {
   std::vector<int64_t> labels(names.size());
   for (size_t i = 0; i < labels.size(); ++i) labels[i] = static_cast<int64_t>(i) + 1;
   return detection_prompts(names, labels, options, tokenizer);
 }
 
-std::vector<Prompt> detection_prompts(const std::vector<std::string>& names, const std::vector<int64_t>& labels,
+std::vector<TokenizedPrompt> detection_prompts(const std::vector<std::string>& names, const std::vector<int64_t>& labels,
                                       const PromptOptions& options, const BertTokenizer& tokenizer) {
   if (names.empty()) throw glip::Error("no category names given for the detection prompt");
   if (labels.size() != names.size())
@@ -267,7 +267,7 @@ std::vector<Prompt> detection_prompts(const std::vector<std::string>& names, con
     m.too_long.insert(m.too_long.begin() + static_cast<std::ptrdiff_t>(at), true);
   }
 
-  std::vector<Prompt> prompts;
+  std::vector<TokenizedPrompt> prompts;
   for (const Members& m : chunks) {
     prompts.push_back(build_detection_prompt(cleaned, labels, n_tokens, m, options, tokenizer));
     log_warnings(prompts.back());
@@ -278,12 +278,12 @@ std::vector<Prompt> detection_prompts(const std::vector<std::string>& names, con
   return prompts;
 }
 
-Prompt grounding_prompt(const std::string& caption, const std::vector<Phrase>& phrases, const PromptOptions& options,
+TokenizedPrompt grounding_prompt(const std::string& caption, const std::vector<Phrase>& phrases, const PromptOptions& options,
                         const BertTokenizer& tokenizer) {
   if (caption.empty()) throw glip::Error("the caption is empty");
   if (options.max_query_len < 3)
     throw glip::Error("MAX_QUERY_LEN must be at least 3, got " + std::to_string(options.max_query_len));
-  Prompt p;
+  TokenizedPrompt p;
   p.caption = caption;
   p.encoding = tokenizer.encode(caption, options.max_query_len, options.pad_max);
   if (p.encoding.num_wordpieces == 0)

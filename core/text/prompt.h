@@ -13,7 +13,7 @@
 //
 // Both are tokenized like the model's tokenizer call: [CLS] ... [SEP], truncated to MAX_QUERY_LEN (256) tokens
 // and padded to it with an attention mask (PAD_MAX). Truncation drops text at the end; the phrases/labels lost are
-// named in Prompt::warnings (and logged with spdlog). A lost phrase keeps an empty token list (as the official
+// named in TokenizedPrompt::warnings (and logged with spdlog). A lost phrase keeps an empty token list (as the official
 // create_positive_map_label_to_token_from_positive_map gives it): it has no detections (core/post), and every
 // other phrase is detected as before. The positive map is built on the truncated encoding, as
 // modulated_coco.py does (tokenizer(..., max_length=MAX_QUERY_LEN, truncation=True)): a span whose last character
@@ -72,7 +72,7 @@ struct Phrase {
   std::vector<CharSpan> spans;
 };
 
-struct Prompt {
+struct TokenizedPrompt {
   std::string caption;
   Encoding encoding;                               // tokens/spans/input_ids/attention_mask of the caption
   std::vector<int64_t> labels;                     // one per category/phrase, in order (1-based, global)
@@ -98,17 +98,17 @@ std::vector<std::string> split_category_list(std::string_view comma_separated);
 
 // Detection prompts for categories 1..K (see the chunking rule above). glip::Error if the list is empty or a
 // name has no token after clean_name. A name too long for MAX_QUERY_LEN is not an error (see above).
-std::vector<Prompt> detection_prompts(const std::vector<std::string>& category_names,
+std::vector<TokenizedPrompt> detection_prompts(const std::vector<std::string>& category_names,
                                       const PromptOptions& options = {},
                                       const BertTokenizer& tokenizer = BertTokenizer::bert_base_uncased());
 // Same with explicit label ids (e.g. dataset category ids), one per name.
-std::vector<Prompt> detection_prompts(const std::vector<std::string>& category_names,
+std::vector<TokenizedPrompt> detection_prompts(const std::vector<std::string>& category_names,
                                       const std::vector<int64_t>& label_ids, const PromptOptions& options = {},
                                       const BertTokenizer& tokenizer = BertTokenizer::bert_base_uncased());
 
 // Grounding prompt: labels 1..P for the phrases. glip::Error if the caption is empty or has no token, if there
 // are no phrases, or if a span is empty or outside the caption.
-Prompt grounding_prompt(const std::string& caption, const std::vector<Phrase>& phrases,
+TokenizedPrompt grounding_prompt(const std::string& caption, const std::vector<Phrase>& phrases,
                         const PromptOptions& options = {},
                         const BertTokenizer& tokenizer = BertTokenizer::bert_base_uncased());
 

@@ -1,9 +1,9 @@
 // "See why": per-box explanations, anchors at a point, NMS fates and "why was nothing found here?", computed from
-// a Snapshot (pure, no widgets). Boxes are in ORIGINAL-image pixels unless named *_resized.
+// a Snapshot (pure, no widgets). Boxes are in ORIGINAL-image pixels unless named *Resized.
 //
-// Decoding repeats VLDyHead's BoxCoder (weights 10, 10, 5, 5; dw, dh clamped at log(1000/16); "+1" widths) on
-// head.box_regression.pL and anchors.pL, then clips to the resized image and scales to the original with
-// BoxList.resize's ratios — the candidate's own box, recomputed (tests check it against Candidate::box).
+// What GLIP computed at a location (decoded box, centerness, token and label scores) comes from the engine
+// (glip::score_location: core/post's own decoding and SCORE_AGG aggregation on the probes); this file only
+// arranges it: names, ranking, candidates, verdicts.
 #pragma once
 #include <array>
 #include <cstdint>
@@ -14,23 +14,23 @@
 
 namespace glip::inspect {
 
-using Box = std::array<double, 4>;  // x1, y1, x2, y2
+using BoxXyxy = std::array<double, 4>;  // x1, y1, x2, y2
 
 struct LabelScore {
   int label = 0;
   std::string name;
   float score = 0;  // aggregated sigmoid(token logits) (SCORE_AGG), before centerness
-  float final_score = 0;  // sqrt(score * centerness)
+  float finalScore = 0;  // sqrt(score * centerness)
 };
 
 // What the head computed at one location of one level.
 struct LocationScores {
   Location loc;
-  Box anchor_resized{};        // anchors.pL row (resized-image pixels, as generated)
-  Box anchor{};                // the same, in original-image pixels
-  Box decoded{};               // decoded, clipped, original-image pixels
+  BoxXyxy anchorResized{};        // anchors.pL row (resized-image pixels, as generated)
+  BoxXyxy anchor{};                // the same, in original-image pixels
+  BoxXyxy decoded{};               // decoded, clipped, original-image pixels
   float centerness = 0;        // sigmoid
-  std::vector<float> token_logits, token_scores;  // over the scored tokens (sigmoid)
+  std::vector<float> tokenLogits, tokenScores;  // over the scored tokens (sigmoid)
   std::vector<LabelScore> labels;                 // every label of the probed chunk, best first
 };
 
@@ -50,9 +50,9 @@ struct BoxExplanation {
   int label = 0;
   std::string phrase;
   float score = 0;          // final
-  float label_score = 0;    // Candidate::label_score
+  float labelScore = 0;     // Candidate::label_score
   LocationScores at;        // the candidate's level / anchor
-  std::vector<LabelScore> runners_up;  // the other labels at that location, best first
+  std::vector<LabelScore> runnersUp;  // the other labels at that location, best first
   std::vector<SuppressedCandidate> suppressed;  // candidates this box suppressed in NMS, highest IoU first
 };
 
@@ -76,13 +76,8 @@ struct WhyNothing {
   };
   std::vector<Entry> levels;  // P3..P7
   std::string summary;        // one line: the closest any label came
-  double best_score = -1;     // that closest final score sqrt(label score x centerness), -1 if none
+  double bestScore = -1;     // that closest final score sqrt(label score x centerness), -1 if none
 };
 WhyNothing whyNothing(const Snapshot& s, double px, double py, double threshold);
-
-// IoU in GLIP's "+1" convention (as NMS computes it).
-double iou(const Box& a, const Box& b);
-// Decodes one box (resized-image pixels, unclipped) from codes (dx, dy, dw, dh) and an anchor.
-Box decodeBox(const std::array<float, 4>& codes, const Box& anchor);
 
 }  // namespace glip::inspect

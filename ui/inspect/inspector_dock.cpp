@@ -310,15 +310,15 @@ void InspectorDock::fillChoices() {
   };
   QList<QPair<QString, QVariant>> tokens, labels, layers, fusion, heads, dets;
   if (snap_) {
-    for (int t = 0; t < int(snap_->tokens.size()); ++t)
-      tokens.append({QStringLiteral("%1: %2").arg(t).arg(QString::fromStdString(snap_->tokens[size_t(t)])), t});
-    for (const auto& [label, toks] : snap_->label_tokens)
-      if (!toks.empty()) labels.append({QStringLiteral("%1: %2").arg(label).arg(QString::fromStdString(snap_->label_name(label))), label});
+    for (int t = 0; t < int(snap_->chunk.tokens.size()); ++t)
+      tokens.append({QStringLiteral("%1: %2").arg(t).arg(QString::fromStdString(snap_->chunk.tokens[size_t(t)])), t});
+    for (const auto& [label, toks] : snap_->chunk.label_tokens)
+      if (!toks.empty()) labels.append({QStringLiteral("%1: %2").arg(label).arg(QString::fromStdString(snap_->labelName(label))), label});
     for (const std::string& l : featureLayers(*snap_)) layers.append({QString::fromStdString(l), QString::fromStdString(l)});
-    for (int i = 0; i < snap_->num_fusion_layers(); ++i)
+    for (int i = 0; i < snap_->fusionLayerCount(); ++i)
       fusion.append({tr("Layer %1 (dyhead.%2)").arg(i).arg(3 * i), i});
     heads.append({tr("Mean of heads"), -1});
-    const int nh = snap_->num_fusion_layers() > 0 ? attentionHeads(*snap_, 0) : 0;
+    const int nh = snap_->fusionLayerCount() > 0 ? attentionHeads(*snap_, 0) : 0;
     for (int h = 0; h < nh; ++h) heads.append({tr("Head %1").arg(h), h});
     for (int i = 0; i < int(snap_->result.detections.size()); ++i) {
       const Detection& d = snap_->result.detections[size_t(i)];

@@ -22,13 +22,13 @@ namespace glip::inspect {
 
 namespace {
 
-QString boxText(const Box& b) {
+QString boxText(const BoxXyxy& b) {
   return QStringLiteral("(%1, %2, %3, %4)").arg(b[0], 0, 'f', 1).arg(b[1], 0, 'f', 1).arg(b[2], 0, 'f', 1).arg(b[3], 0, 'f', 1);
 }
 
 QStringList tokenTexts(const Snapshot& s, size_t n) {
   QStringList out;
-  for (size_t i = 0; i < n; ++i) out << (i < s.tokens.size() ? QString::fromStdString(s.tokens[i]) : QString::number(i));
+  for (size_t i = 0; i < n; ++i) out << (i < s.chunk.tokens.size() ? QString::fromStdString(s.chunk.tokens[i]) : QString::number(i));
   return out;
 }
 
@@ -58,14 +58,14 @@ QString InspectorDock::verdictText(const Snapshot& s, const WhyNothing::Entry& e
   switch (e.verdict) {
     case WhyNothing::Verdict::NoTokens: return tr("P%1: no label has tokens in the probed prompt").arg(e.at.loc.level + 3);
     case WhyNothing::Verdict::BelowCandidateThreshold:
-      return head + tr("%1, not above the candidate threshold %2").arg(e.best.score, 0, 'f', 3).arg(s.candidate_threshold, 0, 'f', 3);
+      return head + tr("%1, not above the candidate threshold %2").arg(e.best.score, 0, 'f', 3).arg(s.model.candidate_threshold, 0, 'f', 3);
     case WhyNothing::Verdict::NotInTopCandidates:
       return head + tr("%1, not among the level's top candidates").arg(e.best.score, 0, 'f', 3);
     case WhyNothing::Verdict::Suppressed:
       return head + tr("(score %1) suppressed by candidate #%2 (score %3, IoU %4 > %5)")
                         .arg(c->score, 0, 'f', 3).arg(c->suppressed_by)
                         .arg(s.result.candidates[size_t(c->suppressed_by)].score, 0, 'f', 3)
-                        .arg(c->suppression_iou, 0, 'f', 2).arg(s.nms_threshold, 0, 'f', 2);
+                        .arg(c->suppression_iou, 0, 'f', 2).arg(s.model.nms_threshold, 0, 'f', 2);
     case WhyNothing::Verdict::CutByTopK: return head + tr("(score %1) cut by the per-image top-k").arg(c->score, 0, 'f', 3);
     case WhyNothing::Verdict::BelowDisplayThreshold:
       return head + tr("detected, score %1 below the display threshold %2").arg(c->score, 0, 'f', 3).arg(threshold, 0, 'f', 2);
@@ -205,12 +205,12 @@ void InspectorDock::refreshAttention(QList<QGraphicsItem*>& items) {
   QString info = tr("Text to image: how much token %1 attends to each location.").arg(token);
   if (point_.x() >= 0) {
     const int l = level < 0 ? 0 : level;
-    const Location loc = snap_->location_at(l, point_.x(), point_.y());
+    const Location loc = snap_->locationAt(l, point_.x(), point_.y());
     if (loc.level >= 0) {
       const std::vector<float> a = attentionToText(*snap_, layer, head, l, loc.index);
       attPlot_->setScores(tokenTexts(*snap_, a.size()), a, {}, tr("attention"));
       info += QLatin1String("\n") + tr("Bars: image to text attention of P%1 location (%2, %3).").arg(l + 3).arg(loc.x).arg(loc.y);
-      const auto r = snap_->cell_rect(l, loc.x, loc.y);
+      const auto r = snap_->cellRect(l, loc.x, loc.y);
       items << new BoxOverlayItem({r[0], r[1], r[2], r[3]}, levelColor(l));
     }
   } else {
@@ -232,23 +232,23 @@ void InspectorDock::refreshBox(QList<QGraphicsItem*>& items) {
   QString html = tr("<b>%1</b> — score %2 = sqrt(label score %3 × centerness %4)<br>")
                      .arg(QString::fromStdString(e.phrase).toHtmlEscaped())
                      .arg(e.score, 0, 'f', 4)
-                     .arg(e.label_score, 0, 'f', 4)
+                     .arg(e.labelScore, 0, 'f', 4)
                      .arg(e.at.centerness, 0, 'f', 4);
   html += tr("FPN level P%1, location (%2, %3) = anchor %4<br>").arg(c.level + 3).arg(e.at.loc.x).arg(e.at.loc.y).arg(c.anchor);
   html += tr("Anchor box %1, decoded box %2<br>").arg(boxText(e.at.anchor), boxText(e.at.decoded));
   QStringList ru;
-  for (size_t i = 0; i < e.runners_up.size() && i < 5; ++i)
-    ru << QStringLiteral("%1 %2").arg(QString::fromStdString(e.runners_up[i].name).toHtmlEscaped()).arg(e.runners_up[i].score, 0, 'f', 3);
+  for (size_t i = 0; i < e.runnersUp.size() && i < 5; ++i)
+    ru << QStringLiteral("%1 %2").arg(QString::fromStdString(e.runnersUp[i].name).toHtmlEscaped()).arg(e.runnersUp[i].score, 0, 'f', 3);
   html += tr("Runner-up labels: %1<br>").arg(ru.isEmpty() ? tr("none") : ru.join(QStringLiteral(", ")));
   html += tr("Suppressed %1 candidates in NMS").arg(e.suppressed.size());
   if (!e.suppressed.empty()) html += tr(" (highest IoU %1)").arg(e.suppressed.front().iou, 0, 'f', 3);
   boxText_->setHtml(html);
   std::vector<int> own;
-  if (auto it = snap_->label_tokens.find(e.label); it != snap_->label_tokens.end())
+  if (auto it = snap_->chunk.label_tokens.find(e.label); it != snap_->chunk.label_tokens.end())
     for (int64_t t : it->second) own.push_back(int(t));
-  boxPlot_->setScores(tokenTexts(*snap_, e.at.token_scores.size()), e.at.token_scores, own, tr("sigmoid(logit)"));
-  boxPlot_->setThreshold(snap_->candidate_threshold);
-  const auto cell = snap_->cell_rect(c.level, e.at.loc.x, e.at.loc.y);
+  boxPlot_->setScores(tokenTexts(*snap_, e.at.tokenScores.size()), e.at.tokenScores, own, tr("sigmoid(logit)"));
+  boxPlot_->setThreshold(snap_->model.candidate_threshold);
+  const auto cell = snap_->cellRect(c.level, e.at.loc.x, e.at.loc.y);
   auto* cellItem = new BoxOverlayItem({cell[0], cell[1], cell[2], cell[3]}, levelColor(c.level));
   cellItem->setBrush(QColor(255, 255, 255, 90));
   cellItem->setData(0, QStringLiteral("cell"));
@@ -274,7 +274,7 @@ void InspectorDock::refreshAnchors(QList<QGraphicsItem*>& items) {
     QStringList best;
     for (size_t i = 0; i < e.at.labels.size() && i < 3; ++i)
       best << QStringLiteral("%1 %2 (%3)").arg(QString::fromStdString(e.at.labels[i].name)).arg(e.at.labels[i].score, 0, 'f', 3)
-                  .arg(e.at.labels[i].final_score, 0, 'f', 3);
+                  .arg(e.at.labels[i].finalScore, 0, 'f', 3);
     auto* row = new QTreeWidgetItem(anchorTree_, {QStringLiteral("P%1").arg(l + 3),
                                                   QStringLiteral("(%1, %2) #%3").arg(e.at.loc.x).arg(e.at.loc.y).arg(e.at.loc.index),
                                                   boxText(e.at.anchor), boxText(e.at.decoded),
@@ -289,10 +289,10 @@ void InspectorDock::refreshAnchors(QList<QGraphicsItem*>& items) {
   }
   QString summary = tr("Nothing was scored here.");
   for (const WhyNothing::Entry& e : why.levels)
-    if (e.best.final_score == why.best_score && why.best_score >= 0) {
+    if (e.best.finalScore == why.bestScore && why.bestScore >= 0) {
       summary = tr("Closest: '%1' on P%2, score %3 (threshold %4).")
                     .arg(QString::fromStdString(e.best.name)).arg(e.at.loc.level + 3)
-                    .arg(why.best_score, 0, 'f', 3).arg(threshold_, 0, 'f', 2);
+                    .arg(why.bestScore, 0, 'f', 3).arg(threshold_, 0, 'f', 2);
       break;
     }
   setMessage(anchorInfo_, tr("Why was nothing found here?") + QLatin1Char('\n') + reasons.join(QLatin1Char('\n')) +
@@ -313,12 +313,12 @@ void InspectorDock::refreshNms(QList<QGraphicsItem*>& items) {
   cloud->setData(0, QStringLiteral("cloud"));
   items << cloud;
   QString info = tr("%1 candidates: %2 kept (green), %3 suppressed by NMS at IoU > %4 (red), %5 cut by the top-k (grey).")
-                     .arg(cands.size()).arg(kept).arg(suppressed).arg(snap_->nms_threshold, 0, 'f', 2)
+                     .arg(cands.size()).arg(kept).arg(suppressed).arg(snap_->model.nms_threshold, 0, 'f', 2)
                      .arg(int(cands.size()) - kept - suppressed);
   if (cand >= 0) {
     const auto sup = suppressedBy(*snap_, cand);
     for (const SuppressedCandidate& s : sup)
-      new QTreeWidgetItem(nmsTree_, {QString::number(s.candidate), QString::fromStdString(snap_->label_name(s.label)),
+      new QTreeWidgetItem(nmsTree_, {QString::number(s.candidate), QString::fromStdString(snap_->labelName(s.label)),
                                      QString::number(s.score, 'f', 3), QString::number(s.iou, 'f', 3)});
     info += QLatin1String("\n") + tr("Detection #%1 suppressed %2 candidates.").arg(det).arg(sup.size());
   }

@@ -22,7 +22,7 @@ HeatmapItem::HeatmapItem(const ScalarField& field, double vmin, double vmax, int
   setAcceptedMouseButtons(Qt::NoButton);
 }
 
-BoxOverlayItem::BoxOverlayItem(const Box& box, const QColor& color, const QString& caption, Qt::PenStyle style,
+BoxOverlayItem::BoxOverlayItem(const BoxXyxy& box, const QColor& color, const QString& caption, Qt::PenStyle style,
                                QGraphicsItem* parent)
     : QGraphicsRectItem(QRectF(QPointF(box[0], box[1]), QPointF(box[2], box[3])), parent), box_(box) {
   QPen pen(color, 2, style);

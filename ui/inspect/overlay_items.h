@@ -22,12 +22,12 @@ class HeatmapItem : public QGraphicsPixmapItem {
 // A box (xyxy, image pixels, "+1" convention drawn as [x1, x2] inclusive edges) with a cosmetic pen and a caption.
 class BoxOverlayItem : public QGraphicsRectItem {
  public:
-  BoxOverlayItem(const Box& box, const QColor& color, const QString& caption = {}, Qt::PenStyle style = Qt::SolidLine,
+  BoxOverlayItem(const BoxXyxy& box, const QColor& color, const QString& caption = {}, Qt::PenStyle style = Qt::SolidLine,
                  QGraphicsItem* parent = nullptr);
-  Box box() const { return box_; }
+  BoxXyxy box() const { return box_; }
 
  private:
-  Box box_;
+  BoxXyxy box_;
 };
 
 // Every pre-NMS candidate box, coloured by fate: kept (green), suppressed (red), the rest (grey); the ones a chosen

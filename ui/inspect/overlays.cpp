@@ -46,8 +46,8 @@ std::vector<int64_t> axisIndex(int samples, int pixel, double scale, int64_t str
 // Writes grid values (gh x gw, row-major) into the field; `fuse` keeps the max with what is there.
 void paintGrid(const Snapshot& s, ScalarField& f, const std::vector<float>& grid, int64_t gh, int64_t gw,
                int64_t stride, bool fuse) {
-  const auto xs = axisIndex(f.width, f.pixel, s.scale_x(), stride, gw);
-  const auto ys = axisIndex(f.height, f.pixel, s.scale_y(), stride, gh);
+  const auto xs = axisIndex(f.width, f.pixel, s.scaleX(), stride, gw);
+  const auto ys = axisIndex(f.height, f.pixel, s.scaleY(), stride, gh);
   for (int y = 0; y < f.height; ++y) {
     const float* row = grid.data() + ys[size_t(y)] * gw;
     float* out = f.values.data() + size_t(y) * size_t(f.width);
@@ -82,10 +82,10 @@ QString levelText(int level) { return level < 0 ? Overlays::tr("fused P3-P7") : 
 
 // head.dot_product_logits.pL as (h*w) x T.
 const TensorView& logitsOf(const Snapshot& s, int level, int64_t* tokens) {
-  const TensorView& v = s.probe("head.dot_product_logits." + level_name(level));
+  const std::string name = "head.dot_product_logits." + s.levelName(level);
+  const TensorView& v = s.probe(name);
   const LevelGeometry& g = s.levels[size_t(level)];
-  if (v.shape.size() != 3 || v.shape[1] != g.h * g.w)
-    throw Error("head.dot_product_logits." + level_name(level) + " does not have the level's h*w locations");
+  if (v.shape.size() != 3 || v.shape[1] != g.h * g.w) throw Error(name + " does not have the level's h*w locations");
   *tokens = v.shape[2];
   return v;
 }
@@ -102,7 +102,8 @@ ScalarField perLevel(const Snapshot& s, int level, F&& gridOf) {
 }
 
 QString tokenText(const Snapshot& s, int token) {
-  return token >= 0 && token < int(s.tokens.size()) ? QString::fromStdString(s.tokens[size_t(token)]) : QString();
+  const std::vector<std::string>& tokens = s.chunk.tokens;
+  return token >= 0 && token < int(tokens.size()) ? QString::fromStdString(tokens[size_t(token)]) : QString();
 }
 
 }  // namespace
@@ -120,8 +121,9 @@ ScalarField tokenHeatmap(const Snapshot& s, int token, int level) {
     const TensorView& v = logitsOf(s, l, &t);
     if (token < 0 || token >= t)
       throw Error("token " + std::to_string(token) + " is outside the " + std::to_string(t) + " scored tokens");
+    const std::vector<float> p = probabilities(v);  // sigmoid, (h*w) x T
     std::vector<float> grid(static_cast<size_t>(g.h * g.w));
-    for (int64_t a = 0; a < g.h * g.w; ++a) grid[size_t(a)] = sigmoid(v.data[a * t + token]);
+    for (int64_t a = 0; a < g.h * g.w; ++a) grid[size_t(a)] = p[size_t(a * t + token)];
     return grid;
   });
   f.title = Overlays::tr("sigmoid(logit), token %1 '%2', %3").arg(token).arg(tokenText(s, token), levelText(level));
@@ -129,39 +131,27 @@ ScalarField tokenHeatmap(const Snapshot& s, int token, int level) {
 }
 
 ScalarField labelHeatmap(const Snapshot& s, int label, int level) {
-  auto it = s.label_tokens.find(label);
-  if (it == s.label_tokens.end() || it->second.empty())
+  auto it = s.chunk.label_tokens.find(label);
+  if (it == s.chunk.label_tokens.end() || it->second.empty())
     throw Error("label " + std::to_string(label) + " has no tokens in the probed prompt chunk");
-  const std::vector<int64_t>& toks = it->second;
-  ScalarField f = perLevel(s, level, [&](int l, const LevelGeometry& g) {
+  ScalarField f = perLevel(s, level, [&](int l, const LevelGeometry&) {
     int64_t t = 0;
-    const TensorView& v = logitsOf(s, l, &t);
-    std::vector<float> grid(static_cast<size_t>(g.h * g.w));
-    for (int64_t a = 0; a < g.h * g.w; ++a) {
-      float acc = s.score_agg_max ? -1.0f : 0.0f;
-      for (int64_t k : toks) {
-        if (k >= t) throw Error("label token " + std::to_string(k) + " is outside the scored tokens");
-        const float p = sigmoid(v.data[a * t + k]);
-        acc = s.score_agg_max ? std::max(acc, p) : acc + p;
-      }
-      grid[size_t(a)] = s.score_agg_max ? acc : acc / float(toks.size());
-    }
-    return grid;
+    return label_score_map(logitsOf(s, l, &t), s.chunk, label, s.model);
   });
-  f.title = (s.score_agg_max ? Overlays::tr("label score '%1' (max of %2 tokens), %3")
-                              : Overlays::tr("label score '%1' (mean of %2 tokens), %3"))
-                .arg(QString::fromStdString(s.label_name(label)))
-                .arg(toks.size())
+  const bool max = s.model.score_aggregation == ScoreAggregation::Max;
+  f.title = (max ? Overlays::tr("label score '%1' (max of %2 tokens), %3")
+                 : Overlays::tr("label score '%1' (mean of %2 tokens), %3"))
+                .arg(QString::fromStdString(s.labelName(label)))
+                .arg(it->second.size())
                 .arg(levelText(level));
   return f;
 }
 
 ScalarField centernessMap(const Snapshot& s, int level) {
   ScalarField f = perLevel(s, level, [&](int l, const LevelGeometry& g) {
-    const TensorView& v = s.probe("head.centerness." + level_name(l));
-    std::vector<float> grid(static_cast<size_t>(g.h * g.w));
-    for (int64_t a = 0; a < g.h * g.w; ++a) grid[size_t(a)] = sigmoid(v.data[a]);
-    return grid;
+    const TensorView& v = s.probe("head.centerness." + s.levelName(l));
+    if (v.numel() != g.h * g.w) throw Error("head.centerness." + s.levelName(l) + " does not have the level's h*w locations");
+    return probabilities(v);
   });
   f.title = Overlays::tr("sigmoid(centerness), %1").arg(levelText(level));
   return f;
@@ -279,7 +269,7 @@ const TensorView& attentionOf(const Snapshot& s, int layer, const char* which, i
 
 std::vector<float> attentionToText(const Snapshot& s, int layer, int head, int level, int64_t anchor) {
   const TensorView& v = attentionOf(s, layer, "attn_v2l", head);  // 1 x H x N x T
-  const Location loc = s.location_of(level, anchor);
+  const Location loc = s.locationOf(level, anchor);
   if (loc.level < 0) throw Error("no location " + std::to_string(anchor) + " on level P" + std::to_string(level + 3));
   const int64_t heads = v.shape[1], n = v.shape[2], t = v.shape[3];
   const int64_t row = s.levels[size_t(level)].offset + anchor;
@@ -313,14 +303,6 @@ ScalarField attentionToImage(const Snapshot& s, int layer, int head, int token, 
                 .arg(token)
                 .arg(tokenText(s, token), levelText(level));
   return f;
-}
-
-std::vector<float> tokenLogits(const Snapshot& s, int level, int64_t anchor) {
-  if (level < 0 || level >= int(s.levels.size())) throw Error("FPN level P" + std::to_string(level + 3) + " does not exist");
-  int64_t t = 0;
-  const TensorView& v = logitsOf(s, level, &t);
-  if (anchor < 0 || anchor >= v.shape[1]) throw Error("location " + std::to_string(anchor) + " is outside the level");
-  return std::vector<float>(v.data + anchor * t, v.data + (anchor + 1) * t);
 }
 
 QRgb viridis(double t) {

@@ -5,8 +5,8 @@
 // nearest-neighbour ("block") upsampling, so what is drawn is exactly the tensor value, never an interpolation.
 //
 //   token heatmap   sigmoid(head.dot_product_logits.pL[0, a, t])                    per level, or fused = max
-//   label heatmap   mean over the label's tokens of those sigmoids (SCORE_AGG MEAN; max for SCORE_AGG MAX) =
-//                   Candidate::label_score at a candidate's location
+//   label heatmap   the label's score as core/post aggregates it (glip::label_score_map: mean of those sigmoids
+//                   over the label's tokens, or max, per SCORE_AGG) = Candidate::label_score at a candidate
 //   centerness      sigmoid(head.centerness.pL[0, 0, y, x])
 //   feature map     swin.stage2..5 (stride 4..32) / fpn.p3..p7 (stride 8..128): channel k, mean or max over C
 //   attention       image->text: dyhead.{3i}.vlfuse.attn_v2l[0, head, n, :] of one location (a bar over tokens);
@@ -66,16 +66,11 @@ int attentionHeads(const Snapshot& s, int layer);
 std::vector<float> attentionToText(const Snapshot& s, int layer, int head, int level, int64_t anchor);
 ScalarField attentionToImage(const Snapshot& s, int layer, int head, int token, int level);
 
-// sigmoid over the tokens of one location's logits row (head.dot_product_logits.pL[0, anchor, :]).
-std::vector<float> tokenLogits(const Snapshot& s, int level, int64_t anchor);
-
 // Colour: viridis (piecewise linear through its published key colours), t in [0, 1].
 QRgb viridis(double t);
 // ARGB image of the field's samples; NaN transparent, the rest with `alpha` (0..255). vmin == vmax maps to 0.5.
 QImage colorize(const ScalarField& f, double vmin, double vmax, int alpha = 160);
 // A horizontal colour bar with the value labels vmin, (vmin+vmax)/2, vmax and a title.
 QImage legendImage(double vmin, double vmax, const QString& title, int width = 320, int height = 44);
-
-inline float sigmoid(float x) { return 1.0f / (1.0f + std::exp(-x)); }
 
 }  // namespace glip::inspect

@@ -5,18 +5,17 @@
 //
 //   glip::DetectParams p; p.probe = true; p.probe_attention = wantAttention;   // probe OFF by default in batches
 //   glip::DetectResult r = session.detect(image, prompt, p);
-//   auto snap = std::make_shared<const glip::inspect::Snapshot>(glip::inspect::take_snapshot(session, r, prompt));
+//   auto snap = std::make_shared<const glip::inspect::Snapshot>(glip::inspect::takeSnapshot(session, r, prompt));
 //
 // Geometry (documented once here, used by every view). FPN level l (0..4 = P3..P7) has stride s_l
-// (MODEL.RPN.ANCHOR_STRIDE, 8..128) and h_l x w_l locations; location (y, x) has the row-major index
+// (ModelInfo::anchor_strides, 8..128) and h_l x w_l locations; location (y, x) has the row-major index
 // a = y * w_l + x (Candidate::anchor) and covers the RESIZED-image pixels [x*s, (x+1)*s) x [y*s, (y+1)*s).
 // Resized and original pixels are related by BoxList.resize's ratios: x_orig = x_resized * W0 / w_r and
 // y_orig = y_resized * H0 / h_r. An ORIGINAL image pixel (px, py) is sampled at its centre (px+0.5, py+0.5), so it
 // belongs to location x = floor((px+0.5) * w_r / W0 / s), y = floor((py+0.5) * h_r / H0 / s), clamped to the grid.
 // Locations that only cover batch padding (beyond the resized size) map outside the original image.
 //
-// Probes exist for prompt chunk 0 only (the engine records the first chunk): `tokens` and `label_tokens` are that
-// chunk's; labels of later chunks have candidates and detections but no token maps.
+// Probes exist for prompt chunk 0 only (the engine records the first chunk): `chunk` is that chunk; labels of later chunks have candidates and detections but no token maps.
 #pragma once
 #include <array>
 #include <cstdint>
@@ -48,16 +47,13 @@ struct Location {
 };
 
 struct Snapshot {
-  DetectResult result;                            // every output (threshold 0)
-  std::map<std::string, TensorView> probes;       // golden names
-  std::vector<std::string> tokens;                // chunk 0: [CLS] ... [SEP]
-  std::map<int, std::vector<int64_t>> label_tokens;  // chunk 0: label -> token indices (positive map)
-  std::vector<std::string> label_names;           // all labels, index label-1
-  std::vector<LevelGeometry> levels;              // P3..P7 (from head.centerness.pL and ANCHOR_STRIDE)
-  int64_t padded_height = 0, padded_width = 0;    // model input (image.tensor)
-  float candidate_threshold = 0.05f;              // MODEL.ATSS.INFERENCE_TH (label score, before centerness)
-  float nms_threshold = 0.6f;                     // MODEL.ATSS.NMS_TH
-  bool score_agg_max = false;                     // MODEL.DYHEAD.SCORE_AGG MAX (default MEAN)
+  DetectResult result;                       // every output (threshold 0)
+  std::map<std::string, TensorView> probes;  // golden names
+  PromptChunk chunk;                         // chunk 0 as the model ran it: tokens [CLS] ... [SEP], label -> tokens
+  std::vector<std::string> labelNames;       // all labels, index label-1
+  ModelInfo model;                           // thresholds, score aggregation, strides, level names
+  std::vector<LevelGeometry> levels;         // P3..P7 (from head.centerness.pL and the model's anchor strides)
+  int64_t paddedHeight = 0, paddedWidth = 0;  // model input (image.tensor)
 
   bool has(const std::string& name) const;
   // glip::Error naming the probe (and that the detect() must run with probe on) when missing.
@@ -65,23 +61,22 @@ struct Snapshot {
   int64_t bytes() const;  // probe storage held
 
   // Resized-image <-> original-image scale factors (original = resized * scale).
-  double scale_x() const { return double(result.image_width) / double(result.resized_width); }
-  double scale_y() const { return double(result.image_height) / double(result.resized_height); }
+  double scaleX() const { return double(result.image_width) / double(result.resized_width); }
+  double scaleY() const { return double(result.image_height) / double(result.resized_height); }
   // The level location covering original-image pixel (px, py) (see the geometry above); level < 0 if outside.
-  Location location_at(int level, double px, double py) const;
-  Location location_of(int level, int64_t anchor) const;
+  Location locationAt(int level, double px, double py) const;
+  Location locationOf(int level, int64_t anchor) const;
   // The original-image rectangle (x1, y1, x2, y2; exclusive ends) a location covers.
-  std::array<double, 4> cell_rect(int level, int64_t x, int64_t y) const;
-  int num_fusion_layers() const;  // how many dyhead.{3i}.vlfuse.attn_v2l probes the snapshot has
-  std::string label_name(int label) const;
+  std::array<double, 4> cellRect(int level, int64_t x, int64_t y) const;
+  int fusionLayerCount() const;  // how many dyhead.{3i}.vlfuse.attn_v2l probes the snapshot has
+  std::string labelName(int label) const;
+  // The model's name of level 0..4 ("p3".."p7", as in probe names); glip::Error for another level.
+  const std::string& levelName(int level) const;
 };
 
 // Copies the DetectResult and the probes the inspector needs out of `session` (its last detect() with probe on).
 // glip::Error if the session has no probe (detect() without DetectParams::probe).
-Snapshot take_snapshot(const Session& session, const DetectResult& result, const Prompt& prompt,
+Snapshot takeSnapshot(const Session& session, const DetectResult& result, const Prompt& prompt,
                        const SnapshotOptions& options = {});
-
-// The level name "p3".."p7" of level 0..4.
-std::string level_name(int level);
 
 }  // namespace glip::inspect

@@ -28,6 +28,7 @@
 #include <tuple>
 #include <vector>
 
+#include "core/engine/engine.h"
 #include "ui/studio/model_locator.h"
 #include "ui/studio/studio_settings.h"
 
@@ -235,7 +236,7 @@ ModelDialog::ModelDialog(const ModelChoice& current, QWidget* parent) : QDialog(
   device_ = new QComboBox(this);
   device_->setObjectName(QStringLiteral("modelDevice"));
   device_->addItem(tr("CPU"), QStringLiteral("cpu"));
-  if (cudaAvailable()) device_->addItem(tr("CUDA (GPU)"), QStringLiteral("cuda"));
+  if (glip::cuda_available()) device_->addItem(tr("CUDA (GPU)"), QStringLiteral("cuda"));
   device_->setCurrentIndex(std::max(0, device_->findData(current.device)));
   form->addRow(tr("Device:"), device_);
   lay->addLayout(form);

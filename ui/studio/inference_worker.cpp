@@ -91,6 +91,10 @@ QString InferenceWorker::modelDescription() const {
   std::lock_guard<std::mutex> lock(mu_);
   return description_;
 }
+glip::ModelInfo InferenceWorker::modelInfo() const {
+  std::lock_guard<std::mutex> lock(mu_);  // model_ is replaced under the lock
+  return model_ ? model_->info() : glip::default_model_info();
+}
 
 bool InferenceWorker::waitIdle(int timeoutMs) const {
   std::unique_lock<std::mutex> lock(mu_);
@@ -197,7 +201,7 @@ DetectReply InferenceWorker::detectOne(quint64 id, const QString& path, const gl
       params.probe_attention = inspect && inspectAttention_.load();
       auto result = std::make_shared<glip::DetectResult>(session_->detect(img, prompt, params));
       if (inspect)  // copied out here, on the worker thread: the GUI never touches the Session
-        reply.inspect = std::make_shared<const glip::inspect::Snapshot>(glip::inspect::take_snapshot(*session_, *result, prompt));
+        reply.inspect = std::make_shared<const glip::inspect::Snapshot>(glip::inspect::takeSnapshot(*session_, *result, prompt));
       reply.result = std::move(result);
       break;
     } catch (const glip::Cancelled&) {

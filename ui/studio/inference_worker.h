@@ -76,6 +76,8 @@ class InferenceWorker : public QObject {
   bool hasModel() const;
   QString modelKey() const;
   QString modelDescription() const;
+  // The loaded model's facts (strides, thresholds, MAX_QUERY_LEN, ...); GLIP's defaults before one is loaded.
+  glip::ModelInfo modelInfo() const;
   qint64 inferenceCount() const { return inferences_.load(); }
   bool busy() const { return busy_.load(); }
   // Blocks until idle (tests, the --screenshot mode); false on timeout. Never called by the interactive UI.

@@ -25,10 +25,10 @@ namespace glip::studio {
 
 namespace {
 BoxList filtered(const glip::DetectResult& r, double threshold) {
-  // Session::select keeps score >= threshold; the same rule here, on the cached result.
+  // Session::select's rule (glip::select_detections), on the cached result.
   BoxList out;
-  for (const glip::Detection& d : r.detections)
-    if (d.score >= static_cast<float>(threshold)) out.push_back(Box::fromDetection(d));
+  for (const glip::Detection& d : glip::select_detections(r.detections, static_cast<float>(threshold)))
+    out.push_back(Box::fromDetection(d));
   return out;
 }
 bool sameBoxes(const BoxList& a, const BoxList& b) {
@@ -40,7 +40,7 @@ bool sameBoxes(const BoxList& a, const BoxList& b) {
 }  // namespace
 
 bool MainWindow::buildPrompt(const PromptInput& input, glip::Prompt* prompt, QString* error) const {
-  const PromptAnalysis a = analyze(input);
+  const PromptAnalysis a = analyze(input, prompt_->modelInfo());
   if (input.isEmpty()) {
     *error = input.mode == PromptInput::Mode::Categories ? tr("Write at least one category.") : tr("Write a caption.");
     return false;
@@ -107,6 +107,7 @@ void MainWindow::chooseModel() {
 
 void MainWindow::onModelLoaded(const QString& key, const QString& description) {
   modelKey_ = key;
+  prompt_->setModelInfo(worker_->modelInfo());
   modelReady_ = true;
   banner_->setVisible(demo_);
   if (demo_ && !fallbackReason_.isEmpty()) bannerText_->setText(fallbackReason_);

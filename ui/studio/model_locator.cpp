@@ -4,7 +4,6 @@
 #include <QDir>
 #include <QDirIterator>
 #include <QFileInfo>
-#include <torch/cuda.h>  // only here, in a .cpp: is CUDA usable (the engine API does not say)
 
 #ifndef GLIP_STUDIO_SOURCE_DIR
 #define GLIP_STUDIO_SOURCE_DIR ""
@@ -67,7 +66,5 @@ QString modelKey(const QString& config, const QString& weights, const QString& d
   };
   return canon(config) + QLatin1Char('|') + (weights.isEmpty() ? QString() : canon(weights)) + QLatin1Char('|') + device;
 }
-
-bool cudaAvailable() { return torch::cuda::is_available(); }
 
 }  // namespace glip::studio

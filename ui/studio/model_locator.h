@@ -1,4 +1,4 @@
-// Where the models are: the models/ folder (scanned for GLIP configs), the bundled demo model, CUDA availability.
+// Where the models are: the models/ folder (scanned for GLIP configs), the bundled demo model (CUDA availability: glip::cuda_available()).
 #pragma once
 #include <QString>
 #include <QStringList>
@@ -17,7 +17,5 @@ QString findResourcesDir();
 QStringList scanConfigs(const QString& dir);
 // A stable key for result caches: canonical config + weights + device.
 QString modelKey(const QString& config, const QString& weights, const QString& device);
-// libtorch was built with CUDA and a device is present.
-bool cudaAvailable();
 
 }  // namespace glip::studio

@@ -1,11 +1,12 @@
 // What the user asked for (PromptInput) and what GLIP's tokenizer makes of it (PromptAnalysis), in Qt types.
-// analyze() uses core/text only (no torch): clean_name, detection_prompts (chunks), the WordPiece tokenizer,
-// find_phrases.
+// analyze() asks the engine (glip::preview_tokens, glip::Prompt::find_phrases) with the model's ModelInfo
+// (MAX_QUERY_LEN, chunking); before a model is loaded, with GLIP's defaults (glip::default_model_info()).
 #pragma once
 #include <QString>
 #include <QStringList>
 #include <QVector>
 
+#include "core/engine/engine.h"
 #include "ui/studio/token_chips.h"
 
 namespace glip::studio {
@@ -37,10 +38,11 @@ struct PromptAnalysis {
   int tokenCount = 0;              // WordPiece tokens (all chunks)
   int chunkCount = 0;
   QStringList unknownWords;        // source text of [UNK] tokens
-  int truncatedTokens = 0;         // caption mode: tokens past the 256-token limit
+  int truncatedTokens = 0;         // caption mode: tokens past the MAX_QUERY_LEN limit
+  int maxQueryLen = 0;             // the model's MAX_QUERY_LEN (tokens per chunk, [CLS] and [SEP] included)
 };
 
-PromptAnalysis analyze(const PromptInput& spec);
+PromptAnalysis analyze(const PromptInput& spec, const glip::ModelInfo& model = glip::default_model_info());
 
 // Code point index <-> UTF-16 index of a QString (the caption is stored as QString, GLIP counts code points).
 int codePointIndex(const QString& text, int utf16Index);

@@ -162,9 +162,14 @@ void PromptPanel::clearPhrases() {
   refresh();
 }
 
+void PromptPanel::setModelInfo(const glip::ModelInfo& info) {
+  model_ = info;
+  refresh();
+}
+
 void PromptPanel::refresh() {
-  analysis_ = analyze(spec());
-  chips_->setChips(analysis_.chips);
+  analysis_ = analyze(spec(), model_);
+  chips_->setChips(analysis_.chips, analysis_.maxQueryLen);
   labels_->clear();
   if (mode() == PromptInput::Mode::Categories) {
     for (int i = 0; i < analysis_.labels.size(); ++i) {
@@ -193,7 +198,8 @@ void PromptPanel::refresh() {
                  .arg(tr("GLIP cannot read: %1 (shown as [UNK])").arg(analysis_.unknownWords.join(QStringLiteral(", ")).toHtmlEscaped()));
   if (analysis_.truncatedTokens > 0)
     lines << QStringLiteral("<span style='color:#b06000'>%1</span>")
-                 .arg(tr("%n token(s) past the 256-token limit are not read", nullptr, analysis_.truncatedTokens));
+                 .arg(tr("%n token(s) past the %1-token limit are not read", nullptr, analysis_.truncatedTokens)
+                          .arg(analysis_.maxQueryLen));
   if (!analysis_.error.isEmpty())
     lines << QStringLiteral("<span style='color:#b00000'>%1</span>").arg(analysis_.error.toHtmlEscaped());
   summaryLines_ = lines;

@@ -22,8 +22,9 @@ TokenChipsWidget::TokenChipsWidget(QWidget* parent) : QWidget(parent) {
   setMouseTracking(true);
 }
 
-void TokenChipsWidget::setChips(const QVector<TokenChip>& chips) {
+void TokenChipsWidget::setChips(const QVector<TokenChip>& chips, int maxQueryLen) {
   chips_ = chips;
+  maxQueryLen_ = maxQueryLen;
   updateGeometry();
   update();
 }
@@ -55,7 +56,7 @@ QVector<TokenChipsWidget::Item> TokenChipsWidget::layoutFor(int width, int* heig
     if (c.truncated && !truncated) {
       truncated = true;
       Item m;
-      m.markerText = tr("✂ past 256 tokens, not read:");
+      m.markerText = tr("✂ past %1 tokens, not read:").arg(maxQueryLen_);
       place(m, fm.horizontalAdvance(m.markerText) + 2 * kPadX);
     }
     Item it;
@@ -115,7 +116,7 @@ QString TokenChipsWidget::toolTipAt(const QPoint& pos) const {
     if (it.chip < 0) return it.markerText;
     const TokenChip& c = chips_[it.chip];
     if (c.unknown) return tr("GLIP cannot read this word: “%1”").arg(c.source);
-    if (c.truncated) return tr("Past the 256-token limit: GLIP does not read “%1”").arg(c.source);
+    if (c.truncated) return tr("Past the %1-token limit: GLIP does not read “%2”").arg(QString::number(maxQueryLen_), c.source);
     QString s = tr("Token “%1” from “%2”").arg(c.text, c.source);
     if (!c.label.isEmpty()) s += QLatin1Char('\n') + tr("Label: %1").arg(c.label);
     return s;

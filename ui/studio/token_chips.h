@@ -1,6 +1,6 @@
 // WordPiece token chips under the prompt text: one rounded chip per token, [UNK] chips flagged in red ("GLIP
 // cannot read this word"), tokens of a label tinted with the label's colour, and a marked boundary where a new
-// prompt chunk starts (categories past 256 tokens) or where truncation begins (captions past 256 tokens).
+// prompt chunk starts (categories past MAX_QUERY_LEN tokens) or where truncation begins (captions past it).
 #pragma once
 #include <QVector>
 #include <QWidget>
@@ -20,7 +20,8 @@ class TokenChipsWidget : public QWidget {
   Q_OBJECT
  public:
   explicit TokenChipsWidget(QWidget* parent = nullptr);
-  void setChips(const QVector<TokenChip>& chips);
+  // `maxQueryLen`: the model's MAX_QUERY_LEN, named in the truncation marker.
+  void setChips(const QVector<TokenChip>& chips, int maxQueryLen);
   const QVector<TokenChip>& chips() const { return chips_; }
   QString toolTipAt(const QPoint& pos) const;
 
@@ -42,6 +43,7 @@ class TokenChipsWidget : public QWidget {
   };
   QVector<Item> layoutFor(int width, int* height) const;
   QVector<TokenChip> chips_;
+  int maxQueryLen_ = 0;
 };
 
 }  // namespace glip::studio

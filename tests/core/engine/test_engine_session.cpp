@@ -8,6 +8,7 @@
 #include <set>
 #include <thread>
 
+#include "core/engine/model_config.h"
 #include "core/text/prompt.h"
 #include "engine_test_util.h"
 #include <QtTest>  // after torch: Qt's `slots` macro breaks ATen headers
@@ -244,8 +245,8 @@ class TestEngineSession : public QObject {
     QVERIFY2(max_label > 80, "labels past 80 must be detected");
     // The chunks, as the text library splits the list with this model's options: each one's detections equal
     // those of its categories run alone (label ids shifted), and together they are all the detections.
-    const std::vector<text::Prompt> chunks =
-        text::detection_prompts(names, text::prompt_options_from_config(s.model()->config()));
+    const std::vector<text::TokenizedPrompt> chunks =
+        text::detection_prompts(names, text::prompt_options_from_config(model_config(*s.model())));
     QCOMPARE(chunks.size(), chunk_labels.size());
     size_t total = 0;
     for (size_t i = 0; i < chunks.size(); ++i) {

@@ -13,7 +13,7 @@
 
 #include "core/config/config.h"
 #include "core/engine/engine.h"
-#include "core/engine/engine_impl.h"
+#include "core/engine/engine_impl.h"  // model_impl(): the loaded network (internal to core)
 #include "core/io/align.h"
 #include "core/io/checkpoint.h"
 #include "core/model/glip_model.h"
@@ -94,7 +94,7 @@ class TestGlipModel : public QObject {
   // 4. The golden checkpoint loads: every model tensor equals the checkpoint's (bit for bit).
   void goldenCheckpointLoads() {
     auto m = Model::load(tiny_params());
-    const GlipModelImpl& net = *m->impl().net;
+    const GlipModelImpl& net = *model_impl(*m).net;
     const io::ShapeMap shapes = io::module_shapes(net);
     QCOMPARE(shapes.size(), size_t{286});
     size_t checked = 0;
@@ -117,7 +117,7 @@ class TestGlipModel : public QObject {
     QVERIFY(contains(m->description(), "model_final.pth"));
     // The same file given explicitly, and through load_glip_weights.
     QVERIFY(load_error(tiny_params(tiny_dir() + "/model_final.pth")).empty());
-    GlipModel fresh(glip_model_options(m->config()));
+    GlipModel fresh(glip_model_options(model_config(*m)));
     QCOMPARE(load_glip_weights(*fresh, tiny_dir() + "/model_final.pth"), size_t{286});
     // A bare state dict written by save_tensor_dict loads too (and gives the same tensors).
     QVERIFY(load_error(tiny_params(save("bare.pth", ckpt_))).empty());
@@ -132,7 +132,7 @@ class TestGlipModel : public QObject {
     qInfo("missing keys -> %s", e.c_str());
     QVERIFY2(contains(e, k1) && contains(e, k2), e.c_str());
     QVERIFY(contains(e, "missing.pth"));
-    GlipModel m(glip_model_options(Model::load(tiny_params())->config()));
+    GlipModel m(glip_model_options(model_config(*Model::load(tiny_params()))));
     QVERIFY_THROWS_EXCEPTION(Error, load_glip_weights(*m, tmp_.filePath("missing.pth").toStdString()));
   }
 

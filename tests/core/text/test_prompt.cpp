@@ -34,7 +34,7 @@ const std::vector<std::string> kDet16 = {"person",     "bicycle",   "car",      
                                          "toothbrush"};
 
 // Checks a prompt against the "prompt" object of a golden <img>.<kind>.json.
-void check_against_golden(const Prompt& p, const nlohmann::json& g) {
+void check_against_golden(const TokenizedPrompt& p, const nlohmann::json& g) {
   QCOMPARE(p.caption, g.at("caption").get<std::string>());
   if (g.contains("tokens")) QCOMPARE(p.encoding.tokens, g.at("tokens").get<std::vector<std::string>>());
   if (g.contains("num_tokens")) QCOMPARE(p.encoding.num_tokens(), g.at("num_tokens").get<int64_t>());
@@ -98,7 +98,7 @@ class TestPrompt : public QObject {
         for (const auto& s : spans[i]) ph.spans.push_back({s[0].get<int64_t>(), s[1].get<int64_t>()});
         phrases.push_back(ph);  // name "" -> the caption text of the span
       }
-      const Prompt p = grounding_prompt(g.at("caption").get<std::string>(), phrases);
+      const TokenizedPrompt p = grounding_prompt(g.at("caption").get<std::string>(), phrases);
       check_against_golden(p, g);
       // The heuristic finds the same phrases on the astronaut caption.
       if (std::string(img) == "astronaut") {
@@ -127,7 +127,7 @@ class TestPrompt : public QObject {
       std::map<int64_t, int> seen;
       size_t total = 0;
       for (size_t c = 0; c < prompts.size(); ++c) {
-        const Prompt& p = prompts[c];
+        const TokenizedPrompt& p = prompts[c];
         QVERIFY(p.encoding.num_tokens() <= 256);
         QVERIFY(!p.encoding.truncated());
         QVERIFY(p.warnings.empty());
@@ -152,7 +152,7 @@ class TestPrompt : public QObject {
       QCOMPARE(seen.size(), size_t{1203});
       for (const auto& [label, count] : seen) QCOMPARE(count, 1);
       qInfo("chunk_size %lld: %zu prompts, longest %lld tokens", static_cast<long long>(chunk_size), prompts.size(),
-            static_cast<long long>(std::max_element(prompts.begin(), prompts.end(), [](const Prompt& a, const Prompt& b) {
+            static_cast<long long>(std::max_element(prompts.begin(), prompts.end(), [](const TokenizedPrompt& a, const TokenizedPrompt& b) {
                                      return a.encoding.num_tokens() < b.encoding.num_tokens();
                                    })->encoding.num_tokens()));
       if (chunk_size < 0) {
@@ -198,16 +198,16 @@ class TestPrompt : public QObject {
     QVERIFY_THROWS_EXCEPTION(glip::Error, grounding_prompt("a c\xC3", {{"x", {{0, 1}}}}));
     // Punctuation only: tokens exist, the heuristic finds no phrase, an explicit span still maps.
     QVERIFY(find_phrases("... !?").empty());
-    const Prompt p = grounding_prompt("... !?", {{"", {{0, 3}}}});
+    const TokenizedPrompt p = grounding_prompt("... !?", {{"", {{0, 3}}}});
     QCOMPARE(p.encoding.tokens, (std::vector<std::string>{"[CLS]", ".", ".", ".", "!", "?", "[SEP]"}));
     QVERIFY(p.positive_map == (PositiveMap{{1, {1, 2, 3}}}));
     QCOMPARE(p.label_names[0], std::string("..."));
     // A span on whitespace only: fallbacks find nothing, the label stays with no tokens and a warning.
-    const Prompt w = grounding_prompt("a      cat", {{"gap", {{2, 5}}}, {"", {{7, 10}}}});
+    const TokenizedPrompt w = grounding_prompt("a      cat", {{"gap", {{2, 5}}}, {"", {{7, 10}}}});
     QVERIFY(w.positive_map == (PositiveMap{{1, {}}, {2, {2}}}));
     QCOMPARE(w.warnings.size(), size_t{1});
     // Fallbacks: a span starting on a space uses start+1; ending on a space uses end-2.
-    const Prompt f = grounding_prompt("a big cat", {{"", {{1, 6}}}});
+    const TokenizedPrompt f = grounding_prompt("a big cat", {{"", {{1, 6}}}});
     QVERIFY(f.positive_map == (PositiveMap{{1, {2}}}));
   }
 
@@ -230,9 +230,9 @@ class TestPrompt : public QObject {
     const std::vector<std::string> names = {"person", table300, "traffic_light", "dog", "cup", car300};
 
     // One prompt (automatic chunking): the caption and tokens of the four short names.
-    const std::vector<Prompt> one = detection_prompts(names);
+    const std::vector<TokenizedPrompt> one = detection_prompts(names);
     QCOMPARE(one.size(), size_t{1});
-    const Prompt& p = one[0];
+    const TokenizedPrompt& p = one[0];
     QCOMPARE(p.caption, std::string("person. traffic light. dog. cup"));
     QCOMPARE(p.encoding.tokens, (std::vector<std::string>{"[CLS]", "person", ".", "traffic", "light", ".", "dog", ".",
                                                           "cup", "[SEP]"}));
@@ -251,7 +251,7 @@ class TestPrompt : public QObject {
                  w.find("'person'") == std::string::npos,
              w.c_str());
     QVERIFY2(w.size() < 600, "long names are shortened in the warning");
-    const Prompt without = detection_prompts(others).at(0);
+    const TokenizedPrompt without = detection_prompts(others).at(0);
     QCOMPARE(p.encoding.input_ids, without.encoding.input_ids);
     QCOMPARE(p.encoding.attention_mask, without.encoding.attention_mask);
 
@@ -259,8 +259,8 @@ class TestPrompt : public QObject {
     // chunk of the fitting category before it.
     PromptOptions two;
     two.chunk_size = 2;
-    const std::vector<Prompt> chunks = detection_prompts(names, two);
-    const std::vector<Prompt> chunks_without = detection_prompts(others, two);
+    const std::vector<TokenizedPrompt> chunks = detection_prompts(names, two);
+    const std::vector<TokenizedPrompt> chunks_without = detection_prompts(others, two);
     QCOMPARE(chunks.size(), size_t{2});
     QCOMPARE(chunks_without.size(), size_t{2});
     for (size_t c = 0; c < 2; ++c) {
@@ -276,22 +276,22 @@ class TestPrompt : public QObject {
     QVERIFY(chunks[1].warnings[0].find("(label 6, 300 tokens)") != std::string::npos);
 
     // A long name first joins the first prompt; dataset label ids are kept.
-    const std::vector<Prompt> first = detection_prompts({table300, "dog"}, {90, 18});
+    const std::vector<TokenizedPrompt> first = detection_prompts({table300, "dog"}, {90, 18});
     QCOMPARE(first.size(), size_t{1});
     QCOMPARE(first[0].labels, (std::vector<int64_t>{90, 18}));
     QVERIFY(first[0].positive_map == (PositiveMap{{18, {1}}}));
 
     // Boundary: 254 WordPieces fit alone (own, untruncated prompt); 255 do not.
-    const std::vector<Prompt> fits = detection_prompts({"cat", table254});
+    const std::vector<TokenizedPrompt> fits = detection_prompts({"cat", table254});
     QCOMPARE(fits.size(), size_t{2});
     QVERIFY(!fits[1].encoding.truncated() && fits[1].warnings.empty());
     QCOMPARE(fits[1].positive_map.at(2).size(), size_t{254});
-    const std::vector<Prompt> cut = detection_prompts({"cat", table255});
+    const std::vector<TokenizedPrompt> cut = detection_prompts({"cat", table255});
     QCOMPARE(cut.size(), size_t{1});
     QVERIFY(cut[0].positive_map == (PositiveMap{{1, {1}}}));
 
     // Every category too long: one prompt with an empty caption, nothing to detect, a warning.
-    const std::vector<Prompt> none = detection_prompts({table300});
+    const std::vector<TokenizedPrompt> none = detection_prompts({table300});
     QCOMPARE(none.size(), size_t{1});
     QCOMPARE(none[0].caption, std::string());
     QCOMPARE(none[0].encoding.tokens, (std::vector<std::string>{"[CLS]", "[SEP]"}));
@@ -305,7 +305,7 @@ class TestPrompt : public QObject {
     std::string caption;
     for (int i = 0; i < 1000; ++i) caption += "a red car ";
     QCOMPARE(caption.size(), size_t{10000});
-    const Prompt p = grounding_prompt(caption, {{"first car", {{0, 9}}}, {"last car", {{9990, 9999}}},
+    const TokenizedPrompt p = grounding_prompt(caption, {{"first car", {{0, 9}}}, {"last car", {{9990, 9999}}},
                                                 {"edge", {{840, 849}}}});
     QCOMPARE(p.encoding.num_tokens(), int64_t{256});
     QCOMPARE(p.encoding.num_truncated, int64_t{3000 - 254});

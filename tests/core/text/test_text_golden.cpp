@@ -38,7 +38,7 @@ nlohmann::json load_prompt_json(const std::string& path) {
 at::Tensor to_tensor(const std::vector<int64_t>& v) { return torch::tensor(v, at::kLong); }
 
 // The prompt the official code built for a golden run, rebuilt from its caption / names / spans.
-Prompt rebuild(const std::string& tag) {
+TokenizedPrompt rebuild(const std::string& tag) {
   const auto g = load_prompt_json(golden(tag + ".json"));
   if (g.contains("char_spans") && !g.at("char_spans").is_null()) {
     std::vector<Phrase> phrases;
@@ -70,7 +70,7 @@ class TestTextGolden : public QObject {
     QFETCH(QString, tag);
     const std::string t = tag.toStdString();
     const auto pt = load_pt(golden(t + ".pt"));
-    const Prompt p = rebuild(t);
+    const TokenizedPrompt p = rebuild(t);
     QVERIFY(p.warnings.empty());
 
     const at::Tensor ids = pt.at("text.input_ids");

@@ -11,12 +11,7 @@
 namespace glip::inspect::testing {
 
 inline TensorView makeView(std::vector<int64_t> shape, std::vector<float> data) {
-  auto holder = std::make_shared<std::vector<float>>(std::move(data));
-  TensorView v;
-  v.shape = std::move(shape);
-  v.data = holder->data();
-  v.owner = holder;
-  return v;
+  return TensorView::of(std::move(shape), std::move(data));
 }
 
 constexpr int64_t kT = 6;
@@ -24,22 +19,23 @@ inline float formulaLogit(int level, int64_t a, int64_t t) { return 2.0f * std::
 
 inline Snapshot syntheticSnapshot(int width = 100, int height = 60, int rw = 157, int rh = 94) {
   Snapshot s;
+  s.model = glip::default_model_info();  // GLIP's defaults: strides 8..128, INFERENCE_TH 0.05, NMS_TH 0.6, MEAN
   s.result.image_width = width;
   s.result.image_height = height;
   s.result.resized_width = rw;
   s.result.resized_height = rh;
-  s.padded_width = (rw + 31) / 32 * 32;
-  s.padded_height = (rh + 31) / 32 * 32;
-  s.tokens = {"[CLS]", "a", "cat", ".", "dog", "[SEP]"};
-  s.label_tokens = {{1, {1, 2}}, {2, {4}}};
-  s.label_names = {"a cat", "dog"};
+  s.paddedWidth = (rw + 31) / 32 * 32;
+  s.paddedHeight = (rh + 31) / 32 * 32;
+  s.chunk.tokens = {"[CLS]", "a", "cat", ".", "dog", "[SEP]"};
+  s.chunk.label_tokens = {{1, {1, 2}}, {2, {4}}};
+  s.labelNames = {"a cat", "dog"};
   int64_t offset = 0;
   for (int l = 0; l < 5; ++l) {
     const int64_t stride = int64_t(8) << l;
     LevelGeometry g;
     g.stride = stride;
-    g.h = (s.padded_height + stride - 1) / stride;
-    g.w = (s.padded_width + stride - 1) / stride;
+    g.h = (s.paddedHeight + stride - 1) / stride;
+    g.w = (s.paddedWidth + stride - 1) / stride;
     g.offset = offset;
     offset += g.h * g.w;
     s.levels.push_back(g);
@@ -63,7 +59,7 @@ inline Snapshot syntheticSnapshot(int width = 100, int height = 60, int rw = 157
     if (l == 1) set(24, {-5, -5, -5, -5, -5, -5});  // nothing above the candidate threshold
     if (l == 2) set(7, {-5, 2, 2, -5, -5, -5});     // label 1: suppressed candidate
     if (l == 3) set(1, {-5, -5, -5, -5, 3, -5});    // label 2 scores but has no candidate
-    const std::string ln = level_name(l);
+    const std::string ln = s.levelName(l);
     s.probes["head.dot_product_logits." + ln] = makeView({1, n, kT}, logits);
     s.probes["head.centerness." + ln] = makeView({1, 1, g.h, g.w}, ctr);
     s.probes["head.box_regression." + ln] = makeView({1, 4, g.h, g.w}, reg);

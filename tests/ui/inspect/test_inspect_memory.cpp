@@ -50,7 +50,7 @@ class TestInspectMemory : public QObject {
     for (int i = 0; i < 50; ++i) {
       const RgbImage img = noiseImage(96 + (i % 3) * 8, 64, unsigned(i));  // three sizes: caches see new shapes
       const DetectResult r = session.detect(img, prompt, p);
-      auto snap = std::make_shared<const Snapshot>(take_snapshot(session, r, prompt));
+      auto snap = std::make_shared<const Snapshot>(takeSnapshot(session, r, prompt));
       snapMb = std::max(snapMb, snap->bytes() / 1e6);
       QImage q(int(img.width), int(img.height), QImage::Format_RGB888);
       dock.setSnapshot(std::move(snap), q);

@@ -21,6 +21,13 @@ using namespace glip::inspect::testing;
 
 namespace {
 float sig(float x) { return 1.0f / (1.0f + std::exp(-x)); }
+// IoU in GLIP's "+1" convention, as NMS computes it.
+double iou(const std::array<float, 4>& a, const std::array<float, 4>& b) {
+  const double area_a = (a[2] - a[0] + 1.0) * (a[3] - a[1] + 1.0), area_b = (b[2] - b[0] + 1.0) * (b[3] - b[1] + 1.0);
+  const double w = std::max(0.0, std::min<double>(a[2], b[2]) - std::max<double>(a[0], b[0]) + 1);
+  const double h = std::max(0.0, std::min<double>(a[3], b[3]) - std::max<double>(a[1], b[1]) + 1);
+  return w * h / (area_a + area_b - w * h);
+}
 int64_t cellOf(double p, double resized, double original, int64_t stride, int64_t cells) {
   return std::clamp<int64_t>(int64_t(std::floor((p + 0.5) * resized / original / double(stride))), 0, cells - 1);
 }
@@ -43,7 +50,7 @@ class TestInspectModel : public QObject {
     p.probe = true;
     p.probe_attention = true;
     result_ = session_->detect(img, astronautPrompt(), p);
-    snap_ = std::make_shared<const Snapshot>(take_snapshot(*session_, result_, astronautPrompt()));
+    snap_ = std::make_shared<const Snapshot>(takeSnapshot(*session_, result_, astronautPrompt()));
     image_ = QImage(QString::fromStdString(astronautPath()));
     QCOMPARE(result_.image_width, 512);
     QCOMPARE(result_.resized_width, 304);
@@ -51,15 +58,15 @@ class TestInspectModel : public QObject {
     QVERIFY(result_.candidates.size() > result_.detections.size());
     QCOMPARE(snap_->levels.size(), size_t(5));
     QCOMPARE(snap_->levels[0].h, int64_t(40));  // 304 padded to 320, stride 8
-    QCOMPARE(snap_->num_fusion_layers(), 2);
+    QCOMPARE(snap_->fusionLayerCount(), 2);
     qInfo("snapshot: %zu detections, %zu candidates, %zu tokens, %.1f MB of probes", result_.detections.size(),
-          result_.candidates.size(), snap_->tokens.size(), snap_->bytes() / 1e6);
+          result_.candidates.size(), snap_->chunk.tokens.size(), snap_->bytes() / 1e6);
   }
 
   void tokenHeatmapEqualsCoreLogits() {
-    const int64_t t = int64_t(snap_->tokens.size());
+    const int64_t t = int64_t(snap_->chunk.tokens.size());
     for (int level = 0; level < 5; ++level) {
-      const TensorView logits = core("head.dot_product_logits." + level_name(level));
+      const TensorView logits = core("head.dot_product_logits." + snap_->levelName(level));
       QCOMPARE(logits.shape[2], t);
       const LevelGeometry& g = snap_->levels[size_t(level)];
       for (int64_t tok : {int64_t(1), int64_t(2), t - 2}) {
@@ -82,7 +89,7 @@ class TestInspectModel : public QObject {
 
   void centernessEqualsCore() {
     for (int level = 0; level < 5; ++level) {
-      const TensorView c = core("head.centerness." + level_name(level));
+      const TensorView c = core("head.centerness." + snap_->levelName(level));
       const LevelGeometry& g = snap_->levels[size_t(level)];
       const ScalarField f = centernessMap(*snap_, level);
       for (int py = 0; py < 512; py += 31)
@@ -94,10 +101,10 @@ class TestInspectModel : public QObject {
   void phraseMapAndCenternessAtCandidatesEqualCoreCandidates() {
     int checked = 0;
     for (const Candidate& c : result_.candidates) {
-      const auto r = snap_->cell_rect(c.level, c.anchor % snap_->levels[size_t(c.level)].w, c.anchor / snap_->levels[size_t(c.level)].w);
+      const auto r = snap_->cellRect(c.level, c.anchor % snap_->levels[size_t(c.level)].w, c.anchor / snap_->levels[size_t(c.level)].w);
       const double px = (r[0] + r[2]) / 2, py = (r[1] + r[3]) / 2;
       if (px >= 512 || py >= 512) continue;
-      QCOMPARE(snap_->location_at(c.level, px, py).index, c.anchor);
+      QCOMPARE(snap_->locationAt(c.level, px, py).index, c.anchor);
       const float ls = labelHeatmap(*snap_, c.label, c.level).atImagePixel(px, py);
       QVERIFY2(std::abs(ls - c.label_score) < 1e-6, qPrintable(QStringLiteral("%1 vs %2").arg(ls).arg(c.label_score)));
       QVERIFY(std::abs(centernessMap(*snap_, c.level).atImagePixel(px, py) - c.centerness) < 1e-6);
@@ -112,26 +119,26 @@ class TestInspectModel : public QObject {
       const Detection& d = result_.detections[size_t(i)];
       const Candidate& c = result_.candidates[size_t(d.candidate)];
       const BoxExplanation e = explainDetection(*snap_, i);
-      const TensorView logits = core("head.dot_product_logits." + level_name(c.level));
+      const TensorView logits = core("head.dot_product_logits." + snap_->levelName(c.level));
       const int64_t t = logits.shape[2];
-      QCOMPARE(int64_t(e.at.token_scores.size()), t);
+      QCOMPARE(int64_t(e.at.tokenScores.size()), t);
       for (int64_t k = 0; k < t; ++k) {
-        QCOMPARE(e.at.token_logits[size_t(k)], logits.data[c.anchor * t + k]);
-        QCOMPARE(e.at.token_scores[size_t(k)], sig(logits.data[c.anchor * t + k]));
+        QCOMPARE(e.at.tokenLogits[size_t(k)], logits.data[c.anchor * t + k]);
+        QCOMPARE(e.at.tokenScores[size_t(k)], sig(logits.data[c.anchor * t + k]));
       }
       const auto own = std::find_if(e.at.labels.begin(), e.at.labels.end(), [&](const LabelScore& l) { return l.label == d.label; });
       QVERIFY(own != e.at.labels.end());
       QVERIFY(std::abs(own->score - c.label_score) < 1e-6);
       QVERIFY(std::abs(e.at.centerness - c.centerness) < 1e-6);
-      QVERIFY(std::abs(own->final_score - d.score) < 1e-6);
-      QCOMPARE(e.runners_up.size() + 1, e.at.labels.size());
+      QVERIFY(std::abs(own->finalScore - d.score) < 1e-6);
+      QCOMPARE(e.runnersUp.size() + 1, e.at.labels.size());
       for (int k = 0; k < 4; ++k) maxBox = std::max(maxBox, std::abs(e.at.decoded[size_t(k)] - double(c.box[size_t(k)])));
       for (const SuppressedCandidate& s : e.suppressed) {
         const Candidate& o = result_.candidates[size_t(s.candidate)];
         QCOMPARE(o.suppressed_by, d.candidate);
         QCOMPARE(o.label, d.label);  // class-aware NMS
-        const double j = iou({c.box[0], c.box[1], c.box[2], c.box[3]}, {o.box[0], o.box[1], o.box[2], o.box[3]});
-        QVERIFY(j > snap_->nms_threshold - 0.02);  // IoU in resized pixels is what NMS saw; original is close
+        const double j = iou(c.box, o.box);
+        QVERIFY(j > snap_->model.nms_threshold - 0.02);  // IoU in resized pixels is what NMS saw; original is close
       }
     }
     qInfo("max |decoded box - Candidate::box| over %zu detections: %.3g px", result_.detections.size(), maxBox);
@@ -151,7 +158,7 @@ class TestInspectModel : public QObject {
       const int level = tag.mid(7).toInt();
       const LevelGeometry& g = snap_->levels[size_t(level)];
       const int64_t a = cellOf(p.y(), 304, 512, g.stride, g.h) * g.w + cellOf(p.x(), 304, 512, g.stride, g.w);
-      const TensorView anchors = core("anchors." + level_name(level));
+      const TensorView anchors = core("anchors." + snap_->levelName(level));
       const QRectF r = static_cast<QGraphicsRectItem*>(it)->rect();
       const float s = float(512.0 / 304.0);
       QVERIFY(std::abs(r.left() - anchors.data[a * 4 + 0] * s) < 1e-3);
@@ -261,11 +268,11 @@ class TestInspectModel : public QObject {
 
   void errorsAreSpecific() {
     Session fresh(demoModel());
-    QVERIFY_THROWS_EXCEPTION(glip::Error, take_snapshot(fresh, result_, astronautPrompt()));
+    QVERIFY_THROWS_EXCEPTION(glip::Error, takeSnapshot(fresh, result_, astronautPrompt()));
     SnapshotOptions o;
     o.attention = false;
     o.features = false;
-    const Snapshot small = take_snapshot(*session_, result_, astronautPrompt(), o);
+    const Snapshot small = takeSnapshot(*session_, result_, astronautPrompt(), o);
     QVERIFY(small.bytes() < snap_->bytes());
     try {
       attentionToText(small, 0, 0, 0, 0);

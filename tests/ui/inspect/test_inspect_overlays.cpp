@@ -1,5 +1,5 @@
 // Inspector overlay computation on a hand-made snapshot: the image-pixel <-> feature-location mapping (hand-derived
-// cases and a full sweep), token / phrase / centerness / feature / attention fields, box decoding, IoU, the per-box
+// cases and a full sweep), token / phrase / centerness / feature / attention fields, the per-box
 // explanation and every "why was nothing found here?" branch, colours.
 #include <QtTest>
 #include <cmath>
@@ -18,8 +18,9 @@ int64_t cellOf(double p, double resized, double original, int64_t stride, int64_
   return std::min<int64_t>(std::max<int64_t>(c, 0), cells - 1);
 }
 float logitAt(const Snapshot& s, int level, int64_t a, int64_t t) {
-  return s.probes.at("head.dot_product_logits." + level_name(level)).data[a * kT + t];
+  return s.probes.at("head.dot_product_logits." + s.levelName(level)).data[a * kT + t];
 }
+float sigmoid(float x) { return 1.0f / (1.0f + std::exp(-x)); }
 }  // namespace
 
 class TestInspectOverlays : public QObject {
@@ -30,23 +31,23 @@ class TestInspectOverlays : public QObject {
     // Pixel (50, 30): centre (50.5 * 157/100, 30.5 * 94/60) = (79.285, 47.783) resized pixels.
     const int64_t expect[5][3] = {{9, 5, 109}, {4, 2, 24}, {2, 1, 7}, {1, 0, 1}, {0, 0, 0}};
     for (int l = 0; l < 5; ++l) {
-      const Location loc = s.location_at(l, 50, 30);
+      const Location loc = s.locationAt(l, 50, 30);
       QCOMPARE(loc.level, l);
       QCOMPARE(loc.x, expect[l][0]);
       QCOMPARE(loc.y, expect[l][1]);
       QCOMPARE(loc.index, expect[l][2]);
     }
     // Last pixel (99, 59): (156.2, 93.2) -> P3 (19, 11); outside the image: none.
-    QCOMPARE(s.location_at(0, 99, 59).index, 11 * 20 + 19);
-    QCOMPARE(s.location_at(0, 100, 0).level, -1);
-    QCOMPARE(s.location_at(0, -1, 0).level, -1);
+    QCOMPARE(s.locationAt(0, 99, 59).index, 11 * 20 + 19);
+    QCOMPARE(s.locationAt(0, 100, 0).level, -1);
+    QCOMPARE(s.locationAt(0, -1, 0).level, -1);
     // The cell of P3 (9, 5) covers resized [72, 80) x [40, 48) = original [72, 80) * 100/157 x [40, 48) * 60/94.
-    const auto r = s.cell_rect(0, 9, 5);
+    const auto r = s.cellRect(0, 9, 5);
     QVERIFY(std::abs(r[0] - 72 * 100.0 / 157) < 1e-12 && std::abs(r[2] - 80 * 100.0 / 157) < 1e-12);
     QVERIFY(std::abs(r[1] - 40 * 60.0 / 94) < 1e-12 && std::abs(r[3] - 48 * 60.0 / 94) < 1e-12);
     // Pixel 5's centre (5.5 -> 8.635 resized) is in P3 column 1, its left edge (5.0 -> 7.85) is not: centres count.
-    QCOMPARE(s.location_at(0, 5, 0).x, int64_t(1));
-    QCOMPARE(s.location_at(0, 4, 0).x, int64_t(0));
+    QCOMPARE(s.locationAt(0, 5, 0).x, int64_t(1));
+    QCOMPARE(s.locationAt(0, 4, 0).x, int64_t(0));
   }
 
   void tokenHeatmapEqualsSigmoidOfLogitEverywhere() {
@@ -112,7 +113,7 @@ class TestInspectOverlays : public QObject {
 
   void attention() {
     const Snapshot s = syntheticSnapshot();
-    QCOMPARE(s.num_fusion_layers(), 1);
+    QCOMPARE(s.fusionLayerCount(), 1);
     QCOMPARE(attentionHeads(s, 0), 2);
     const std::vector<float> bars = attentionToText(s, 0, 1, 0, 109);
     QCOMPARE(int(bars.size()), int(kT));
@@ -141,22 +142,6 @@ class TestInspectOverlays : public QObject {
     }
   }
 
-  void decodeAndIou() {
-    const Box anchor{10, 20, 73, 83};  // w = h = 64, centre (41.5, 51.5)
-    const Box same = decodeBox({0, 0, 0, 0}, anchor);
-    for (int k = 0; k < 4; ++k) QCOMPARE(same[size_t(k)], anchor[size_t(k)]);
-    const Box shifted = decodeBox({10, 0, 0, 0}, anchor);  // dx = 1 width
-    QCOMPARE(shifted[0], 74.0);
-    QCOMPARE(shifted[2], 137.0);
-    const Box wide = decodeBox({0, 0, 5 * std::log(2.0f), 0}, anchor);  // width x2 = 128: ctr +- 63.5
-    QVERIFY(std::abs(wide[0] - (41.5 - 63.5)) < 1e-4);
-    QVERIFY(std::abs(wide[2] - (41.5 + 63.5)) < 1e-4);
-    const Box clamped = decodeBox({0, 0, 1000, 0}, anchor);  // dw clamped at log(1000/16): width 4000
-    QVERIFY(std::abs((clamped[2] - clamped[0] + 1) - 4000.0) < 0.01);
-    QVERIFY(std::abs(iou({0, 0, 9, 9}, {5, 0, 14, 9}) - 1.0 / 3.0) < 1e-12);
-    QCOMPARE(iou({0, 0, 9, 9}, {20, 20, 29, 29}), 0.0);
-  }
-
   void explanationAndWhyNothing() {
     Snapshot s = syntheticSnapshot();
     glip::Candidate kept;
@@ -183,18 +168,18 @@ class TestInspectOverlays : public QObject {
 
     const BoxExplanation e = explainDetection(s, 0);
     QCOMPARE(e.at.loc.index, int64_t(109));
-    QCOMPARE(int(e.at.token_scores.size()), int(kT));
-    for (int t = 0; t < kT; ++t) QCOMPARE(e.at.token_scores[size_t(t)], sigmoid(logitAt(s, 0, 109, t)));
-    QCOMPARE(e.runners_up.size(), size_t(1));
-    QCOMPARE(e.runners_up[0].label, 2);
-    QCOMPARE(e.runners_up[0].score, sigmoid(-3.0f));
+    QCOMPARE(int(e.at.tokenScores.size()), int(kT));
+    for (int t = 0; t < kT; ++t) QCOMPARE(e.at.tokenScores[size_t(t)], sigmoid(logitAt(s, 0, 109, t)));
+    QCOMPARE(e.runnersUp.size(), size_t(1));
+    QCOMPARE(e.runnersUp[0].label, 2);
+    QCOMPARE(e.runnersUp[0].score, sigmoid(-3.0f));
     QCOMPARE(e.suppressed.size(), size_t(1));
     QCOMPARE(e.suppressed[0].candidate, 1);
     QCOMPARE(e.suppressed[0].iou, 0.8f);
     // The anchor in original pixels = anchors.p3 row 109 x 100/157 (float, as BoxList.resize); P3 (9, 5): centre
     // (75.5, 43.5), size 64.
-    QCOMPARE(e.at.anchor_resized[0], 75.5 - 31.5);
-    QCOMPARE(e.at.anchor_resized[3], 43.5 + 31.5);
+    QCOMPARE(e.at.anchorResized[0], 75.5 - 31.5);
+    QCOMPARE(e.at.anchorResized[3], 43.5 + 31.5);
     QCOMPARE(e.at.anchor[0], double(44.0f * float(100.0 / 157.0)));
     QVERIFY_THROWS_EXCEPTION(glip::Error, explainDetection(s, 1));
 

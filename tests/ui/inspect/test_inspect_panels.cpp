@@ -42,7 +42,7 @@ std::shared_ptr<const Snapshot> snapshotWithResult() {
     d.box = {10.0f, 10.0f, 40.0f, 30.0f};
     d.score = s->result.candidates[size_t(i)].score;
     d.label = s->result.candidates[size_t(i)].label;
-    d.phrase = s->label_name(d.label);
+    d.phrase = s->labelName(d.label);
     d.candidate = i;
     s->result.detections.push_back(d);
   }

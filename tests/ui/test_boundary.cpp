@@ -1,0 +1,101 @@
+// The engine boundary (docs/ARCHITECTURE.md): every file under ui/ and app/glip-studio talks to core/ only through
+// the public headers below, and no torch header (torch/, ATen/, c10/, caffe2/) reaches them. Reads the sources'
+// #include lines; a violation names the file, the line and the header.
+#include <QDirIterator>
+#include <QFile>
+#include <QRegularExpression>
+#include <QtTest>
+#include <algorithm>
+
+namespace {
+
+// The core headers ui/ may include: the engine API and the plain types it is made of.
+const QStringList kAllowedCore = {
+    QStringLiteral("core/engine/engine.h"),  // Model, Session, ModelInfo, token preview, inspection helpers
+    QStringLiteral("core/common/error.h"),   // glip::Error (engine.h's error type)
+    QStringLiteral("core/image/image.h"),    // glip::RgbImage and image loading (engine.h's input type)
+    QStringLiteral("core/coco/coco.h"),      // the Qt-free, torch-free COCO exchange API (ui/document)
+};
+const QStringList kTorchPrefixes = {QStringLiteral("torch/"), QStringLiteral("ATen/"), QStringLiteral("c10/"),
+                                    QStringLiteral("caffe2/")};
+
+// Violations in one file's text: "path:line: header (why)".
+QStringList violations(const QString& path, const QString& text) {
+  static const QRegularExpression include(QStringLiteral(R"(^\s*#\s*include\s*[<"]([^>"]+)[>"])"));
+  QStringList out;
+  const QStringList lines = text.split(QLatin1Char('\n'));
+  for (int i = 0; i < lines.size(); ++i) {
+    const QRegularExpressionMatch m = include.match(lines[i]);
+    if (!m.hasMatch()) continue;
+    const QString header = m.captured(1);
+    const QString where = QStringLiteral("%1:%2: %3").arg(path).arg(i + 1).arg(header);
+    if (header.startsWith(QLatin1String("core/")) && !kAllowedCore.contains(header))
+      out << where + QStringLiteral(" (a core header other than the public ones)");
+    const bool torch = header == QLatin1String("torch.h") ||
+                       std::any_of(kTorchPrefixes.begin(), kTorchPrefixes.end(),
+                                   [&](const QString& p) { return header.startsWith(p); });
+    if (torch) out << where + QStringLiteral(" (a torch header)");
+  }
+  return out;
+}
+
+struct Scan {
+  int files = 0;
+  int engineIncludes = 0;  // files including core/engine/engine.h (the scan sees real includes)
+  QStringList violations;
+};
+
+Scan scanTree(const QString& root, const QStringList& dirs) {
+  Scan s;
+  for (const QString& dir : dirs) {
+    QDirIterator it(root + QLatin1Char('/') + dir, {QStringLiteral("*.h"), QStringLiteral("*.cpp")}, QDir::Files,
+                    QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+      const QString file = it.next();
+      QFile f(file);
+      if (!f.open(QIODevice::ReadOnly)) {
+        s.violations << file + QStringLiteral(": cannot be read");
+        continue;
+      }
+      const QString text = QString::fromUtf8(f.readAll());
+      ++s.files;
+      if (text.contains(QLatin1String("#include \"core/engine/engine.h\""))) ++s.engineIncludes;
+      s.violations << violations(QDir(root).relativeFilePath(file), text);
+    }
+  }
+  return s;
+}
+
+}  // namespace
+
+class TestBoundary : public QObject {
+  Q_OBJECT
+ private slots:
+  // The rule itself, on hand-written lines: what passes and what does not.
+  void ruleCatchesEveryKindOfLeak() {
+    QCOMPARE(violations("a.cpp", "#include \"core/engine/engine.h\"\n#include <QString>\n#include <vector>\n"),
+             QStringList());
+    QCOMPARE(violations("a.cpp", "#include \"core/coco/coco.h\"\n#include \"core/common/error.h\"\n"), QStringList());
+    QCOMPARE(violations("a.cpp", "#include \"core/text/prompt.h\"\n").size(), 1);
+    QCOMPARE(violations("a.cpp", "#include \"core/config/config.h\"\n").size(), 1);
+    QCOMPARE(violations("a.cpp", "#include \"core/engine/engine_impl.h\"\n").size(), 1);
+    QCOMPARE(violations("a.cpp", "#include \"core/engine/model_config.h\"\n").size(), 1);
+    QCOMPARE(violations("a.cpp", "  #  include <torch/cuda.h>\n").size(), 1);
+    QCOMPARE(violations("a.cpp", "#include <ATen/Tensor.h>\n#include <c10/core/InferenceMode.h>\n").size(), 2);
+    QCOMPARE(violations("a.cpp", "#include <torch.h>\n").size(), 1);
+    const QStringList v = violations("ui/x.cpp", "// ok\n#include \"core/post/boxes.h\"\n");
+    QCOMPARE(v.size(), 1);
+    QVERIFY2(v.front().startsWith(QLatin1String("ui/x.cpp:2: core/post/boxes.h")), qPrintable(v.front()));
+  }
+
+  // Every source file of ui/ and app/glip-studio keeps to the rule.
+  void uiAndStudioIncludeOnlyThePublicApi() {
+    const Scan s = scanTree(QStringLiteral(GLIP_SOURCE_DIR), {QStringLiteral("ui"), QStringLiteral("app/glip-studio")});
+    QVERIFY2(s.files > 50, qPrintable(QStringLiteral("only %1 files found under ui/ and app/glip-studio").arg(s.files)));
+    QVERIFY(s.engineIncludes > 0);
+    QVERIFY2(s.violations.isEmpty(), qPrintable(s.violations.join(QLatin1Char('\n'))));
+  }
+};
+
+QTEST_GUILESS_MAIN(TestBoundary)
+#include "test_boundary.moc"
