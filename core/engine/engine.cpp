@@ -16,7 +16,7 @@
 #include "core/image/preprocess_config.h"
 #include "core/io/align.h"
 #include "core/io/checkpoint.h"
-#include "core/model/probe.h"
+#include "core/probe/probe.h"
 #include "core/text/phrases.h"
 
 namespace glip {

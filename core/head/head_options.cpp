@@ -70,6 +70,7 @@ VLDyHeadOptions vldyhead_options_from_config(const Config& cfg, const BertLayerO
   o.bert = bert;
   o.bert.clamp_min_for_underflow = cfg.get_bool(fc + "CLAMP_BERTATTN_MIN_FOR_UNDERFLOW");
   o.bert.clamp_max_for_overflow = cfg.get_bool(fc + "CLAMP_BERTATTN_MAX_FOR_OVERFLOW");
+  o.bert.clamp_activations = true;  // rpn/modeling_bert.py BertIntermediate / BertOutput, hard-coded
   require(o.bert.hidden_size == o.lang_dim, "the BERT hidden size (" + std::to_string(o.bert.hidden_size) +
                                                 ") must equal MODEL.LANGUAGE_BACKBONE.LANG_DIM (" +
                                                 std::to_string(o.lang_dim) + ")");

@@ -4,22 +4,18 @@
 #pragma once
 #include <cstdint>
 
+#include "core/language/options.h"
+
 namespace glip {
 class Config;
 }
 
 namespace glip::head {
 
-// The head's BertEncoderLayer (rpn/modeling_bert.py): sizes come from the language model's BERT config.json
-// (BertConfig.from_pretrained(MODEL.LANGUAGE_BACKBONE.MODEL_TYPE)), the clamps from FUSE_CONFIG.
-struct BertLayerOptions {
-  int64_t hidden_size = 768;
-  int64_t num_attention_heads = 12;
-  int64_t intermediate_size = 3072;
-  double layer_norm_eps = 1e-12;
-  bool clamp_min_for_underflow = true;  // FUSE_CONFIG.CLAMP_BERTATTN_MIN_FOR_UNDERFLOW
-  bool clamp_max_for_overflow = true;   // FUSE_CONFIG.CLAMP_BERTATTN_MAX_FOR_OVERFLOW
-};
+// The head's BertEncoderLayer is glip::BertLayer (core/language/bert.h) with GLIP's clamps: sizes come from the
+// language model's BERT config.json (BertConfig.from_pretrained(MODEL.LANGUAGE_BACKBONE.MODEL_TYPE)), the attention
+// clamps from FUSE_CONFIG.CLAMP_BERTATTN_{MIN_FOR_UNDERFLOW, MAX_FOR_OVERFLOW}, the activation clamps always.
+using glip::BertLayerOptions;
 
 // VLFuse "MHA-B" (utils/fuse_helper.py BiAttentionBlockForCheckpoint + BiMultiHeadAttention).
 struct VLFuseOptions {
@@ -58,11 +54,12 @@ struct VLDyHeadOptions {
   bool use_dyrelu = true, use_dyfuse = true, use_deform = true, use_gn = true;
   int64_t gn_groups = 16;
   VLFuseOptions fuse;
-  BertLayerOptions bert;
+  BertLayerOptions bert{768, 12, 3072, 1e-12, true, true, true};  // bert-base-uncased, all clamps on
 };
 
 // Builds the head options from a GLIP config. `bert` carries the sizes of the language model's BERT
-// (config.json of MODEL.LANGUAGE_BACKBONE.MODEL_TYPE); its clamp flags are overwritten from the config.
+// (config.json of MODEL.LANGUAGE_BACKBONE.MODEL_TYPE); its clamp flags are set from the config (the activation
+// clamps always on).
 // Throws glip::Error for configurations this port does not implement (fusion types other than MHA-B,
 // SEPARATE_BIDIRECTIONAL, token/contrastive/MLM losses, ADD_LINEAR_LAYER, CONV_FUNC, sync batch norms, more than
 // one anchor per location, a language model other than bert-base-uncased).

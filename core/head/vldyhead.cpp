@@ -5,8 +5,8 @@
 #include <cmath>
 
 #include "core/common/error.h"
-#include "core/head/level_name.h"
-#include "core/model/probe.h"
+#include "core/probe/level_name.h"
+#include "core/probe/probe.h"
 
 namespace glip::head {
 
@@ -37,10 +37,10 @@ VLDyHeadImpl::VLDyHeadImpl(const VLDyHeadOptions& o) : o_(o) {
     fuse_.push_back(VLFuse(o.fuse));
     dyhead_tower->push_back(fuse_.back());
     if (i < o.num_convs - 1 || o.use_fused_features_dot_product) {
-      bert_.push_back(BertEncoderLayer(o.bert));
+      bert_.push_back(BertLayer(o.bert));
       dyhead_tower->push_back(bert_.back());
     } else {
-      bert_.push_back(BertEncoderLayer(nullptr));
+      bert_.push_back(BertLayer(nullptr));
       dyhead_tower->push_back(DummyLayer());
     }
     DyConvOptions d;
@@ -95,7 +95,7 @@ TowerState VLDyHeadImpl::run_tower_slot(size_t i, const TowerState& in, const at
     }
     case 1:
       if (bert_[k]) {
-        out.lang_hidden = bert_[k]->forward(in.lang_hidden, mask);  // B x T x D
+        out.lang_hidden = bert_[k]->forward(in.lang_hidden, bert_extended_attention_mask(mask));  // B x T x D
         probe_put(probe, prefix + "bertlayer.lang_hidden", out.lang_hidden);
       }
       break;

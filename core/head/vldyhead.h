@@ -35,10 +35,10 @@
 #include <string>
 #include <vector>
 
-#include "core/head/bert_layer.h"
 #include "core/head/dyconv.h"
 #include "core/head/head_options.h"
 #include "core/head/vlfuse.h"
+#include "core/language/bert.h"
 #include "core/language/language_dict.h"
 
 namespace glip {
@@ -108,7 +108,7 @@ class VLDyHeadImpl : public torch::nn::Module {
  private:
   VLDyHeadOptions o_;
   std::vector<VLFuse> fuse_;
-  std::vector<BertEncoderLayer> bert_;  // null entries where the slot is a DummyLayer
+  std::vector<BertLayer> bert_;  // the BertEncoderLayers; null entries where the slot is a DummyLayer
   std::vector<DyConv> dyconv_;
   std::vector<Scale> scale_;
 };

@@ -5,8 +5,8 @@
 #include <cmath>
 
 #include "core/common/error.h"
-#include "core/head/level_name.h"
-#include "core/model/probe.h"
+#include "core/probe/level_name.h"
+#include "core/probe/probe.h"
 
 namespace glip::head {
 

@@ -12,7 +12,12 @@ namespace glip {
 
 namespace {
 
-torch::nn::LayerNorm make_layer_norm(const BertConfig& c) {
+// GLIP's head clamps (rpn/modeling_bert.py): activations and attention scores stay within +-50000.
+constexpr double kClamp = 50000;
+at::Tensor clamp50k(const at::Tensor& x) { return x.clamp(-kClamp, kClamp); }
+
+template <typename Options>
+torch::nn::LayerNorm make_layer_norm(const Options& c) {
   return torch::nn::LayerNorm(torch::nn::LayerNormOptions({c.hidden_size}).eps(c.layer_norm_eps));
 }
 
@@ -46,11 +51,17 @@ at::Tensor BertEmbeddingsImpl::forward(const at::Tensor& input_ids, const at::Te
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-BertSelfAttentionImpl::BertSelfAttentionImpl(const BertConfig& c)
-    : num_heads(c.num_attention_heads), head_dim(c.hidden_size / c.num_attention_heads) {
-  query = register_module("query", torch::nn::Linear(c.hidden_size, c.hidden_size));
-  key = register_module("key", torch::nn::Linear(c.hidden_size, c.hidden_size));
-  value = register_module("value", torch::nn::Linear(c.hidden_size, c.hidden_size));
+BertSelfAttentionImpl::BertSelfAttentionImpl(const BertLayerOptions& o)
+    : clamp_min_(o.clamp_min_for_underflow), clamp_max_(o.clamp_max_for_overflow) {
+  if (o.hidden_size <= 0 || o.num_attention_heads <= 0 || o.hidden_size % o.num_attention_heads != 0)
+    throw Error("BERT layer: hidden size " + std::to_string(o.hidden_size) +
+                " is not a positive multiple of the number of attention heads " +
+                std::to_string(o.num_attention_heads));
+  num_heads = o.num_attention_heads;
+  head_dim = o.hidden_size / o.num_attention_heads;
+  query = register_module("query", torch::nn::Linear(o.hidden_size, o.hidden_size));
+  key = register_module("key", torch::nn::Linear(o.hidden_size, o.hidden_size));
+  value = register_module("value", torch::nn::Linear(o.hidden_size, o.hidden_size));
 }
 
 at::Tensor BertSelfAttentionImpl::forward(const at::Tensor& hidden, const at::Tensor& additive_mask) {
@@ -61,6 +72,8 @@ at::Tensor BertSelfAttentionImpl::forward(const at::Tensor& hidden, const at::Te
   at::Tensor v = heads(at::linear(hidden, value->weight, value->bias));          // B x H x T x d
   at::Tensor scores = at::matmul(q, k.transpose(-1, -2));                        // B x H x T x T
   scores = scores / std::sqrt(static_cast<double>(head_dim));                    // B x H x T x T
+  if (clamp_min_) scores.clamp_min_(-kClamp);
+  if (clamp_max_) scores.clamp_max_(kClamp);
   scores = scores + additive_mask;                                               // B x H x T x T
   at::Tensor probs = at::softmax(scores, -1);                                    // B x H x T x T
   at::Tensor ctx = at::matmul(probs, v);                                         // B x H x T x d
@@ -68,40 +81,52 @@ at::Tensor BertSelfAttentionImpl::forward(const at::Tensor& hidden, const at::Te
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-BertResidualOutputImpl::BertResidualOutputImpl(int64_t in_features, const BertConfig& c) {
-  dense = register_module("dense", torch::nn::Linear(in_features, c.hidden_size));
-  LayerNorm = register_module("LayerNorm", make_layer_norm(c));
+BertResidualOutputImpl::BertResidualOutputImpl(int64_t in_features, const BertLayerOptions& o, bool clamp)
+    : clamp_(clamp) {
+  dense = register_module("dense", torch::nn::Linear(in_features, o.hidden_size));
+  LayerNorm = register_module("LayerNorm", make_layer_norm(o));
 }
 
 at::Tensor BertResidualOutputImpl::forward(const at::Tensor& x, const at::Tensor& residual) {
   at::Tensor h = at::linear(x, dense->weight, dense->bias);                      // B x T x D
-  return LayerNorm(h + residual);                                                // B x T x D
+  if (clamp_) h = clamp50k(h);
+  h = LayerNorm(h + residual);                                                   // B x T x D
+  return clamp_ ? clamp50k(h) : h;
 }
 
-BertAttentionImpl::BertAttentionImpl(const BertConfig& c) {
-  self = register_module("self", BertSelfAttention(c));
-  output = register_module("output", BertResidualOutput(c.hidden_size, c));
+BertAttentionImpl::BertAttentionImpl(const BertLayerOptions& o) {
+  self = register_module("self", BertSelfAttention(o));
+  output = register_module("output", BertResidualOutput(o.hidden_size, o, false));  // BertSelfOutput: no clamp
 }
 
 at::Tensor BertAttentionImpl::forward(const at::Tensor& hidden, const at::Tensor& additive_mask) {
   return output(self(hidden, additive_mask), hidden);                            // B x T x D
 }
 
-BertIntermediateImpl::BertIntermediateImpl(const BertConfig& c) {
-  dense = register_module("dense", torch::nn::Linear(c.hidden_size, c.intermediate_size));
+BertIntermediateImpl::BertIntermediateImpl(const BertLayerOptions& o) : clamp_(o.clamp_activations) {
+  dense = register_module("dense", torch::nn::Linear(o.hidden_size, o.intermediate_size));
 }
 
 at::Tensor BertIntermediateImpl::forward(const at::Tensor& x) {
-  return at::gelu(at::linear(x, dense->weight, dense->bias));                    // B x T x I (erf GELU)
+  at::Tensor h = at::linear(x, dense->weight, dense->bias);                      // B x T x I
+  if (!clamp_) return at::gelu(h);                                               // erf GELU
+  return clamp50k(at::gelu(clamp50k(h)));
 }
 
-BertLayerImpl::BertLayerImpl(const BertConfig& c) {
-  attention = register_module("attention", BertAttention(c));
-  intermediate = register_module("intermediate", BertIntermediate(c));
-  output = register_module("output", BertResidualOutput(c.intermediate_size, c));
+BertLayerImpl::BertLayerImpl(const BertLayerOptions& o) {
+  attention = register_module("attention", BertAttention(o));
+  intermediate = register_module("intermediate", BertIntermediate(o));
+  output = register_module("output", BertResidualOutput(o.intermediate_size, o, o.clamp_activations));
 }
 
 at::Tensor BertLayerImpl::forward(const at::Tensor& hidden, const at::Tensor& additive_mask) {
+  if (!hidden.defined() || hidden.dim() != 3)
+    throw Error("BERT layer: hidden states must be B x T x D, got " +
+                (hidden.defined() ? shape_str(hidden.sizes()) : std::string("nothing")));
+  if (!additive_mask.defined() || additive_mask.dim() != 4 || additive_mask.size(0) != hidden.size(0) ||
+      additive_mask.size(3) != hidden.size(1))
+    throw Error("BERT layer: the attention mask must be B x 1 x 1 x T for hidden states " +
+                shape_str(hidden.sizes()));
   at::Tensor a = attention(hidden, additive_mask);                               // B x T x D
   return output(intermediate(a), a);                                             // B x T x D
 }
@@ -119,7 +144,7 @@ BertModelImpl::BertModelImpl(const BertConfig& c) : config_(c) {
   embeddings = register_module("embeddings", BertEmbeddings(c));
   encoder = register_module("encoder", std::make_shared<torch::nn::Module>("BertEncoder"));
   layer = encoder->register_module("layer", torch::nn::ModuleList());
-  for (int64_t i = 0; i < c.num_hidden_layers; ++i) layer->push_back(BertLayer(c));
+  for (int64_t i = 0; i < c.num_hidden_layers; ++i) layer->push_back(BertLayer(bert_layer_options(c)));
 }
 
 BertModelOutput BertModelImpl::forward(const at::Tensor& input_ids, const at::Tensor& attention_mask,

@@ -7,7 +7,9 @@
 // encoder.layer.<i>.output.{dense,LayerNorm}.*.
 //
 // Semantics: embeddings = LayerNorm(word + token_type + position); post-LN layers; exact (erf) GELU; the additive
-// attention mask is (1 - m) * finfo(float32).min. Dropout is the identity (inference).
+// attention mask is (1 - m) * finfo(float32).min. Dropout is the identity (inference). BertLayer also serves as the
+// BertEncoderLayer of GLIP's head (core/head/vldyhead.h), whose copy of the layer adds ±50000 clamps
+// (BertLayerOptions).
 #pragma once
 #include <torch/nn/module.h>
 #include <torch/nn/modules/container/modulelist.h>
@@ -37,29 +39,36 @@ TORCH_MODULE(BertEmbeddings);
 
 class BertSelfAttentionImpl : public torch::nn::Module {
  public:
-  explicit BertSelfAttentionImpl(const BertConfig& c);
+  explicit BertSelfAttentionImpl(const BertLayerOptions& o);
   // hidden: B x T x D, additive_mask: B x 1 x 1 x T  ->  B x T x D (context, before the output projection)
   at::Tensor forward(const at::Tensor& hidden, const at::Tensor& additive_mask);
 
   torch::nn::Linear query{nullptr}, key{nullptr}, value{nullptr};
   int64_t num_heads = 0, head_dim = 0;
+
+ private:
+  bool clamp_min_ = false, clamp_max_ = false;
 };
 TORCH_MODULE(BertSelfAttention);
 
-// dense -> (+ residual) -> LayerNorm; used as BertSelfOutput (D -> D) and BertOutput (I -> D).
+// dense -> (+ residual) -> LayerNorm; used as BertSelfOutput (D -> D) and BertOutput (I -> D). With `clamp`, the
+// dense output and the LayerNorm output are clamped to [-50000, 50000] (GLIP's BertOutput).
 class BertResidualOutputImpl : public torch::nn::Module {
  public:
-  BertResidualOutputImpl(int64_t in_features, const BertConfig& c);
+  BertResidualOutputImpl(int64_t in_features, const BertLayerOptions& o, bool clamp);
   at::Tensor forward(const at::Tensor& x, const at::Tensor& residual);
 
   torch::nn::Linear dense{nullptr};
   torch::nn::LayerNorm LayerNorm{nullptr};
+
+ private:
+  bool clamp_ = false;
 };
 TORCH_MODULE(BertResidualOutput);
 
 class BertAttentionImpl : public torch::nn::Module {
  public:
-  explicit BertAttentionImpl(const BertConfig& c);
+  explicit BertAttentionImpl(const BertLayerOptions& o);
   at::Tensor forward(const at::Tensor& hidden, const at::Tensor& additive_mask);
 
   BertSelfAttention self{nullptr};
@@ -69,16 +78,22 @@ TORCH_MODULE(BertAttention);
 
 class BertIntermediateImpl : public torch::nn::Module {
  public:
-  explicit BertIntermediateImpl(const BertConfig& c);
-  at::Tensor forward(const at::Tensor& x);  // B x T x D -> B x T x I, exact GELU
+  explicit BertIntermediateImpl(const BertLayerOptions& o);
+  at::Tensor forward(const at::Tensor& x);  // B x T x D -> B x T x I, exact GELU (clamped before and after)
 
   torch::nn::Linear dense{nullptr};
+
+ private:
+  bool clamp_ = false;
 };
 TORCH_MODULE(BertIntermediate);
 
+// One post-LN BERT layer: HF's BertLayer, or with the clamps of BertLayerOptions GLIP's head copy of it.
 class BertLayerImpl : public torch::nn::Module {
  public:
-  explicit BertLayerImpl(const BertConfig& c);
+  explicit BertLayerImpl(const BertLayerOptions& o);
+  // hidden: B x T x D, additive_mask: B x 1 x 1 x T (bert_extended_attention_mask)  ->  B x T x D.
+  // Throws glip::Error for other shapes.
   at::Tensor forward(const at::Tensor& hidden, const at::Tensor& additive_mask);
 
   BertAttention attention{nullptr};

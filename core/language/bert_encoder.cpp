@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "core/common/error.h"
-#include "core/model/probe.h"
+#include "core/probe/probe.h"
 
 namespace glip {
 

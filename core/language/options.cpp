@@ -9,6 +9,15 @@ namespace glip {
 
 BertConfig bert_base_uncased_config() { return BertConfig{}; }
 
+BertLayerOptions bert_layer_options(const BertConfig& c) {
+  BertLayerOptions o;
+  o.hidden_size = c.hidden_size;
+  o.num_attention_heads = c.num_attention_heads;
+  o.intermediate_size = c.intermediate_size;
+  o.layer_norm_eps = c.layer_norm_eps;
+  return o;
+}
+
 BertConfig load_bert_config(const std::string& path) {
   std::ifstream f(path);
   if (!f) throw Error("cannot open BERT config '" + path + "'");

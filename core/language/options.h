@@ -24,6 +24,21 @@ struct BertConfig {
   std::string position_embedding_type = "absolute";   // only "absolute" is supported
 };
 
+// One BERT layer. HF's BertModel uses the sizes of its BertConfig and no clamps (bert_layer_options(c)); GLIP's head
+// runs its own copy of the layer (rpn/modeling_bert.py, the BertEncoderLayer of core/head) that clamps to
+// [-50000, 50000]: the attention scores as FUSE_CONFIG says, the activations always.
+struct BertLayerOptions {
+  int64_t hidden_size = 768;
+  int64_t num_attention_heads = 12;
+  int64_t intermediate_size = 3072;
+  double layer_norm_eps = 1e-12;
+  bool clamp_min_for_underflow = false;  // scores.clamp_min(-50000) before the mask is added
+  bool clamp_max_for_overflow = false;   // scores.clamp_max(50000)
+  bool clamp_activations = false;        // clamp after the intermediate dense and its GELU, and after the output
+                                         // dense and its LayerNorm (the attention output has none)
+};
+BertLayerOptions bert_layer_options(const BertConfig& c);
+
 // bert-base-uncased as published (768 / 12 layers / 12 heads / 3072 / 30522 / 512 / 2).
 BertConfig bert_base_uncased_config();
 

@@ -22,12 +22,7 @@ GlipModelOptions glip_model_options(const Config& cfg) {
   GlipModelOptions o;
   o.vision = vision_backbone_options(cfg);
   o.language = language_backbone_options(cfg);
-  head::BertLayerOptions bert;
-  bert.hidden_size = o.language.bert.hidden_size;
-  bert.num_attention_heads = o.language.bert.num_attention_heads;
-  bert.intermediate_size = o.language.bert.intermediate_size;
-  bert.layer_norm_eps = o.language.bert.layer_norm_eps;
-  o.head = head::vldyhead_options_from_config(cfg, bert);
+  o.head = head::vldyhead_options_from_config(cfg, bert_layer_options(o.language.bert));
   o.anchors = anchor_generator_options(cfg);
   return o;
 }

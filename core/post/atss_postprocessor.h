@@ -28,7 +28,7 @@
 #include <map>
 #include <vector>
 
-#include "core/model/probe.h"
+#include "core/probe/probe.h"
 #include "core/post/boxes.h"
 
 namespace glip {

@@ -7,7 +7,8 @@
 #include <string>
 
 #include "core/common/error.h"
-#include "core/model/probe.h"
+#include "core/probe/level_name.h"
+#include "core/probe/probe.h"
 
 namespace glip {
 
@@ -75,7 +76,7 @@ std::vector<at::Tensor> AnchorGeneratorImpl::forward(const std::vector<at::Tenso
   std::vector<std::pair<int64_t, int64_t>> sizes;
   for (const auto& m : maps) sizes.emplace_back(m.size(-2), m.size(-1));
   auto out = grid_anchors(sizes);
-  for (size_t i = 0; i < out.size(); ++i) probe_put(probe, "anchors.p" + std::to_string(i + 3), out[i]);
+  for (size_t i = 0; i < out.size(); ++i) probe_put(probe, "anchors." + level_name(i), out[i]);
   return out;
 }
 

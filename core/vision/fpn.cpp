@@ -6,7 +6,8 @@
 #include <string>
 
 #include "core/common/error.h"
-#include "core/model/probe.h"
+#include "core/probe/level_name.h"
+#include "core/probe/probe.h"
 
 namespace glip {
 
@@ -64,7 +65,7 @@ std::vector<at::Tensor> FpnImpl::forward(const std::vector<at::Tensor>& x, Tenso
   results.insert(results.end(), extra.begin(), extra.end());
   for (auto& r : results) r = r.contiguous();  // channels-last inputs give channels-last maps; hand out NCHW
   if (probe)
-    for (size_t i = 0; i < results.size(); ++i) probe_put(probe, "fpn.p" + std::to_string(i + 3), results[i]);
+    for (size_t i = 0; i < results.size(); ++i) probe_put(probe, "fpn." + level_name(i), results[i]);
   return results;
 }
 

@@ -9,7 +9,7 @@
 #include <tuple>
 
 #include "core/common/error.h"
-#include "core/model/probe.h"
+#include "core/probe/probe.h"
 #include "core/vision/fast_ops.h"
 #include "core/vision/window_attention_kernel.h"
 

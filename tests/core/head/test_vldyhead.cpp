@@ -22,7 +22,7 @@
 #include "core/head/vldyhead.h"
 #include "core/io/checkpoint.h"
 #include "core/io/state_dict.h"
-#include "core/model/probe.h"
+#include "core/probe/probe.h"
 
 using namespace glip;
 using head_test::compare;
@@ -369,6 +369,7 @@ class TestVLDyHead : public QObject {
     bert.num_attention_heads = 2;
     bert.intermediate_size = 64;
     bert.clamp_min_for_underflow = bert.clamp_max_for_overflow = false;  // overwritten from the config
+    bert.clamp_activations = false;  // HF's layer; the head's copy always clamps
     head::VLDyHeadOptions o = head::vldyhead_options_from_config(cfg, bert);
     head::VLDyHeadOptions w = head_test::tiny_options();
     QCOMPARE(o.in_channels, w.in_channels);
@@ -387,7 +388,7 @@ class TestVLDyHead : public QObject {
     QCOMPARE(o.fuse.num_heads, int64_t(8));
     QCOMPARE(o.fuse.init_values, 0.5);
     QVERIFY(!o.fuse.stable_softmax_2d && o.fuse.clamp_min_for_underflow && o.fuse.clamp_max_for_overflow);
-    QVERIFY(o.bert.clamp_min_for_underflow && o.bert.clamp_max_for_overflow);
+    QVERIFY(o.bert.clamp_min_for_underflow && o.bert.clamp_max_for_overflow && o.bert.clamp_activations);
     QCOMPARE(o.bert.hidden_size, int64_t(32));
 
     for (const std::vector<std::string>& bad :

@@ -6,6 +6,7 @@
 #include <QtTest>
 
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <map>
 #include <set>
@@ -17,7 +18,7 @@
 #include "core/common/error.h"
 #include "core/io/state_dict.h"
 #include "core/language/bert_encoder.h"
-#include "core/model/probe.h"
+#include "core/probe/probe.h"
 
 using glip::test::load_pt;
 using glip::test::max_abs_diff;
@@ -118,6 +119,41 @@ class TestLanguage : public QObject {
     QVERIFY(at::allclose(both.hidden[1], dc.hidden[0], 1e-5, 1e-5));
     QVERIFY(at::allclose(both.aggregate[1], dc.aggregate[0], 1e-5, 1e-5));
     QVERIFY(at::allclose(both.embedded[1], dc.embedded[0], 1e-5, 1e-5));
+  }
+
+  // One BertLayer serves HF's BertModel and GLIP's head (its BertEncoderLayer): the head's +-50000 clamps are
+  // options. Within the clamp range both give the same bits; beyond it the clamped layer stops where GLIP clamps.
+  void bertLayerClamps() {
+    c10::InferenceMode guard;
+    glip::BertLayerOptions o;
+    o.hidden_size = 8;
+    o.num_attention_heads = 2;
+    o.intermediate_size = 16;
+    glip::BertLayerOptions c = o;
+    c.clamp_min_for_underflow = c.clamp_max_for_overflow = c.clamp_activations = true;
+    torch::manual_seed(3);
+    glip::BertLayer plain(o), clamped(c);
+    const auto src = plain->named_parameters();
+    for (auto& p : clamped->named_parameters()) p.value().copy_(src[p.key()]);
+    const at::Tensor h = torch::randn({2, 5, 8});
+    const at::Tensor padding = torch::tensor({1, 1, 1, 1, 1, 1, 1, 1, 0, 0}).view({2, 5});  // B x T
+    const at::Tensor mask = glip::bert_extended_attention_mask(padding);
+    QVERIFY(at::equal(plain->forward(h, mask), clamped->forward(h, mask)));
+
+    // GELU outputs beyond 50000: clamped in the head's copy only.
+    for (glip::BertLayer& l : {std::ref(plain), std::ref(clamped)}) l->intermediate->dense->weight.mul_(1e6);
+    QVERIFY(plain->intermediate->forward(h).max().item<float>() > 50000);
+    QCOMPARE(clamped->intermediate->forward(h).max().item<float>(), 50000.0f);
+    // Attention scores beyond 50000: clamped before the mask, so the softmax flattens.
+    for (glip::BertLayer& l : {std::ref(plain), std::ref(clamped)}) {
+      l->attention->self->query->weight.mul_(1e4);
+      l->attention->self->key->weight.mul_(1e4);
+    }
+    QVERIFY(!at::equal(plain->attention->self->forward(h, mask), clamped->attention->self->forward(h, mask)));
+
+    QVERIFY_THROWS_EXCEPTION(glip::Error, plain->forward(h, torch::zeros({2, 5})));  // mask not B x 1 x 1 x T
+    o.num_attention_heads = 3;
+    QVERIFY_THROWS_EXCEPTION(glip::Error, (void)glip::BertLayer(o));
   }
 
   // Full-size GLIP-T BERT (bert-base-uncased): names, shapes, dtypes and param/buffer kinds equal the official

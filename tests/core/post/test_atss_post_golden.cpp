@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "core/model/probe.h"
+#include "core/probe/probe.h"
 #include "core/post/atss_postprocessor.h"
 
 using namespace glip::post;

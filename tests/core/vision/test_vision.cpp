@@ -18,7 +18,7 @@
 
 #include "core/common/error.h"
 #include "core/io/state_dict.h"
-#include "core/model/probe.h"
+#include "core/probe/probe.h"
 #include "core/vision/anchors.h"
 #include "core/vision/backbone.h"
 #include "core/vision/fast_ops.h"
