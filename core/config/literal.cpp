@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "core/common/error.h"
+#include "core/common/utf8.h"
 #include "core/config/value.h"
 
 namespace glip::config_detail {
@@ -19,24 +20,6 @@ struct NotLiteral {};  // Python would raise ValueError/SyntaxError: yacs keeps 
 
 bool is_ident_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_' || (c & 0x80); }
 bool is_ident_char(char c) { return is_ident_start(c) || std::isdigit(static_cast<unsigned char>(c)); }
-
-void append_utf8(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
 
 // A parsed expression plus what literal_eval needs to know about its AST node.
 struct Expr {
@@ -450,15 +433,15 @@ class Parser {
         case 't': out += '\t'; break;
         case 'v': out += '\v'; break;
         case 'x': out += static_cast<char>(read_hex(2)); break;
-        case 'u': append_utf8(out, read_hex(4)); break;
-        case 'U': append_utf8(out, read_hex(8)); break;
+        case 'u': utf8_append(out, read_hex(4)); break;
+        case 'U': utf8_append(out, read_hex(8)); break;
         case 'N': not_literal();  // named escapes: not supported here
         default:
           if (n >= '0' && n <= '7') {
             uint32_t v = static_cast<uint32_t>(n - '0');
             for (int k = 0; k < 2 && p_ < t_.size() && t_[p_] >= '0' && t_[p_] <= '7'; ++k)
               v = v * 8 + static_cast<uint32_t>(t_[p_++] - '0');
-            append_utf8(out, v);
+            utf8_append(out, v);
           } else {
             out += '\\';  // unknown escape: kept as is
             out += n;
