@@ -295,19 +295,6 @@ std::string to_json(const Value& v) {
   return "null";
 }
 
-bool key_less(const Value& a, const Value& b) {
-  auto numeric = [](const Value& v) { return v.kind == Value::Kind::Bool || v.kind == Value::Kind::Int ||
-                                             v.kind == Value::Kind::Float; };
-  auto num = [](const Value& v) {
-    return v.kind == Value::Kind::Float ? v.f : v.kind == Value::Kind::Int ? static_cast<double>(v.i) : v.b ? 1.0 : 0.0;
-  };
-  if (numeric(a) && numeric(b)) return num(a) < num(b);
-  if (a.kind == Value::Kind::Str && b.kind == Value::Kind::Str) return a.s < b.s;
-  auto rank = [&](const Value& v) { return numeric(v) ? 1 : v.kind == Value::Kind::Str ? 2 : 0; };
-  if (rank(a) != rank(b)) return rank(a) < rank(b);
-  return repr(a) < repr(b);
-}
-
 bool parse_double(const std::string& text, double* out) {
   static locale_t c_locale = newlocale(LC_ALL_MASK, "C", static_cast<locale_t>(nullptr));
   if (text.empty()) return false;

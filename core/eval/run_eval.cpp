@@ -215,7 +215,7 @@ DatasetEvalResult run_dataset(Session& session, const DatasetSource& src, const 
   std::string ids;
   for (int64_t id : cats.json_ids) ids += std::to_string(id) + ",";
   Fnv1a h;
-  h.str(cfg.dump());
+  h.str(cfg.canonical_text());
   h.str(absolute(model.params().weight_file.empty() ? cfg.get_str("MODEL.WEIGHT") : model.params().weight_file));
   h.str(absolute(src.ann_file));
   h.str(absolute(src.image_dir));

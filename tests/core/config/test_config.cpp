@@ -1,8 +1,9 @@
 // Unit tests for glip::Config: defaults.py key set and types, yacs typing and literal_eval, command-line
-// overrides, dump round trip, and every bad-input error with its message.
+// overrides, the canonical text behind fingerprints, and every bad-input error with its message.
 #include <QtTest>
 
 #include <fstream>
+#include <set>
 
 #include "core/common/error.h"
 #include "core/config/config.h"
@@ -198,46 +199,54 @@ class TestConfig : public QObject {
     c.merge_from_list({});
   }
 
-  void dumpFormat() {
-    const std::string d = glip::Config::defaults().dump();
-    for (const char* line : {"  EPSILON: 1.0e-05\n", "  SEPARATION_TOKENS: ' '\n", "  FORMAT: ''\n",
-                             "  CAPTION_PROMPT: null\n", "  REGISTER: {}\n", "  BING_INDEX_LIST: []\n",
-                             "  WARMUP_FACTOR: 0.3333333333333333\n", "  MIN_LR: 1.0e-06\n",
-                             "  RANGES:\n  - - 96\n    - 10000\n  - - 96\n", "TENSORBOARD_EXP: OUTPUT\n",
-                             "AUGMENT:\n  BRIGHTNESS: 0.0\n"})
-      QVERIFY2(d.find(line) != std::string::npos, line);
-    QCOMPARE(d.substr(0, 8), std::string("AUGMENT:"));
-    glip::Config c = glip::Config::defaults();
-    c.merge_from_list({"MODEL.DEVICE", "'true'", "OUTPUT_DIR", "'a: b'", "MODEL.WEIGHT", "'#x'", "TENSORBOARD_EXP",
-                       "'- x'", "MODEL.PRETRAIN_NAME", "'12'", "INPUT.FORMAT", "'caf\xc3\xa9\\n'"});
-    const std::string e = c.dump();
-    for (const char* line : {"  DEVICE: 'true'\n", "OUTPUT_DIR: 'a: b'\n", "  WEIGHT: '#x'\n",
-                             "TENSORBOARD_EXP: '- x'\n", "  PRETRAIN_NAME: '12'\n", "  FORMAT: \"caf\\xE9\\n\"\n"})
-      QVERIFY2(e.find(line) != std::string::npos, line);
+  void canonicalTextIsStable() {
+    glip::Config a = glip::Config::defaults();
+    a.merge_from_file(kGlipT);
+    glip::Config b = glip::Config::defaults();
+    b.merge_from_file(kGlipT);
+    QCOMPARE(a.canonical_text(), b.canonical_text());
+    const glip::Config copy = a;
+    QCOMPARE(copy.canonical_text(), a.canonical_text());
+    QVERIFY(a.canonical_text() != glip::Config::defaults().canonical_text());
+    QCOMPARE(glip::Config().canonical_text(), std::string("{}"));
   }
 
-  void dumpRoundTrip() {
-    glip::Config c = glip::Config::defaults();
-    c.merge_from_file(kGlipT);
-    c.merge_from_list({"MODEL.WEIGHT", "None", "DATASETS.OVERRIDE_CATEGORY", "[{'id': 1, 'name': 'a b'}]",
-                       "DATASETS.PROMPT_VERSION", std::string(120, 'x') + " " + std::string(30, 'y')});
-    c.merge_from_string("DATASETS:\n  REGISTER:\n    foo: {ann_file: a.json}\n", "reg.yaml");
-    glip::Config back = glip::Config::defaults();
-    back.merge_from_string(c.dump(), "dump");
-    QCOMPARE(back.dump(), c.dump());
-    QCOMPARE(back.keys(), c.keys());
-    for (const std::string& k : c.keys()) {
-      QVERIFY2(back.type_name(k) == c.type_name(k), k.c_str());
-      QVERIFY2(back.to_json(k) == c.to_json(k), k.c_str());
+  void canonicalTextChangesWithEveryKey() {
+    glip::Config base = glip::Config::defaults();
+    base.merge_from_file(kGlipT);
+    const std::string text = base.canonical_text();
+    for (const std::string& k : base.keys()) {
+      // A different value of the key's own type (None takes any type).
+      const std::string type = base.type_name(k);
+      std::string token;
+      if (type == "NoneType") token = "1";
+      else if (type == "bool") token = base.get_bool(k) ? "False" : "True";
+      else if (type == "int") token = std::to_string(base.get_int(k) + 1);
+      else if (type == "float") token = base.get_float(k) == 0.5 ? "0.25" : "0.5";
+      else if (type == "str") token = "'" + base.get_str(k) + "x'";
+      else if (type == "list" || type == "tuple") token = base.repr(k).size() > 2 ? "[]" : "[1]";
+      QVERIFY2(!token.empty(), (k + ": " + type).c_str());
+      glip::Config changed = base;
+      changed.merge_from_list({k, token});
+      QVERIFY2(changed.canonical_text() != text, (k + " = " + token).c_str());
     }
-    QCOMPARE(back.to_json("DATASETS.OVERRIDE_CATEGORY"), std::string("[{\"id\": 1, \"name\": \"a b\"}]"));
-    // yacs' quirk: only the outer container is converted list -> tuple, nested tuples come back as lists.
-    QCOMPARE(c.repr("TEST.RANGES").substr(0, 26), std::string("((96, 10000), (96, 10000),"));
-    QCOMPARE(back.repr("TEST.RANGES").substr(0, 26), std::string("([96, 10000], [96, 10000],"));
-    QVERIFY(back != c);
-    back.merge_from_string("TEST:\n  RANGES: ((96, 10000), (96, 10000), (64, 10000), (64, 10000), (64, 10000), "
-                           "(0, 10000), (0, 10000), (0, 256), (0, 256), (0, 192), (0, 192), (0, 96))\n");
-    QVERIFY(back == c);
+    // Types count, not only values: 1, 1.0, '1', (1,) and [1] in a None key all differ; so does the last bit of a
+    // float, and a key in a section that accepts new keys.
+    std::set<std::string> texts;
+    for (const char* token : {"1", "1.0", "'1'", "(1,)", "[1]", "True", "None"}) {
+      glip::Config c = base;
+      c.merge_from_list({"DATASETS.PREDEFINED_TEXT", token});
+      texts.insert(c.canonical_text());
+    }
+    QCOMPARE(static_cast<int>(texts.size()), 7);
+    glip::Config lr = base;
+    lr.merge_from_list({"SOLVER.BASE_LR", "0.1"});
+    glip::Config lr_ulp = base;
+    lr_ulp.merge_from_list({"SOLVER.BASE_LR", "0.10000000000000002"});
+    QVERIFY(lr.canonical_text() != lr_ulp.canonical_text());
+    glip::Config reg = base;
+    reg.merge_from_string("DATASETS:\n  REGISTER:\n    foo: {ann_file: a.json}\n", "reg.yaml");
+    QVERIFY(reg.canonical_text() != text);
   }
 
   void configDirAndCopies() {
