@@ -14,8 +14,9 @@
 // key's current value, except list <-> tuple (converted) and None (accepted for and by any leaf). An int is NOT
 // accepted for a float key (yacs raises), nor a bool for an int key. Values read from YAML are typed like PyYAML's
 // safe_load (YAML 1.1: yes/no/on/off are bools, 1e-5 is a string, ...); then, like yacs, a string value goes
-// through Python's literal_eval ("(64, 128)" -> tuple, "1e-5" -> float, "'x'" -> 'x'; anything that is not a
-// Python literal stays a string). Sections that defaults.py creates with new_allowed=True (MODEL.MULTITASK,
+// through Python's literal_eval ("(64, 128)" -> tuple, "1e-5" -> float, "'x'" -> 'x'), for the literals GLIP
+// configs hold: None, bools, decimal ints, floats, quoted strings, and tuples, lists and dicts of those; anything
+// else stays a string (as yacs keeps text literal_eval rejects; here also 0x10, 1_000, sets...). Sections that defaults.py creates with new_allowed=True (MODEL.MULTITASK,
 // MODEL.SPEC, MODEL.BACKBONE.LAYER_SEARCH, DATASETS.REGISTER) accept new keys from files, as in yacs.
 #pragma once
 #include <cstdint>

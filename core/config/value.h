@@ -59,9 +59,10 @@ std::string float_repr(double x);
 // Parses a double with the "C" locale; false when `text` is not entirely a number.
 bool parse_double(const std::string& text, double* out);
 
-// Python's ast.literal_eval as yacs uses it: returns the value, or nullopt where Python raises ValueError or
-// SyntaxError (yacs then keeps the text as a string). Throws glip::Error for literals that Python accepts but
-// a config cannot hold (set, complex, bytes, integers beyond int64).
+// Python's ast.literal_eval as yacs uses it, for the literals GLIP configs hold (None, bools, decimal ints,
+// floats, quoted strings, and tuples, lists and dicts of those): returns the value, or nullopt where the text is
+// no such literal (yacs then keeps it as a string; so do Python spellings GLIP configs never use, such as 0x10,
+// 1_000, sets or prefixed strings). Throws glip::Error for ints beyond int64 and dicts with list or dict keys.
 std::optional<Value> literal_eval(const std::string& text);
 
 // PyYAML (YAML 1.1, SafeLoader) implicit typing of a plain scalar: bool/int/float/null, else Str. Throws
