@@ -288,6 +288,6 @@ bool Config::operator==(const Config& other) const { return config_detail::same(
 
 const std::string& Config::config_dir() const { return impl_->dir; }
 
-std::string Config::dump() const { return config_detail::dump_yaml(impl_->root); }
+std::string Config::canonical_text() const { return config_detail::repr(impl_->root); }
 
 }  // namespace glip

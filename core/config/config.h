@@ -1,7 +1,7 @@
 // glip::Config — GLIP's yacs configuration in C++.
 //
 // The key set and defaults are those of the official maskrcnn_benchmark/config/defaults.py (every key), so any
-// GLIP YAML file or cfg.dump() loads. Values are typed like yacs: bool, int, float, string, and lists/tuples of
+// GLIP YAML file or yacs cfg.dump() output loads. Values are typed like yacs: bool, int, float, string, and lists/tuples of
 // those. GLIP's tuple strings such as "(64, 128, 256)" are parsed like yacs' literal_eval.
 //
 //   glip::Config cfg = glip::Config::defaults();
@@ -14,8 +14,9 @@
 // key's current value, except list <-> tuple (converted) and None (accepted for and by any leaf). An int is NOT
 // accepted for a float key (yacs raises), nor a bool for an int key. Values read from YAML are typed like PyYAML's
 // safe_load (YAML 1.1: yes/no/on/off are bools, 1e-5 is a string, ...); then, like yacs, a string value goes
-// through Python's literal_eval ("(64, 128)" -> tuple, "1e-5" -> float, "'x'" -> 'x'; anything that is not a
-// Python literal stays a string). Sections that defaults.py creates with new_allowed=True (MODEL.MULTITASK,
+// through Python's literal_eval ("(64, 128)" -> tuple, "1e-5" -> float, "'x'" -> 'x'), for the literals GLIP
+// configs hold: None, bools, decimal ints, floats, quoted strings, and tuples, lists and dicts of those; anything
+// else stays a string (as yacs keeps text literal_eval rejects; here also 0x10, 1_000, sets...). Sections that defaults.py creates with new_allowed=True (MODEL.MULTITASK,
 // MODEL.SPEC, MODEL.BACKBONE.LAYER_SEARCH, DATASETS.REGISTER) accept new keys from files, as in yacs.
 #pragma once
 #include <cstdint>
@@ -80,12 +81,11 @@ class Config {
   // the BERT directory are resolved against it.
   const std::string& config_dir() const;
 
-  // YAML text as yacs' cfg.dump() writes it (yaml.safe_dump: sorted keys, block style, PyYAML's quoting and
-  // float format, tuples as lists), except that repeated tuples are written out instead of as &id/*id aliases.
-  // Merging the dump into Config::defaults() gives the same dump back and the same keys, types and to_json()
-  // values, with yacs' two caveats: tuples nested in a tuple/list come back as lists (yacs converts only the
-  // outer container: TEST.RANGES), and a str value that reads as a Python literal ('(1, 2)') comes back as it.
-  std::string dump() const;
+  // Every key, type and value as one line of text (Python repr of the tree: sections as dicts with sorted keys,
+  // list and tuple, int and float kept apart, floats to the last bit). Equal configs give equal text; changing any
+  // key, type or value changes it. For fingerprints (a resumed evaluation checks its settings with it), not for
+  // reading back.
+  std::string canonical_text() const;
 
  private:
   struct Impl;

@@ -1,50 +1,34 @@
-// Python's ast.literal_eval for core/config, as yacs applies it to config strings.
+// Python's ast.literal_eval for core/config, as yacs applies it to config strings, for the literals GLIP configs
+// hold: None, True, False, decimal ints, floats (1., .5, 1e-5), strings in '...' or "..." with backslash escapes,
+// and tuples, lists and dicts of those ("(64, 128)", "1e-5", "[{'id': 1, 'name': 'a'}]"). Whitespace, comments
+// and line breaks inside brackets are allowed as in Python. Other Python spellings (hex/octal/binary ints, digit
+// underscores, complex, bytes, sets, prefixed, triple-quoted or adjacent strings) are not literals here: the text
+// stays a string, as yacs keeps any text literal_eval rejects.
 #include <cctype>
 #include <cstdint>
 #include <limits>
 
 #include "core/common/error.h"
+#include "core/common/utf8.h"
 #include "core/config/value.h"
 
 namespace glip::config_detail {
 
-// ---------------------------------------------------------------------------------------------------------
-// literal_eval
-// ---------------------------------------------------------------------------------------------------------
 namespace {
 
 struct NotLiteral {};  // Python would raise ValueError/SyntaxError: yacs keeps the text as a string.
 
 [[noreturn]] void not_literal() { throw NotLiteral{}; }
 
-bool is_ident_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_' || (c & 0x80); }
-bool is_ident_char(char c) { return is_ident_start(c) || std::isdigit(static_cast<unsigned char>(c)); }
-
-void append_utf8(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
+bool is_ident_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || (static_cast<unsigned char>(c) & 0x80);
 }
 
-// A parsed expression plus what literal_eval needs to know about its AST node.
+// A parsed expression plus what the unary minus needs to know about it.
 struct Expr {
   Value v;
-  bool number_constant = false;  // an int/float constant (not signed, not parenthesised away from that)
-  bool imaginary = false;        // complex constant such as 2j (unsupported, but part of 1+2j syntax)
-  bool big_int = false;          // int magnitude beyond int64 (unless negated to INT64_MIN)
-  uint64_t magnitude = 0;
+  bool number = false;     // an int or float constant, possibly in parentheses ("-(1)" is -1 in Python)
+  uint64_t magnitude = 0;  // int constants: the absolute value, saturated
 };
 
 class Parser {
@@ -52,15 +36,13 @@ class Parser {
   explicit Parser(const std::string& text) : t_(text) {}
 
   Value parse_top() {
-    // Leading blank lines, spaces and comments are fine in eval mode.
-    skip(1);
+    skip(1);  // leading blank lines, spaces and comments are fine in eval mode
     if (p_ >= t_.size()) not_literal();
-    Expr e = parse_testlist(0, '\0');
+    Value v = finish(parse_testlist(0, '\0'));
     skip(0);
     if (p_ != t_.size()) not_literal();
-    Value v = finish(e);
-    // Python parses everything first (SyntaxError -> string) and raises ValueError for names anywhere (string
-    // too); only a fully valid literal holding a set/complex/bytes/huge int is an error.
+    // Python parses everything first (a syntax error or a name anywhere makes the whole text a string); only a
+    // valid literal that a config cannot hold is an error.
     if (!unsupported_.empty())
       throw Error("value " + t_ + " is a Python " + unsupported_ + ", which a GLIP config value cannot be");
     return v;
@@ -75,16 +57,19 @@ class Parser {
     if (unsupported_.empty()) unsupported_ = what;
   }
 
-  Value finish(const Expr& e) {
-    if (e.imaginary) unsupported("complex number");
-    if (e.big_int) unsupported("integer beyond 64 bits");
-    return e.v;
+  // The value of a parsed expression; an int too large for int64 is reported once the whole text has parsed.
+  Value finish(Expr e) {
+    if (e.v.kind == Value::Kind::Int && e.magnitude > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
+      unsupported("integer beyond 64 bits");
+    return std::move(e.v);
   }
 
-  // Whitespace and comments. Inside brackets newlines are whitespace; at depth 0 a newline ends the input.
+  bool at(char c) const { return p_ < t_.size() && t_[p_] == c; }
+
+  // Whitespace and comments. Inside brackets newlines are whitespace; at depth 0 only trailing ones are.
   void skip(int depth) {
     while (p_ < t_.size()) {
-      char c = t_[p_];
+      const char c = t_[p_];
       if (c == ' ' || c == '\t' || c == '\f' || c == '\r') {
         ++p_;
       } else if (c == '\\' && p_ + 1 < t_.size() && t_[p_ + 1] == '\n') {
@@ -94,7 +79,7 @@ class Parser {
       } else if (c == '\n') {
         if (depth == 0) {
           size_t q = p_;
-          while (q < t_.size() && (std::isspace(static_cast<unsigned char>(t_[q])))) ++q;
+          while (q < t_.size() && std::isspace(static_cast<unsigned char>(t_[q]))) ++q;
           if (q < t_.size() && t_[q] != '#') not_literal();
         }
         ++p_;
@@ -104,19 +89,17 @@ class Parser {
     }
   }
 
-  bool at(char c) const { return p_ < t_.size() && t_[p_] == c; }
-
   // expr (',' expr)* [','] -> a tuple when there is a comma (top level or inside parentheses).
   Expr parse_testlist(int depth, char close) {
-    Expr first = parse_expr(depth);
+    Expr first = parse_unary(depth);
     skip(depth);
     if (!at(',')) return first;
-    std::vector<Value> items{finish(first)};
+    std::vector<Value> items{finish(std::move(first))};
     while (at(',')) {
       ++p_;
       skip(depth);
       if (p_ >= t_.size() || (close && at(close))) break;
-      items.push_back(finish(parse_expr(depth)));
+      items.push_back(finish(parse_unary(depth)));
       skip(depth);
     }
     Expr e;
@@ -124,319 +107,171 @@ class Parser {
     return e;
   }
 
-  // A term with an optional binary '+'/'-' to an imaginary number (Python's complex literal syntax).
-  Expr parse_expr(int depth) {
-    Expr left = parse_unary(depth);
-    skip(depth);
-    if ((at('+') || at('-')) && (left.v.kind == Value::Kind::Int || left.v.kind == Value::Kind::Float)) {
-      ++p_;
-      skip(depth);
-      Expr right = parse_unary(depth);
-      if (!right.imaginary) not_literal();  // e.g. "1 + 2": a BinOp literal_eval rejects
-      unsupported("complex number");
-      return Expr{};
-    }
-    return left;
-  }
-
+  // Signs apply to number constants only (-(-1), -True and -'a' are ValueErrors in literal_eval).
   Expr parse_unary(int depth) {
     skip(depth);
-    if (at('-') || at('+')) {
-      bool neg = t_[p_] == '-';
-      ++p_;
-      skip(depth);
-      Expr operand = parse_atom(depth);
-      if (!operand.number_constant) not_literal();  // -(-1), -True, -'a': ValueError in literal_eval
-      Expr e = operand;
-      e.number_constant = false;
-      if (neg) {
-        if (e.v.kind == Value::Kind::Float) {
-          e.v.f = -e.v.f;
-        } else if (e.v.kind == Value::Kind::Int) {
-          if (e.big_int && e.magnitude == (uint64_t{1} << 63)) {
-            e.big_int = false;
-            e.v.i = std::numeric_limits<int64_t>::min();
-          } else if (!e.big_int) {
-            e.v.i = -e.v.i;
-          }
-        }
-      }
-      return e;
+    if (!at('-') && !at('+')) return parse_atom(depth);
+    const bool neg = t_[p_] == '-';
+    ++p_;
+    skip(depth);
+    Expr e = parse_atom(depth);
+    if (!e.number) not_literal();
+    e.number = false;
+    if (e.v.kind == Value::Kind::Float) {
+      if (neg) e.v.f = -e.v.f;
+    } else if (neg && e.magnitude == uint64_t{1} << 63) {
+      e.v.i = std::numeric_limits<int64_t>::min();
+      e.magnitude = 0;
+    } else if (neg) {
+      e.v.i = -e.v.i;
     }
-    return parse_atom(depth);
+    return e;
   }
 
   Expr parse_atom(int depth) {
     skip(depth);
     if (p_ >= t_.size()) not_literal();
-    char c = t_[p_];
+    const char c = t_[p_];
+    Expr e;
     if (c == '(') {
       ++p_;
       skip(depth + 1);
       if (at(')')) {
         ++p_;
-        Expr e;
         e.v = Value::tuple({});
         return e;
       }
-      Expr inner = parse_testlist(depth + 1, ')');
+      e = parse_testlist(depth + 1, ')');  // "(1)" is the int 1; "(1,)" is a tuple
       skip(depth + 1);
       if (!at(')')) not_literal();
       ++p_;
-      return inner;  // "(1)" is the int 1; "(1,)" is a tuple
+      return e;
     }
     if (c == '[') {
-      ++p_;
-      std::vector<Value> items;
-      skip(depth + 1);
-      while (!at(']')) {
-        items.push_back(finish(parse_expr(depth + 1)));
-        skip(depth + 1);
-        if (at(',')) {
-          ++p_;
-          skip(depth + 1);
-        } else if (!at(']')) {
-          not_literal();
-        }
-      }
-      ++p_;
-      Expr e;
-      e.v = Value::list(std::move(items));
+      e.v = Value::list(parse_items(depth + 1, ']'));
       return e;
     }
-    if (c == '{') return parse_braces(depth);
-    if (std::isdigit(static_cast<unsigned char>(c)) ||
-        (c == '.' && p_ + 1 < t_.size() && std::isdigit(static_cast<unsigned char>(t_[p_ + 1]))))
-      return parse_number();
-    if (c == '\'' || c == '"') return parse_strings(depth);
-    if (is_ident_start(c)) {
-      size_t q = p_;
-      while (q < t_.size() && is_ident_char(t_[q])) ++q;
-      std::string word = t_.substr(p_, q - p_);
-      if (q < t_.size() && (t_[q] == '\'' || t_[q] == '"') && word.size() <= 2) {
-        std::string w;
-        for (char ch : word) w += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-        if (w == "r" || w == "u" || w == "b" || w == "f" || w == "rb" || w == "br" || w == "fr" || w == "rf")
-          return parse_strings(depth);
-      }
-      p_ = q;
-      Expr e;
-      if (word == "set") {  // set(): the one call literal_eval accepts
-        skip(depth + 1);
-        if (!at('(')) not_literal();
-        ++p_;
-        skip(depth + 1);
-        if (!at(')')) not_literal();
-        ++p_;
-        unsupported("set");
-        return e;
-      }
-      if (word == "True") e.v = Value::boolean(true);
-      else if (word == "False") e.v = Value::boolean(false);
-      else if (word == "None") e.v = Value::none();
-      else not_literal();  // a name: ValueError
+    if (c == '{') {
+      e.v = parse_dict(depth + 1);
       return e;
     }
-    not_literal();
+    if (c == '\'' || c == '"') {
+      e.v = Value::str(parse_string());
+      return e;
+    }
+    if (std::isdigit(static_cast<unsigned char>(c)) || c == '.') return parse_number();
+    size_t q = p_;
+    while (q < t_.size() && is_ident_char(t_[q])) ++q;
+    const std::string word = t_.substr(p_, q - p_);
+    p_ = q;
+    if (word == "True") e.v = Value::boolean(true);
+    else if (word == "False") e.v = Value::boolean(false);
+    else if (word == "None") e.v = Value::none();
+    else not_literal();  // a name, or a prefixed string such as r'x': not a GLIP literal
+    return e;
   }
 
-  // {k: v, ...} is a dict; {a, b} is a set (validated, then rejected: a config cannot hold one).
-  Expr parse_braces(int depth) {
+  // Comma-separated values up to `close`, a trailing comma allowed: [1, 2,].
+  std::vector<Value> parse_items(int depth, char close) {
     ++p_;
-    skip(depth + 1);
-    Value d = Value::dict();
-    bool is_set = false, is_dict = false;
-    while (!at('}')) {
-      Value key = finish(parse_expr(depth + 1));
-      skip(depth + 1);
-      if (at(':')) {
-        if (is_set) not_literal();
-        is_dict = true;
-        ++p_;
-        Value val = finish(parse_expr(depth + 1));
-        if (key.kind == Value::Kind::List || key.kind == Value::Kind::Dict)
-          unsupported("dict with an unhashable key");
-        d.dict_set(std::move(key), std::move(val));
-        skip(depth + 1);
-      } else {
-        if (is_dict) not_literal();
-        is_set = true;
-      }
+    std::vector<Value> items;
+    skip(depth);
+    while (!at(close)) {
+      items.push_back(finish(parse_unary(depth)));
+      skip(depth);
       if (at(',')) {
         ++p_;
-        skip(depth + 1);
+        skip(depth);
+      } else if (!at(close)) {
+        not_literal();
+      }
+    }
+    ++p_;
+    return items;
+  }
+
+  // {key: value, ...}; a key that cannot be a dict key (a list or a dict) is an error in Python too.
+  Value parse_dict(int depth) {
+    ++p_;
+    Value d = Value::dict();
+    skip(depth);
+    while (!at('}')) {
+      Value key = finish(parse_unary(depth));
+      skip(depth);
+      if (!at(':')) not_literal();  // {1, 2} is a set: not a GLIP literal
+      ++p_;
+      Value val = finish(parse_unary(depth));
+      if (key.kind == Value::Kind::List || key.kind == Value::Kind::Dict) unsupported("dict with an unhashable key");
+      d.dict_set(std::move(key), std::move(val));
+      skip(depth);
+      if (at(',')) {
+        ++p_;
+        skip(depth);
       } else if (!at('}')) {
         not_literal();
       }
     }
     ++p_;
-    if (is_set) unsupported("set");
-    Expr e;
-    e.v = std::move(d);
-    return e;
+    return d;
   }
 
-  // Python number token: ints (decimal, 0x, 0o, 0b, underscores), floats (1., .5, 1e-5), imaginary (2j).
+  // Decimal numbers: 12, 00, 1., .5, 1e-5, 2.5E+3. "01" is a SyntaxError in Python; so is "1abc".
   Expr parse_number() {
-    size_t start = p_;
-    auto digits = [&](auto pred) {  // digit (_? digit)*; returns count of digits
+    const auto digits = [&] {
       size_t n = 0;
-      while (p_ < t_.size()) {
-        if (pred(t_[p_])) {
-          ++p_;
-          ++n;
-        } else if (t_[p_] == '_' && n > 0 && p_ + 1 < t_.size() && pred(t_[p_ + 1])) {
-          ++p_;
-        } else {
-          break;
-        }
-      }
+      while (p_ < t_.size() && std::isdigit(static_cast<unsigned char>(t_[p_]))) ++p_, ++n;
       return n;
     };
-    auto dec = [](char ch) { return ch >= '0' && ch <= '9'; };
-    Expr e;
-    e.number_constant = true;
-    char c0 = t_[p_];
-    char c1 = p_ + 1 < t_.size() ? static_cast<char>(std::tolower(static_cast<unsigned char>(t_[p_ + 1]))) : 0;
-    if (c0 == '0' && (c1 == 'x' || c1 == 'o' || c1 == 'b')) {
-      int base = c1 == 'x' ? 16 : c1 == 'o' ? 8 : 2;
-      p_ += 2;
-      if (at('_')) ++p_;
-      size_t dstart = p_;
-      auto pred = [base](char ch) {
-        if (base == 16) return std::isxdigit(static_cast<unsigned char>(ch)) != 0;
-        return ch >= '0' && ch < static_cast<char>('0' + base);
-      };
-      if (digits(pred) == 0) not_literal();
-      if (p_ < t_.size() && is_ident_char(t_[p_])) not_literal();
-      accumulate(e, t_.substr(dstart, p_ - dstart), base);
-      return e;
-    }
+    const size_t start = p_;
+    const size_t int_digits = digits();
     bool is_float = false;
-    size_t int_digits = digits(dec);
     if (at('.')) {
       is_float = true;
       ++p_;
-      size_t frac = digits(dec);
-      if (int_digits == 0 && frac == 0) not_literal();
+      if (digits() == 0 && int_digits == 0) not_literal();
     }
-    if (p_ < t_.size() && (t_[p_] == 'e' || t_[p_] == 'E')) {
-      size_t save = p_;
+    if (at('e') || at('E')) {
+      const size_t save = p_;
       ++p_;
       if (at('+') || at('-')) ++p_;
-      if (digits(dec) == 0) {
-        p_ = save;  // "1e" / "1ex": invalid token below
-      } else {
-        is_float = true;
-      }
+      if (digits() == 0) p_ = save;  // "1e": an invalid token below
+      else is_float = true;
     }
-    std::string tok;
-    for (size_t k = start; k < p_; ++k)
-      if (t_[k] != '_') tok += t_[k];
-    if (p_ < t_.size() && (t_[p_] == 'j' || t_[p_] == 'J')) {
-      ++p_;
-      if (p_ < t_.size() && is_ident_char(t_[p_])) not_literal();
-      e.imaginary = true;
-      e.v = Value::real(0.0);
-      return e;
-    }
-    if (p_ < t_.size() && is_ident_char(t_[p_])) not_literal();  // "1abc", "1e", "1_"
+    if (p_ < t_.size() && is_ident_char(t_[p_])) not_literal();  // 1abc, 0x10, 1_000, 2j
+    const std::string tok = t_.substr(start, p_ - start);
+    Expr e;
+    e.number = true;
     if (is_float) {
       double d = 0;
       if (!parse_double(tok, &d)) not_literal();
       e.v = Value::real(d);
       return e;
     }
-    // Decimal int: no leading zeros unless the value is zero ("00" is fine, "01" is a SyntaxError).
     if (tok.size() > 1 && tok[0] == '0' && tok.find_first_not_of('0') != std::string::npos) not_literal();
-    accumulate(e, tok, 10);
-    return e;
-  }
-
-  static void accumulate(Expr& e, const std::string& ds, int base) {
     uint64_t m = 0;
-    bool over = false;
-    for (char ch : ds) {
-      if (ch == '_') continue;
-      int d = std::isdigit(static_cast<unsigned char>(ch)) ? ch - '0' : std::tolower(ch) - 'a' + 10;
-      if (m > (std::numeric_limits<uint64_t>::max() - static_cast<uint64_t>(d)) / static_cast<uint64_t>(base))
-        over = true;
-      m = m * static_cast<uint64_t>(base) + static_cast<uint64_t>(d);
+    for (char ch : tok) {
+      const auto d = static_cast<uint64_t>(ch - '0');
+      m = m > (std::numeric_limits<uint64_t>::max() - d) / 10 ? std::numeric_limits<uint64_t>::max() : m * 10 + d;
     }
-    e.magnitude = over ? std::numeric_limits<uint64_t>::max() : m;
-    e.big_int = over || m > static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
-    e.v = Value::integer(e.big_int ? 0 : static_cast<int64_t>(m));
-  }
-
-  // One or more adjacent string literals ('a' "b" -> 'ab'), with prefixes r/u/b/f.
-  Expr parse_strings(int depth) {
-    std::string out;
-    int kind = -1;  // 0 str, 1 bytes
-    bool any_f = false;
-    while (p_ < t_.size()) {
-      size_t q = p_;
-      std::string prefix;
-      while (q < t_.size() && std::isalpha(static_cast<unsigned char>(t_[q]))) {
-        prefix += static_cast<char>(std::tolower(static_cast<unsigned char>(t_[q])));
-        ++q;
-      }
-      if (q >= t_.size() || (t_[q] != '\'' && t_[q] != '"')) break;
-      if (!(prefix.empty() || prefix == "r" || prefix == "u" || prefix == "b" || prefix == "f" || prefix == "rb" ||
-            prefix == "br" || prefix == "fr" || prefix == "rf"))
-        not_literal();
-      bool raw = prefix.find('r') != std::string::npos;
-      int k = prefix.find('b') != std::string::npos ? 1 : 0;
-      if (prefix.find('f') != std::string::npos) any_f = true;
-      if (kind >= 0 && kind != k) not_literal();  // mixing bytes and str: SyntaxError
-      kind = k;
-      p_ = q;
-      out += read_string(raw);
-      skip(depth);
-    }
-    if (kind < 0) not_literal();
-    if (any_f) not_literal();  // f-strings are JoinedStr: ValueError
-    if (kind == 1) unsupported("bytes literal");
-    Expr e;
-    e.v = Value::str(out);
+    e.magnitude = m;  // beyond int64 (2^63 is fine negated): reported by finish()
+    e.v = Value::integer(static_cast<int64_t>(m));
     return e;
   }
 
-  std::string read_string(bool raw) {
-    char q = t_[p_];
-    bool triple = p_ + 2 < t_.size() && t_[p_ + 1] == q && t_[p_ + 2] == q;
-    p_ += triple ? 3 : 1;
+  // '...' or "..." with Python's escapes; unknown escapes keep their backslash, as in Python.
+  std::string parse_string() {
+    const char quote = t_[p_++];
     std::string out;
     while (true) {
-      if (p_ >= t_.size()) not_literal();  // unterminated
-      char c = t_[p_];
-      if (c == q) {
-        if (!triple) {
-          ++p_;
-          return out;
-        }
-        if (p_ + 2 < t_.size() && t_[p_ + 1] == q && t_[p_ + 2] == q) {
-          p_ += 3;
-          return out;
-        }
-        out += c;
-        ++p_;
-        continue;
-      }
-      if (c == '\n' && !triple) not_literal();
+      if (p_ >= t_.size() || t_[p_] == '\n') not_literal();  // unterminated
+      const char c = t_[p_++];
+      if (c == quote) return out;
       if (c != '\\') {
         out += c;
-        ++p_;
         continue;
       }
-      if (p_ + 1 >= t_.size()) not_literal();
-      char n = t_[p_ + 1];
-      if (raw) {  // backslash stays, but still protects the next character
-        out += c;
-        out += n;
-        p_ += 2;
-        continue;
-      }
-      p_ += 2;
+      if (p_ >= t_.size()) not_literal();
+      const char n = t_[p_++];
       switch (n) {
         case '\n': break;
         case '\\': out += '\\'; break;
@@ -449,30 +284,30 @@ class Parser {
         case 'r': out += '\r'; break;
         case 't': out += '\t'; break;
         case 'v': out += '\v'; break;
-        case 'x': out += static_cast<char>(read_hex(2)); break;
-        case 'u': append_utf8(out, read_hex(4)); break;
-        case 'U': append_utf8(out, read_hex(8)); break;
+        case 'x': utf8_append(out, read_hex(2)); break;
+        case 'u': utf8_append(out, read_hex(4)); break;
+        case 'U': utf8_append(out, read_hex(8)); break;
         case 'N': not_literal();  // named escapes: not supported here
         default:
           if (n >= '0' && n <= '7') {
-            uint32_t v = static_cast<uint32_t>(n - '0');
+            auto v = static_cast<char32_t>(n - '0');
             for (int k = 0; k < 2 && p_ < t_.size() && t_[p_] >= '0' && t_[p_] <= '7'; ++k)
-              v = v * 8 + static_cast<uint32_t>(t_[p_++] - '0');
-            append_utf8(out, v);
+              v = v * 8 + static_cast<char32_t>(t_[p_++] - '0');
+            utf8_append(out, v);
           } else {
-            out += '\\';  // unknown escape: kept as is
+            out += '\\';
             out += n;
           }
       }
     }
   }
 
-  uint32_t read_hex(int n) {
-    uint32_t v = 0;
+  char32_t read_hex(int n) {
+    char32_t v = 0;
     for (int k = 0; k < n; ++k) {
       if (p_ >= t_.size() || !std::isxdigit(static_cast<unsigned char>(t_[p_]))) not_literal();
-      char ch = static_cast<char>(std::tolower(static_cast<unsigned char>(t_[p_++])));
-      v = v * 16 + static_cast<uint32_t>(std::isdigit(static_cast<unsigned char>(ch)) ? ch - '0' : ch - 'a' + 10);
+      const int ch = std::tolower(static_cast<unsigned char>(t_[p_++]));
+      v = v * 16 + static_cast<char32_t>(std::isdigit(ch) ? ch - '0' : ch - 'a' + 10);
     }
     if (v > 0x10FFFF) not_literal();
     return v;

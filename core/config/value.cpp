@@ -190,6 +190,7 @@ std::string float_repr(double x) {
 }
 
 namespace {
+
 std::string str_repr(const std::string& s) {
   char q = (s.find('\'') != std::string::npos && s.find('"') == std::string::npos) ? '"' : '\'';
   std::string out(1, q);
@@ -209,40 +210,7 @@ std::string str_repr(const std::string& s) {
   }
   return out + q;
 }
-}  // namespace
 
-std::string repr(const Value& v) {
-  switch (v.kind) {
-    case Value::Kind::None: return "None";
-    case Value::Kind::Bool: return v.b ? "True" : "False";
-    case Value::Kind::Int: return std::to_string(v.i);
-    case Value::Kind::Float: return float_repr(v.f);
-    case Value::Kind::Str: return str_repr(v.s);
-    case Value::Kind::List:
-    case Value::Kind::Tuple: {
-      bool t = v.kind == Value::Kind::Tuple;
-      std::string out = t ? "(" : "[";
-      for (size_t k = 0; k < v.items.size(); ++k) out += (k ? ", " : "") + repr(v.items[k]);
-      if (t && v.items.size() == 1) out += ",";
-      return out + (t ? ")" : "]");
-    }
-    case Value::Kind::Dict: {
-      std::string out = "{";
-      for (size_t k = 0; k + 1 < v.items.size(); k += 2)
-        out += (k ? ", " : "") + repr(v.items[k]) + ": " + repr(v.items[k + 1]);
-      return out + "}";
-    }
-    case Value::Kind::Node: {
-      std::string out = "{";
-      for (size_t k = 0; k < v.entries.size(); ++k)
-        out += (k ? ", " : "") + str_repr(v.entries[k].first) + ": " + repr(v.entries[k].second);
-      return out + "}";
-    }
-  }
-  return "?";
-}
-
-namespace {
 std::string json_str(const std::string& s) {
   std::string out = "\"";
   for (unsigned char c : s) {
@@ -261,52 +229,50 @@ std::string json_str(const std::string& s) {
   }
   return out + "\"";
 }
-}  // namespace
 
-std::string to_json(const Value& v) {
+// Python repr() or JSON: the same walk, two spellings.
+std::string write(const Value& v, bool json) {
   switch (v.kind) {
-    case Value::Kind::None: return "null";
-    case Value::Kind::Bool: return v.b ? "true" : "false";
+    case Value::Kind::None: return json ? "null" : "None";
+    case Value::Kind::Bool: return json ? (v.b ? "true" : "false") : (v.b ? "True" : "False");
     case Value::Kind::Int: return std::to_string(v.i);
-    case Value::Kind::Float: return std::isfinite(v.f) ? float_repr(v.f) : "null";
-    case Value::Kind::Str: return json_str(v.s);
+    case Value::Kind::Float: return json && !std::isfinite(v.f) ? "null" : float_repr(v.f);
+    case Value::Kind::Str: return json ? json_str(v.s) : str_repr(v.s);
     case Value::Kind::List:
     case Value::Kind::Tuple: {
-      std::string out = "[";
-      for (size_t k = 0; k < v.items.size(); ++k) out += (k ? ", " : "") + to_json(v.items[k]);
-      return out + "]";
+      const bool parens = !json && v.kind == Value::Kind::Tuple;
+      std::string out = parens ? "(" : "[";
+      for (size_t k = 0; k < v.items.size(); ++k) out += (k ? ", " : "") + write(v.items[k], json);
+      if (parens && v.items.size() == 1) out += ",";
+      return out + (parens ? ")" : "]");
     }
-    case Value::Kind::Dict: {
+    case Value::Kind::Dict: {  // JSON: non-str keys as their repr
       std::string out = "{";
       for (size_t k = 0; k + 1 < v.items.size(); k += 2) {
         const Value& key = v.items[k];
-        out += (k ? ", " : "") + json_str(key.kind == Value::Kind::Str ? key.s : repr(key)) + ": " +
-               to_json(v.items[k + 1]);
+        out += (k ? ", " : "") +
+               (json ? json_str(key.kind == Value::Kind::Str ? key.s : write(key, false)) : write(key, false)) +
+               ": " + write(v.items[k + 1], json);
       }
       return out + "}";
     }
     case Value::Kind::Node: {
       std::string out = "{";
-      for (size_t k = 0; k < v.entries.size(); ++k)
-        out += (k ? ", " : "") + json_str(v.entries[k].first) + ": " + to_json(v.entries[k].second);
+      for (size_t k = 0; k < v.entries.size(); ++k) {
+        const std::string& key = v.entries[k].first;
+        out += (k ? ", " : "") + (json ? json_str(key) : str_repr(key)) + ": " + write(v.entries[k].second, json);
+      }
       return out + "}";
     }
   }
-  return "null";
+  return json ? "null" : "?";
 }
 
-bool key_less(const Value& a, const Value& b) {
-  auto numeric = [](const Value& v) { return v.kind == Value::Kind::Bool || v.kind == Value::Kind::Int ||
-                                             v.kind == Value::Kind::Float; };
-  auto num = [](const Value& v) {
-    return v.kind == Value::Kind::Float ? v.f : v.kind == Value::Kind::Int ? static_cast<double>(v.i) : v.b ? 1.0 : 0.0;
-  };
-  if (numeric(a) && numeric(b)) return num(a) < num(b);
-  if (a.kind == Value::Kind::Str && b.kind == Value::Kind::Str) return a.s < b.s;
-  auto rank = [&](const Value& v) { return numeric(v) ? 1 : v.kind == Value::Kind::Str ? 2 : 0; };
-  if (rank(a) != rank(b)) return rank(a) < rank(b);
-  return repr(a) < repr(b);
-}
+}  // namespace
+
+std::string repr(const Value& v) { return write(v, false); }
+
+std::string to_json(const Value& v) { return write(v, true); }
 
 bool parse_double(const std::string& text, double* out) {
   static locale_t c_locale = newlocale(LC_ALL_MASK, "C", static_cast<locale_t>(nullptr));

@@ -1,4 +1,4 @@
-// Internal to core/config: the value tree behind glip::Config, Python literal parsing and YAML I/O.
+// Internal to core/config: the value tree behind glip::Config, Python literal parsing and YAML reading.
 // Mirrors yacs: a config is a tree of sections (CfgNode) whose leaves are None, bool, int, float, str, list or
 // tuple (Python's types, with Python's distinction between int/float/bool and list/tuple). Lists may hold plain
 // Python dicts (e.g. ODinW's DATASETS.OVERRIDE_CATEGORY literal, or YAML mappings inside a YAML list).
@@ -54,16 +54,15 @@ std::string repr(const Value& v);
 // JSON text: tuples and lists as arrays, sections and dicts as objects (non-str keys as their repr), None as
 // null, nan/inf as null.
 std::string to_json(const Value& v);
-// Python sort order of two str keys or two number keys.
-bool key_less(const Value& a, const Value& b);
 // Python repr() of a float: shortest round-trip digits, exponent form when exp < -4 or exp >= 16.
 std::string float_repr(double x);
 // Parses a double with the "C" locale; false when `text` is not entirely a number.
 bool parse_double(const std::string& text, double* out);
 
-// Python's ast.literal_eval as yacs uses it: returns the value, or nullopt where Python raises ValueError or
-// SyntaxError (yacs then keeps the text as a string). Throws glip::Error for literals that Python accepts but
-// a config cannot hold (set, complex, bytes, integers beyond int64).
+// Python's ast.literal_eval as yacs uses it, for the literals GLIP configs hold (None, bools, decimal ints,
+// floats, quoted strings, and tuples, lists and dicts of those): returns the value, or nullopt where the text is
+// no such literal (yacs then keeps it as a string; so do Python spellings GLIP configs never use, such as 0x10,
+// 1_000, sets or prefixed strings). Throws glip::Error for ints beyond int64 and dicts with list or dict keys.
 std::optional<Value> literal_eval(const std::string& text);
 
 // PyYAML (YAML 1.1, SafeLoader) implicit typing of a plain scalar: bool/int/float/null, else Str. Throws
@@ -73,9 +72,6 @@ Value resolve_plain_scalar(const std::string& text, const std::string& where);
 // Parses YAML text into a raw tree the way yaml.safe_load does (no literal_eval yet; that happens while
 // merging). Returns a Node (empty for an empty document). Throws glip::Error "<origin>:<line>:<col>: ...".
 Value parse_yaml(const std::string& text, const std::string& origin);
-// yaml.safe_dump(cfg) as yacs' cfg.dump() writes it: block style, sorted keys, PyYAML's scalar styles and
-// float format, 80-column folding of long strings. Tuples are written as lists. No anchors/aliases.
-std::string dump_yaml(const Value& root);
 
 // The official defaults.py tree (built once).
 const Value& default_tree();

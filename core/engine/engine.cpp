@@ -12,6 +12,8 @@
 #include <sstream>
 #include <thread>
 
+#include "core/common/hash.h"
+#include "core/common/utf8.h"
 #include "core/engine/engine_impl.h"
 #include "core/image/preprocess_config.h"
 #include "core/io/align.h"
@@ -52,51 +54,6 @@ using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
-}
-
-// FNV-1a, 64 bit: cache keys of images and prompts.
-struct Hasher {
-  uint64_t h = 1469598103934665603ull;
-  void bytes(const void* data, size_t n) {
-    const auto* p = static_cast<const uint8_t*>(data);
-    for (size_t i = 0; i < n; ++i) h = (h ^ p[i]) * 1099511628211ull;
-  }
-  template <typename T>
-  void value(const T& v) { bytes(&v, sizeof(T)); }
-  void str(const std::string& s) {
-    value(s.size());
-    bytes(s.data(), s.size());
-  }
-  std::string hex() const {
-    std::ostringstream o;
-    o << std::hex << h;
-    return o.str();
-  }
-};
-
-// Substring of `s` by code-point indices [b, e).
-std::string utf8_substr(const std::string& s, int64_t b, int64_t e) {
-  size_t byte = 0, begin_byte = std::string::npos, end_byte = s.size();
-  int64_t cp = 0;
-  while (byte <= s.size()) {
-    if (cp == b) begin_byte = byte;
-    if (cp == e) {
-      end_byte = byte;
-      break;
-    }
-    if (byte == s.size()) break;
-    const auto c = static_cast<unsigned char>(s[byte]);
-    byte += c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : 4;
-    ++cp;
-  }
-  if (begin_byte == std::string::npos) return {};
-  return s.substr(begin_byte, end_byte - begin_byte);
-}
-
-int64_t utf8_length(const std::string& s) {
-  int64_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
 }
 
 void copy_probes(const TensorProbe& probe, std::map<std::string, at::Tensor>& out) {
@@ -290,7 +247,7 @@ std::string Session::encode_image(const RgbImage& img, const DetectParams& param
   const Model::Impl& m = model_impl(*s.model);
   if (img.width <= 0 || img.height <= 0 || img.pixels.size() != static_cast<size_t>(img.width * img.height * 3))
     throw Error("the image is empty or inconsistent");
-  Hasher h;
+  Fnv1a h;
   h.value(img.width);
   h.value(img.height);
   h.bytes(img.pixels.data(), img.pixels.size());
@@ -349,7 +306,7 @@ std::string Session::encode_text(const Prompt& prompt) {
   Impl& s = *impl_;
   const Model::Impl& m = model_impl(*s.model);
   if (prompt.labels.empty()) throw Error("the prompt has no label (no category and no phrase)");
-  Hasher h;
+  Fnv1a h;
   h.value(prompt.detection);
   h.str(prompt.separator);
   h.str(prompt.caption);

@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "core/common/error.h"
+#include "core/common/hash.h"
 #include "core/config/config.h"
 #include "core/engine/model_config.h"  // the whole Config (internal to core)
 #include "core/eval/eval_output.h"
@@ -26,17 +27,6 @@ namespace fs = std::filesystem;
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-std::string hex64(uint64_t h) {
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-  return buf;
-}
-
-uint64_t fnv1a(const std::string& s, uint64_t h = 1469598103934665603ull) {
-  for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
-  return h;
-}
 
 std::string absolute(const std::string& p) {
   std::error_code ec;
@@ -224,13 +214,14 @@ DatasetEvalResult run_dataset(Session& session, const DatasetSource& src, const 
   // Everything that changes the per-image results, so a resumed run never mixes settings.
   std::string ids;
   for (int64_t id : cats.json_ids) ids += std::to_string(id) + ",";
-  uint64_t h = fnv1a(cfg.dump());
-  h = fnv1a(absolute(model.params().weight_file.empty() ? cfg.get_str("MODEL.WEIGHT") : model.params().weight_file), h);
-  h = fnv1a(absolute(src.ann_file), h);
-  h = fnv1a(absolute(src.image_dir), h);
-  h = fnv1a(prompt.caption + "|" + ids, h);
-  h = fnv1a(std::to_string(o.shard_index) + "/" + std::to_string(o.shard_count), h);
-  const std::string fingerprint = hex64(h);
+  Fnv1a h;
+  h.str(cfg.canonical_text());
+  h.str(absolute(model.params().weight_file.empty() ? cfg.get_str("MODEL.WEIGHT") : model.params().weight_file));
+  h.str(absolute(src.ann_file));
+  h.str(absolute(src.image_dir));
+  h.str(prompt.caption + "|" + ids);
+  h.str(std::to_string(o.shard_index) + "/" + std::to_string(o.shard_count));
+  const std::string fingerprint = h.hex();
   const nlohmann::json header = {{"glip_eval_partial", 1},
                                  {"fingerprint", fingerprint},
                                  {"dataset", src.name},

@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "core/common/error.h"
+#include "core/common/utf8.h"
 
 namespace glip::text {
 
@@ -184,33 +185,6 @@ std::vector<Word> basic_tokenize(const Word& text) {
   return out;
 }
 
-void append_utf8(char32_t c, std::string& out) {
-  std::array<utf8proc_uint8_t, 4> b{};
-  const utf8proc_ssize_t n = utf8proc_encode_char(static_cast<utf8proc_int32_t>(c), b.data());
-  out.append(reinterpret_cast<const char*>(b.data()), static_cast<size_t>(n));
-}
-
-std::u32string decode_checked(std::string_view utf8) {
-  std::u32string out;
-  out.reserve(utf8.size());
-  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(utf8.data());
-  const auto n = static_cast<utf8proc_ssize_t>(utf8.size());
-  utf8proc_ssize_t pos = 0;
-  while (pos < n) {
-    utf8proc_int32_t cp = -1;
-    const utf8proc_ssize_t len = utf8proc_iterate(p + pos, n - pos, &cp);
-    if (len <= 0 || cp < 0) {
-      std::ostringstream msg;
-      msg << "text is not valid UTF-8: invalid byte sequence at byte offset " << pos << " (byte 0x" << std::hex
-          << static_cast<int>(p[pos]) << ")";
-      throw glip::Error(msg.str());
-    }
-    out.push_back(static_cast<char32_t>(cp));
-    pos += len;
-  }
-  return out;
-}
-
 }  // namespace
 
 struct BertTokenizer::Impl {
@@ -238,7 +212,7 @@ struct BertTokenizer::Impl {
       std::string piece;
       while (start < end) {
         piece = start > 0 ? "##" : "";
-        for (size_t i = start; i < end; ++i) append_utf8(word[i].cp, piece);
+        for (size_t i = start; i < end; ++i) utf8_append(piece, word[i].cp);
         if (token_to_id.count(piece)) {
           found = true;
           break;
@@ -270,7 +244,7 @@ BertTokenizer::~BertTokenizer() = default;
 BertTokenizer BertTokenizer::from_vocab_text(std::string_view text, const std::string& origin) {
   BertTokenizer tok;
   Impl& im = *tok.impl_;
-  decode_checked(text);  // the vocabulary must be UTF-8 like everything else
+  utf8_decode(text);  // the vocabulary must be UTF-8 like everything else
   size_t pos = 0;
   while (pos < text.size()) {
     size_t nl = text.find('\n', pos);
@@ -312,7 +286,7 @@ const BertTokenizer& BertTokenizer::bert_base_uncased() {
 }
 
 std::vector<Token> BertTokenizer::tokenize(std::string_view utf8) const {
-  const std::u32string cps = decode_checked(utf8);
+  const std::u32string cps = utf8_decode(utf8);
   std::vector<Token> out;
   // Cut out literal special tokens (case-sensitive), tokenize the pieces between them.
   Word chunk;
@@ -407,24 +381,5 @@ int64_t BertTokenizer::cls_id() const { return impl_->cls; }
 int64_t BertTokenizer::sep_id() const { return impl_->sep; }
 int64_t BertTokenizer::pad_id() const { return impl_->pad; }
 int64_t BertTokenizer::unk_id() const { return impl_->unk; }
-
-std::u32string utf8_decode(std::string_view utf8) { return decode_checked(utf8); }
-
-int64_t utf8_length(std::string_view utf8) { return static_cast<int64_t>(decode_checked(utf8).size()); }
-
-std::string utf8_encode(std::u32string_view cps) {
-  std::string out;
-  out.reserve(cps.size());
-  for (char32_t c : cps) append_utf8(c, out);
-  return out;
-}
-
-std::string utf8_substr(std::string_view utf8, int64_t start, int64_t end) {
-  const std::u32string cps = decode_checked(utf8);
-  const int64_t n = static_cast<int64_t>(cps.size());
-  start = std::clamp<int64_t>(start, 0, n);
-  end = std::clamp<int64_t>(end, start, n);
-  return utf8_encode(std::u32string_view(cps).substr(static_cast<size_t>(start), static_cast<size_t>(end - start)));
-}
 
 }  // namespace glip::text

@@ -28,6 +28,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/common/utf8.h"
+
 namespace glip::text {
 
 // [start, end) in code points of the original text; {-1, -1} for [CLS], [SEP] and padding.
@@ -105,13 +107,10 @@ class BertTokenizer {
   std::unique_ptr<Impl> impl_;
 };
 
-// Code points of a UTF-8 string (Python len()). glip::Error naming the byte offset if it is not valid UTF-8.
-int64_t utf8_length(std::string_view utf8);
-// Decodes UTF-8 to code points; glip::Error naming the byte offset of the first invalid sequence.
-std::u32string utf8_decode(std::string_view utf8);
-// Encodes code points as UTF-8.
-std::string utf8_encode(std::u32string_view cps);
-// The UTF-8 substring of code points [start, end) (clamped to the text).
-std::string utf8_substr(std::string_view utf8, int64_t start, int64_t end);
+// The UTF-8 helpers live in core/common/utf8.h; these names keep the text:: spelling working.
+using glip::utf8_decode;
+using glip::utf8_encode;
+using glip::utf8_length;
+using glip::utf8_substr;
 
 }  // namespace glip::text
