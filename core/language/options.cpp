@@ -4,12 +4,14 @@
 #include <nlohmann/json.hpp>
 
 #include "core/common/error.h"
+#include "core/common/file_io.h"
 
 namespace glip {
 
 BertConfig bert_base_uncased_config() { return BertConfig{}; }
 
 BertConfig load_bert_config(const std::string& path) {
+  require_regular_file(path, "BERT config");
   std::ifstream f(path);
   if (!f) throw Error("cannot open BERT config '" + path + "'");
   nlohmann::json j;
