@@ -218,7 +218,8 @@ ImageInfo probe_image(const uint8_t* d, size_t n, const std::string& origin) {
     info = probe_tiff(d, n, origin);
   else
     fail(origin, "unsupported or unrecognised image format (expected PNG, JPEG, BMP, TIFF or WebP data)");
-  if (info.width <= 0 || info.height <= 0)
+  // No format allows a side past 2^31 - 1 (PNG's own limit), which also keeps width * height inside int64.
+  if (info.width <= 0 || info.height <= 0 || info.width > INT32_MAX || info.height > INT32_MAX)
     fail(origin, std::string("corrupt ") + format_name(info.format) + " header: image size " +
                      std::to_string(info.width) + "x" + std::to_string(info.height));
   return info;

@@ -350,6 +350,10 @@ class TestImageDecode : public QObject {
     put_be32(png, 16, 30000);
     put_be32(png, 20, 30000);
     expect_error([&] { glip::image::decode_image(png); }, "30000x30000 = 900000000 pixels exceeds the limit of 89478485");
+    // Sides past 2^31 - 1 (found by fuzzing: width * height overflowed int64 before the limit check).
+    put_be32(png, 16, 3190212420u);
+    put_be32(png, 20, 2936143872u);
+    expect_error([&] { glip::image::decode_image(png); }, "corrupt PNG header: image size 3190212420x2936143872");
 
     std::vector<uint8_t> jpg = encode(pattern(8, 8), ".jpg");
     bool patched = false;
