@@ -5,6 +5,7 @@
 #   scripts/setup.sh test     install + build + run every test (what CI runs)
 #   scripts/setup.sh build    install + build only
 #   scripts/setup.sh deps     install the Debian packages only
+#   scripts/setup.sh sanitize install + build core, CLI and core tests with ASan + UBSan (build-sanitize) + run them
 #
 # Once the packages are installed, a plain `cmake -S . -B build -G Ninja && cmake --build build` builds everything.
 set -euo pipefail
@@ -17,6 +18,7 @@ PACKAGES=(
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libutf8proc-dev
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libjpeg-dev
   qt6-qpa-plugins qt6-translations-l10n fonts-dejavu-core
+  slurm-wlm munge python3
 )
 BUILD_DIR=${BUILD_DIR:-build}
 # ccache across clones: paths relative to the checkout; PCH-compatible.
@@ -47,6 +49,17 @@ run_tests() {
   ctest --test-dir "$BUILD_DIR" --output-on-failure --timeout 900
 }
 
+# Core, CLI and core tests with AddressSanitizer + UndefinedBehaviorSanitizer, in their own build folder; any report
+# fails the run. (libtorch itself is not instrumented; leaks are checked.)
+sanitize() {
+  local dir=${SANITIZE_BUILD_DIR:-build-sanitize}
+  cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGLIP_SANITIZE=ON -DGLIP_BUILD_UI=OFF
+  cmake --build "$dir" -j "$(nproc)"
+  ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:halt_on_error=1} \
+  UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
+    ctest --test-dir "$dir" --output-on-failure --timeout 3600 -LE slurm
+}
+
 demo() {
   if [ -x "$BUILD_DIR/app/glip-studio/glip-studio" ]; then
     exec "$BUILD_DIR/app/glip-studio/glip-studio" --demo
@@ -61,5 +74,6 @@ case "${1:-build}" in
   build) deps; build ;;
   test) deps; build; run_tests ;;
   demo) deps; build; demo ;;
-  *) echo "usage: $0 [deps|build|test|demo]" >&2; exit 2 ;;
+  sanitize) deps; sanitize ;;
+  *) echo "usage: $0 [deps|build|test|demo|sanitize]" >&2; exit 2 ;;
 esac

@@ -82,7 +82,7 @@ int run_bench(BenchArgs a) {
   StageTimings first;
   double best = 0;
   size_t detections = 0;
-  for (int i = 0; i < std::max(1, a.repeat); ++i) {
+  for (int i = 0; i < a.repeat; ++i) {
     session.clear_cache();
     const auto t0 = Clock::now();
     StageTimings st;
@@ -140,7 +140,7 @@ void add_bench_command(CLI::App& app) {
   add_model_options(*c, a->model, /*config_required=*/false);
   c->add_option("--image", a->image, "photo to use (default: the demo photo resized to 1333x800)");
   c->add_option("--stage", a->stage, "all (default), vision (Swin+FPN) or language (BERT)");
-  c->add_option("--repeat", a->repeat, "runs (caches cleared between runs)");
+  c->add_option("--repeat", a->repeat, "runs (caches cleared between runs; 1..1000)")->check(finite_range(1, 1000));
   c->add_flag("--json", a->json, "print one JSON object (total_s, peak_rss_mib, stages)");
   c->allow_extras();
   c->callback([a, c]() {

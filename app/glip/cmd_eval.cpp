@@ -167,7 +167,7 @@ void add_eval_command(CLI::App& app) {
   cmd->add_option("--weight", o->model.weight, "checkpoint (.pth); default: MODEL.WEIGHT relative to the config");
   cmd->add_option("--device", o->model.device, "cpu (default) or cuda");
   cmd->add_option("--threads", o->model.threads, "threads for inference and evaluation (0 = all cores)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(finite_range(0, kMaxThreads));
   cmd->add_option("--ann-file", o->ann_file, "COCO annotation file (ground truth); default: from DATASETS.TEST");
   cmd->add_option("--image-dir", o->image_dir, "folder of the annotation file's images (with --config-file)");
   cmd->add_option("--shard", o->shard, "run only slice K of N (1-based), e.g. 3/8; combine with `glip merge`");

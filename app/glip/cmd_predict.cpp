@@ -36,7 +36,7 @@ namespace {
 struct PredictArgs {
   ModelArgs model;
   std::vector<std::string> images;
-  std::string caption, categories;
+  std::string caption, caption_file, categories;
   std::vector<std::string> phrases;
   std::string output, format = "glip", dump_tensors;
   float threshold = 0.0f;
@@ -46,6 +46,8 @@ std::array<int64_t, 2> parse_span(const std::string& s) {
   static const std::regex re(R"(^\s*(\d+)\s*:\s*(\d+)\s*$)");
   std::smatch m;
   if (!std::regex_match(s, m, re)) throw Error("--phrase \"" + s + "\" is not START:END (character indices)");
+  if (m[1].length() > 9 || m[2].length() > 9)
+    throw Error("--phrase \"" + s + "\": character index too large (captions have at most 1 MiB)");
   return {std::stoll(m[1]), std::stoll(m[2])};
 }
 
@@ -57,10 +59,14 @@ int64_t image_id_for(const std::string& path, size_t index) {
   return static_cast<int64_t>(index) + 1;
 }
 
-int run_predict(const PredictArgs& a) {
+int run_predict(PredictArgs a) {
   if (a.format != "glip" && a.format != "coco-results")
     throw Error("--format must be glip or coco-results, not \"" + a.format + "\"");
   Prompt prompt;
+  if (!a.caption_file.empty()) {
+    if (!a.caption.empty()) throw Error("give --caption or --caption-file, not both");
+    a.caption = read_caption_file(a.caption_file);
+  }
   if (!a.categories.empty()) {
     if (!a.phrases.empty()) throw Error("--phrase goes with --caption, not with --categories");
     prompt = Prompt::categories(text::split_category_list(a.categories));
@@ -69,6 +75,8 @@ int run_predict(const PredictArgs& a) {
     for (const auto& p : a.phrases) spans.push_back(parse_span(p));
     prompt = Prompt::grounding(a.caption, spans);
   }
+  if (!a.output.empty() && a.output != "-") require_writable_destination(a.output);
+  if (!a.dump_tensors.empty()) require_writable_destination(a.dump_tensors);
   std::shared_ptr<const Model> model = load_model(a.model);
   Session session(model);
   DetectParams dp;
@@ -137,16 +145,21 @@ void add_predict_command(CLI::App& app) {
   add_model_options(*c, a->model);
   c->add_option("--image", a->images, "image file (repeatable)")->required();
   auto* cap = c->add_option("--caption", a->caption, "free caption to ground");
-  c->add_option("--phrase", a->phrases, "character span START:END of a phrase in the caption (repeatable)")
-      ->needs(cap);
+  auto* cap_file =
+      c->add_option("--caption-file", a->caption_file, "read the caption from this UTF-8 file (long captions)");
+  c->add_option("--phrase", a->phrases, "character span START:END of a phrase in the caption (repeatable)");
   auto* cats = c->add_option("--categories", a->categories, "comma-separated category names (detection prompt)");
   cap->excludes(cats);
+  cap_file->excludes(cats);
+  cap_file->excludes(cap);
   c->add_option("--output", a->output, "write the JSON here instead of stdout (atomic)");
   c->add_option("--format", a->format, "glip (default) or coco-results");
   c->add_option("--dump-tensors", a->dump_tensors, "save the first image's intermediates (golden names) as .pt");
-  c->add_option("--threshold", a->threshold, "drop detections scoring below this (default 0: all GLIP outputs)");
+  c->add_option("--threshold", a->threshold, "drop detections scoring below this (default 0: all GLIP outputs)")
+      ->check(finite_range(0, 1));
   c->callback([a, c]() {
-    if (a->caption.empty() && a->categories.empty()) throw CLI::RequiredError("--caption or --categories");
+    if (a->caption.empty() && a->caption_file.empty() && a->categories.empty())
+      throw CLI::RequiredError("--caption, --caption-file or --categories");
     a->model.overrides = c->remaining();
     const int rc = run_predict(*a);
     if (rc) throw CLI::RuntimeError(rc);

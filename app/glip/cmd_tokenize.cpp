@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "app/glip/commands.h"
+#include "app/glip/common.h"
 #include "core/common/error.h"
 #include "core/text/bert_tokenizer.h"
 #include "core/text/phrases.h"
@@ -27,7 +28,7 @@ namespace glip::cli {
 namespace {
 
 struct TokenizeOptions {
-  std::string caption;
+  std::string caption, caption_file;
   std::vector<std::string> phrases;  // "START:END"
   std::string categories;
   std::string vocab;                 // "" -> built-in bert-base-uncased
@@ -45,7 +46,7 @@ int64_t parse_index(const std::string& spec, const std::string& part) {
   } catch (const std::exception&) {
     used = 0;
   }
-  if (part.empty() || used != part.size())
+  if (part.empty() || used != part.size() || v < 0)
     throw glip::Error("--phrase '" + spec + "': expected START:END with integer character indices");
   return static_cast<int64_t>(v);
 }
@@ -89,8 +90,10 @@ nlohmann::json prompt_json(const text::TokenizedPrompt& p) {
   return j;
 }
 
-void run_tokenize(const TokenizeOptions& o, bool have_caption, bool have_categories) {
-  if (have_caption == have_categories) throw glip::Error("give either --caption or --categories");
+void run_tokenize(TokenizeOptions o, bool have_caption, bool have_categories) {
+  if (have_caption == have_categories) throw glip::Error("give either --caption (or --caption-file) or --categories");
+  if (!o.caption_file.empty()) o.caption = read_caption_file(o.caption_file);
+  if (o.chunk_size == 0) throw glip::Error("--chunk-size 0: give -1 (as many categories as fit) or a positive count");
   text::PromptOptions opt;
   opt.max_query_len = o.max_query_len;
   opt.chunk_size = o.chunk_size;
@@ -113,13 +116,13 @@ void run_tokenize(const TokenizeOptions& o, bool have_caption, bool have_categor
     std::vector<text::Phrase> phrases;
     for (const std::string& spec : o.phrases) phrases.push_back(parse_phrase(spec));
     const bool heuristic = phrases.empty();
-    if (heuristic) {
-      phrases = text::find_phrases(o.caption);
-      if (phrases.empty() && !o.caption.empty())
-        throw glip::Error("found no phrase in the caption '" + o.caption +
-                          "' (no content word); give the phrases with --phrase START:END");
+    if (heuristic) phrases = text::find_phrases(o.caption);
+    if (phrases.empty() && !o.caption.empty()) {
+      // Tokenizing needs no phrase: the tokens with an empty positive map (predict, which needs one, refuses).
+      out = prompt_json(text::caption_only_prompt(o.caption, opt, tok));
+    } else {
+      out = prompt_json(text::grounding_prompt(o.caption, phrases, opt, tok));
     }
-    out = prompt_json(text::grounding_prompt(o.caption, phrases, opt, tok));
     out["phrase_source"] = heuristic ? "heuristic" : "spans";
   }
   std::cout << out.dump(o.indent < 0 ? -1 : o.indent) << "\n";
@@ -133,21 +136,31 @@ void add_tokenize_command(CLI::App& app) {
       "tokenize", "Tokenize a caption or a category list like GLIP (BERT uncased) and print tokens, ids, character "
                   "spans and the positive map as JSON");
   CLI::Option* caption = cmd->add_option("--caption", o->caption, "grounding caption");
+  CLI::Option* caption_file =
+      cmd->add_option("--caption-file", o->caption_file, "read the caption from this UTF-8 file (long captions)");
+  caption_file->excludes(caption);
   CLI::Option* phrase =
       cmd->add_option("--phrase", o->phrases,
                       "START:END character span (code points, END exclusive) of a phrase in the caption; repeat "
                       "for several phrases (labels 1, 2, ...). Without it, phrases come from a simple heuristic");
   CLI::Option* categories =
       cmd->add_option("--categories", o->categories, "comma-separated category names (detection prompt, labels 1..K)");
-  phrase->needs(caption);
   caption->excludes(categories);
+  caption_file->excludes(categories);
   cmd->add_option("--vocab", o->vocab, "vocab.txt to use instead of the built-in bert-base-uncased vocabulary");
-  cmd->add_option("--max-query-len", o->max_query_len, "MODEL.LANGUAGE_BACKBONE.MAX_QUERY_LEN (default 256)");
+  cmd->add_option("--max-query-len", o->max_query_len, "MODEL.LANGUAGE_BACKBONE.MAX_QUERY_LEN (default 256, 3..512)")
+      ->check(finite_range(3, static_cast<double>(text::kBertMaxPositions)));
   cmd->add_option("--chunk-size", o->chunk_size,
-                  "TEST.CHUNKED_EVALUATION: categories per prompt (default -1: as many as fit)");
+                  "TEST.CHUNKED_EVALUATION: categories per prompt (default -1: as many as fit)")
+      ->check(finite_range(-1, 100000));
   cmd->add_option("--separator", o->separator, "DATASETS.SEPARATION_TOKENS (default \". \")");
-  cmd->add_option("--indent", o->indent, "JSON indentation (default 2, -1 for one line)");
-  cmd->callback([o, caption, categories]() { run_tokenize(*o, caption->count() > 0, categories->count() > 0); });
+  cmd->add_option("--indent", o->indent, "JSON indentation (default 2, -1 for one line, at most 16)")
+      ->check(finite_range(-1, 16));
+  cmd->callback([o, caption, caption_file, categories, phrase]() {
+    const bool have_caption = caption->count() > 0 || caption_file->count() > 0;
+    if (phrase->count() > 0 && !have_caption) throw glip::Error("--phrase goes with --caption or --caption-file");
+    run_tokenize(*o, have_caption, categories->count() > 0);
+  });
 }
 
 }  // namespace glip::cli

@@ -2,14 +2,48 @@
 
 #include <spdlog/spdlog.h>
 
+#include <cmath>
+#include <sstream>
+#include <thread>
+
+#include "core/common/file_io.h"
+
 namespace glip::cli {
+
+CLI::Validator finite_range(double lo, double hi) {
+  std::ostringstream desc;
+  desc << "in [" << lo << ", " << hi << "]";
+  return CLI::Validator(
+      [lo, hi, d = desc.str()](std::string& text) -> std::string {
+        double v = 0;
+        try {
+          size_t used = 0;
+          v = std::stod(text, &used);
+          if (used != text.size()) return "'" + text + "' is not a number";
+        } catch (const std::exception&) {
+          return "'" + text + "' is not a number " + d;
+        }
+        if (!std::isfinite(v) || v < lo || v > hi) return "value " + text + " is not " + d;
+        return {};
+      },
+      desc.str());
+}
+
+std::string read_caption_file(const std::string& path) {
+  require_regular_file(path, "caption file");
+  std::string text = read_text_file(path, size_t{1} << 20);
+  if (!text.empty() && text.back() == '\n') text.pop_back();
+  if (!text.empty() && text.back() == '\r') text.pop_back();
+  return text;
+}
 
 void add_model_options(CLI::App& cmd, ModelArgs& args, bool config_required) {
   auto* cfg = cmd.add_option("--config-file", args.config_file, "GLIP YAML config");
   if (config_required) cfg->required();
   cmd.add_option("--weight", args.weight, "checkpoint (.pth); default: MODEL.WEIGHT relative to the config");
   cmd.add_option("--device", args.device, "cpu (default) or cuda");
-  cmd.add_option("--threads", args.threads, "intra-op threads (default: all cores)");
+  cmd.add_option("--threads", args.threads, "intra-op threads (default 0: all cores)")
+      ->check(finite_range(0, kMaxThreads));
 }
 
 std::shared_ptr<const Model> load_model(const ModelArgs& args, bool random_init) {
@@ -19,6 +53,9 @@ std::shared_ptr<const Model> load_model(const ModelArgs& args, bool random_init)
   mp.overrides = args.overrides;
   mp.device = args.device;
   mp.num_threads = args.threads;
+  const unsigned cores = std::thread::hardware_concurrency();
+  if (cores > 0 && args.threads > static_cast<int>(cores))
+    spdlog::warn("--threads {} is more than this machine's {} cores: expect no speed-up", args.threads, cores);
   mp.random_init = random_init;
   auto model = Model::load(mp);
   spdlog::info("model: {}", model->description());

@@ -16,6 +16,15 @@ struct ModelArgs {
   std::vector<std::string> overrides;  // trailing KEY VALUE pairs
 };
 
+// Numeric option bounds. A value outside (or NaN, or not a number) is a one-line usage error naming the option.
+// The limits are listed in docs/LIMITS.md.
+CLI::Validator finite_range(double lo, double hi);  // lo <= v <= hi, v finite
+constexpr int kMaxThreads = 1024;                   // --threads: 0 (all cores) .. kMaxThreads
+
+// A caption given in a file (UTF-8; one trailing newline dropped), for captions past the command line's length
+// limit. glip::Error for a missing, non-regular or over 1 MiB file.
+std::string read_caption_file(const std::string& path);
+
 // --config-file (required), --weight, --device, --threads.
 void add_model_options(CLI::App& cmd, ModelArgs& args, bool config_required = true);
 std::shared_ptr<const Model> load_model(const ModelArgs& args, bool random_init = false);

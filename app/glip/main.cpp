@@ -14,6 +14,10 @@ int main(int argc, char** argv) {
   CLI::App app{"glip — GLIP (Grounded Language-Image Pre-training) in C++"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "glip 0.1.0");
+  // Usage errors are one line, like every other error.
+  app.failure_message([](const CLI::App*, const CLI::Error& e) {
+    return std::string("glip: error: ") + e.what() + " (see --help)\n";
+  });
   // Each add_* registers a subcommand whose callback does the work (see cmd_*.cpp).
   // (subcommands are added here as they land)
   glip::cli::add_tokenize_command(app);

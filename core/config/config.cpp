@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "core/common/error.h"
+#include "core/common/file_io.h"
 #include "core/config/value.h"
 
 namespace glip {
@@ -147,6 +148,7 @@ void Config::merge_from_file(const std::string& path) {
   std::error_code ec;
   if (!fs::exists(path, ec)) throw Error("config file " + path + " does not exist");
   if (fs::is_directory(path, ec)) throw Error("config file " + path + " is a directory, not a YAML file");
+  require_regular_file(path, "config file");  // a named pipe would block the read forever
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error("cannot open config file " + path);
   std::stringstream ss;

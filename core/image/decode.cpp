@@ -17,6 +17,13 @@ namespace detail {
 
 RgbImage decode_with_opencv(const uint8_t* data, size_t size, const ImageInfo& info, const std::string& origin) {
   const std::string fmt = format_name(info.format);
+  std::vector<uint8_t> png;
+  if (info.format == ImageFormat::Bmp) check_bmp_length(data, size, info, origin);
+  if (info.format == ImageFormat::Png) {
+    png = png_decodable_chunks(data, size, origin);
+    data = png.data();
+    size = png.size();
+  }
   cv::Mat m;
   try {
     const cv::Mat buf(1, int(size), CV_8U, const_cast<uint8_t*>(data));

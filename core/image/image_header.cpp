@@ -5,6 +5,7 @@
 
 #include "core/common/error.h"
 #include "core/image/image.h"
+#include "core/image/image_decode_internal.h"
 
 namespace glip::image {
 namespace {
@@ -217,10 +218,33 @@ ImageInfo probe_image(const uint8_t* d, size_t n, const std::string& origin) {
     info = probe_tiff(d, n, origin);
   else
     fail(origin, "unsupported or unrecognised image format (expected PNG, JPEG, BMP, TIFF or WebP data)");
-  if (info.width <= 0 || info.height <= 0)
+  // No format allows a side past 2^31 - 1 (PNG's own limit), which also keeps width * height inside int64.
+  if (info.width <= 0 || info.height <= 0 || info.width > INT32_MAX || info.height > INT32_MAX)
     fail(origin, std::string("corrupt ") + format_name(info.format) + " header: image size " +
                      std::to_string(info.width) + "x" + std::to_string(info.height));
   return info;
 }
+
+namespace detail {
+
+void check_bmp_length(const uint8_t* d, size_t n, const ImageInfo& info, const std::string& origin) {
+  const uint32_t hsize = n >= 18 ? le32(d + 14) : 0;
+  // Uncompressed pixel rows (BI_RGB, BI_BITFIELDS): a file too short for them is truncated (Pillow refuses it
+  // too); checked here so that OpenCV, which prints its own error on stderr, never reads past the end.
+  const bool core_header = hsize == 12;
+  if (n >= (core_header ? 26u : 34u)) {
+    const uint64_t bits = core_header ? le16(d + 24) : le16(d + 28);
+    const uint32_t compression = core_header ? 0 : le32(d + 30);
+    if (compression == 0 || compression == 3) {
+      const uint64_t row = (static_cast<uint64_t>(info.width) * bits + 31) / 32 * 4;
+      const uint64_t need = le32(d + 10) + row * static_cast<uint64_t>(info.height);
+      if (n < need)
+        fail(origin, "truncated BMP (the pixel rows need " + std::to_string(need) + " bytes, the file has " +
+                         std::to_string(n) + ")");
+    }
+  }
+}
+
+}  // namespace detail
 
 }  // namespace glip::image

@@ -5,6 +5,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <algorithm>
+#include <map>
 #include <memory>
 #include <sstream>
 #include <unordered_map>
@@ -12,6 +14,7 @@
 #include "core/common/error.h"
 #include "core/common/file_io.h"
 #include "core/io/unpickler.h"
+#include "core/io/zip_directory.h"
 
 namespace glip::io {
 
@@ -36,12 +39,32 @@ std::string shape_str(const std::vector<int64_t>& v) {
   return o.str();
 }
 
+// Decompression limits: torch.save stores its records uncompressed; a deflated record may come from re-zipping,
+// but one that would inflate far beyond its compressed size, or a pickle larger than any checkpoint's, is refused
+// from the zip directory before anything is inflated.
+constexpr uint64_t kMaxPickleBytes = uint64_t{64} << 20;
+constexpr uint64_t kMaxInflateRatio = 1000;
+
+void check_inflated_sizes(const std::map<std::string, ZipEntry>& directory) {
+  for (const auto& [name, e] : directory) {
+    const bool is_pickle = name == "data.pkl" || (name.size() > 9 && name.compare(name.size() - 9, 9, "/data.pkl") == 0);
+    if (is_pickle && e.uncompressed_size > kMaxPickleBytes)
+      throw Error("zip record '" + name + "' would inflate to " + std::to_string(e.uncompressed_size >> 20) +
+                  " MiB, more than the " + std::to_string(kMaxPickleBytes >> 20) + " MiB a checkpoint's pickle may have");
+    if (e.method != 0 && e.uncompressed_size > (uint64_t{1} << 20) &&
+        e.uncompressed_size / std::max<uint64_t>(e.compressed_size, 1) > kMaxInflateRatio)
+      throw Error("zip record '" + name + "' would inflate " + std::to_string(e.compressed_size) + " bytes to " +
+                  std::to_string(e.uncompressed_size >> 20) + " MiB (a zip bomb?); refused");
+  }
+}
+
 // Checks the file before handing it to the zip reader, so that common mistakes get a clear message.
 std::unique_ptr<PyTorchStreamReader> open_archive(const std::string& path) {
   std::error_code ec;
   const fs::file_status status = fs::status(path, ec);
   if (!fs::exists(status)) throw Error("file does not exist");
   if (fs::is_directory(status)) throw Error("is a directory, expected a .pth/.pt file");
+  if (!fs::is_regular_file(status)) throw Error("is not a regular file (a pipe or a device?)");
   const uintmax_t size = fs::file_size(path, ec);
   if (ec) throw Error("cannot read the file size: " + ec.message());
   if (size == 0) throw Error("file is empty");
@@ -57,6 +80,7 @@ std::unique_ptr<PyTorchStreamReader> open_archive(const std::string& path) {
                   "torch.save(torch.load(f), f) in Python");
     throw Error("not a PyTorch file (not a zip archive as written by torch.save)");
   }
+  check_inflated_sizes(read_zip_directory(path));
   std::unique_ptr<PyTorchStreamReader> reader;
   try {
     reader = std::make_unique<PyTorchStreamReader>(path);

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/common/error.h"
+#include "core/common/file_io.h"
 
 namespace glip {
 
@@ -19,6 +20,7 @@ BertLayerOptions bert_layer_options(const BertConfig& c) {
 }
 
 BertConfig load_bert_config(const std::string& path) {
+  require_regular_file(path, "BERT config");
   std::ifstream f(path);
   if (!f) throw Error("cannot open BERT config '" + path + "'");
   nlohmann::json j;

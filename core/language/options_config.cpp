@@ -30,6 +30,15 @@ LanguageBackboneOptions language_backbone_options(const Config& cfg) {
   o.n_layers = cfg.get_int("MODEL.LANGUAGE_BACKBONE.N_LAYERS");
   const std::string json = find_bert_config_json(cfg);
   o.bert = json.empty() ? bert_base_uncased_config() : load_bert_config(json);
+  const int64_t lang_dim = cfg.get_int("MODEL.LANGUAGE_BACKBONE.LANG_DIM");
+  if (json.empty() && lang_dim != o.bert.hidden_size) {
+    // A model with its own BERT sizes whose config was copied away from its folder: name what is missing.
+    const std::string beside = cfg.config_dir().empty() ? std::string("the config file")
+                                                         : "'" + cfg.config_dir() + "'";
+    throw Error("MODEL.LANGUAGE_BACKBONE.LANG_DIM is " + std::to_string(lang_dim) + ", not bert-base-uncased's " +
+                std::to_string(o.bert.hidden_size) + ", but no " + o.model_type + "/config.json was found in " +
+                beside + " or in the working folder: keep the config file next to its " + o.model_type + "/ folder");
+  }
   if (o.n_layers < 1 || o.n_layers > o.bert.num_hidden_layers)
     throw Error("MODEL.LANGUAGE_BACKBONE.N_LAYERS = " + std::to_string(o.n_layers) + " must be within 1.." +
                 std::to_string(o.bert.num_hidden_layers));

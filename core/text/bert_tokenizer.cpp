@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "core/common/error.h"
+#include "core/common/file_io.h"
 #include "core/common/utf8.h"
 
 namespace glip::text {
@@ -271,6 +272,7 @@ BertTokenizer BertTokenizer::from_vocab_text(std::string_view text, const std::s
 }
 
 BertTokenizer BertTokenizer::from_vocab_file(const std::string& path) {
+  glip::require_regular_file(path, "vocabulary file");
   std::ifstream f(path, std::ios::binary);
   if (!f) throw glip::Error("cannot open vocabulary file '" + path + "'");
   std::ostringstream ss;

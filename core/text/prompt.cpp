@@ -188,6 +188,12 @@ bool span_to_token_range(const Encoding& e, const CharSpan& span, int64_t& first
   return true;
 }
 
+void check_max_query_len(int64_t max_query_len) {
+  if (max_query_len < 3 || max_query_len > kBertMaxPositions)
+    throw glip::Error("MAX_QUERY_LEN must be between 3 ([CLS], one token, [SEP]) and " +
+                      std::to_string(kBertMaxPositions) + " (BERT's positions), got " + std::to_string(max_query_len));
+}
+
 std::vector<TokenizedPrompt> detection_prompts(const std::vector<std::string>& names, const PromptOptions& options,
                                       const BertTokenizer& tokenizer) {
   std::vector<int64_t> labels(names.size());
@@ -201,8 +207,7 @@ std::vector<TokenizedPrompt> detection_prompts(const std::vector<std::string>& n
   if (labels.size() != names.size())
     throw glip::Error("detection prompt: " + std::to_string(names.size()) + " category names but " +
                       std::to_string(labels.size()) + " label ids");
-  if (options.max_query_len < 3)
-    throw glip::Error("MAX_QUERY_LEN must be at least 3, got " + std::to_string(options.max_query_len));
+  check_max_query_len(options.max_query_len);
   std::set<int64_t> seen;
   for (int64_t l : labels)
     if (!seen.insert(l).second) throw glip::Error("detection prompt: label id " + std::to_string(l) + " is repeated");
@@ -278,16 +283,23 @@ std::vector<TokenizedPrompt> detection_prompts(const std::vector<std::string>& n
   return prompts;
 }
 
-TokenizedPrompt grounding_prompt(const std::string& caption, const std::vector<Phrase>& phrases, const PromptOptions& options,
-                        const BertTokenizer& tokenizer) {
+namespace {
+// A prompt holding the caption's encoding and nothing else; glip::Error for an empty caption or one without tokens.
+TokenizedPrompt encoded_caption(const std::string& caption, const PromptOptions& options, const BertTokenizer& tokenizer) {
   if (caption.empty()) throw glip::Error("the caption is empty");
-  if (options.max_query_len < 3)
-    throw glip::Error("MAX_QUERY_LEN must be at least 3, got " + std::to_string(options.max_query_len));
+  check_max_query_len(options.max_query_len);
   TokenizedPrompt p;
   p.caption = caption;
   p.encoding = tokenizer.encode(caption, options.max_query_len, options.pad_max);
   if (p.encoding.num_wordpieces == 0)
     throw glip::Error("the caption " + quoted(caption) + " has no tokens (only whitespace or control characters)");
+  return p;
+}
+}  // namespace
+
+TokenizedPrompt grounding_prompt(const std::string& caption, const std::vector<Phrase>& phrases, const PromptOptions& options,
+                                const BertTokenizer& tokenizer) {
+  TokenizedPrompt p = encoded_caption(caption, options, tokenizer);
   if (phrases.empty()) throw glip::Error("no phrases given for the caption " + quoted(caption));
   const int64_t len = p.encoding.text_length();
   const std::u32string cps = utf8_decode(caption);
@@ -328,6 +340,15 @@ TokenizedPrompt grounding_prompt(const std::string& caption, const std::vector<P
   }
   warn_truncation(p, lost, options.max_query_len);
   if (!empty.empty()) warn(p, "phrases without tokens (they cannot be grounded): " + join_quoted(empty));
+  log_warnings(p);
+  return p;
+}
+
+TokenizedPrompt caption_only_prompt(const std::string& caption, const PromptOptions& options, const BertTokenizer& tokenizer) {
+  TokenizedPrompt p = encoded_caption(caption, options, tokenizer);
+  warn(p, "no phrase in the caption " + quoted(caption) + " (no content word): the positive map is empty");
+  std::vector<std::string> none;
+  warn_truncation(p, none, options.max_query_len);
   log_warnings(p);
   return p;
 }

@@ -55,6 +55,11 @@ namespace glip::text {
 // label id -> token indices into Encoding::tokens (ascending).
 using PositiveMap = std::map<int64_t, std::vector<int64_t>>;
 
+// BERT's position embeddings: no prompt can be longer (max_position_embeddings of bert-base-uncased).
+constexpr int64_t kBertMaxPositions = 512;
+// glip::Error unless 3 <= max_query_len <= kBertMaxPositions.
+void check_max_query_len(int64_t max_query_len);
+
 struct PromptOptions {
   std::string separation_tokens = ". ";  // DATASETS.SEPARATION_TOKENS
   int64_t max_query_len = 256;           // MODEL.LANGUAGE_BACKBONE.MAX_QUERY_LEN
@@ -111,6 +116,10 @@ std::vector<TokenizedPrompt> detection_prompts(const std::vector<std::string>& c
 TokenizedPrompt grounding_prompt(const std::string& caption, const std::vector<Phrase>& phrases,
                         const PromptOptions& options = {},
                         const BertTokenizer& tokenizer = BertTokenizer::bert_base_uncased());
+// The caption's tokens with no label (an empty positive map and a warning): what `glip tokenize` shows for a caption
+// in which the phrase heuristic finds nothing. Nothing can be grounded with it.
+TokenizedPrompt caption_only_prompt(const std::string& caption, const PromptOptions& options = {},
+                                    const BertTokenizer& tokenizer = BertTokenizer::bert_base_uncased());
 
 // The official char_to_token lookup of a span with its fallbacks: first token = char_to_token(start), else
 // start+1, else start+2; last token = char_to_token(end-1), else end-2, else end-3. false if either is missing.

@@ -338,6 +338,13 @@ class TestCheckpoint : public QObject {
     expect_error(path, {"no data.pkl"});
   }
 
+  // Zip bombs are refused from the zip directory, before anything is inflated (files made with Python's zipfile:
+  // 100 MiB of zeros deflated to ~100 KiB, as data.pkl and as a tensor record).
+  void zip_bombs_refused_before_inflating() {
+    expect_error(GLIP_TEST_DATA_DIR "/io/bomb_pickle.pth", {"data.pkl", "would inflate to 100 MiB", "64 MiB"});
+    expect_error(GLIP_TEST_DATA_DIR "/io/bomb_record.pth", {"archive/data/0", "would inflate", "zip bomb"});
+  }
+
   void forbidden_globals() {
     const std::string marker = dir_.filePath("pwned").toStdString();
     struct Case {
