@@ -27,7 +27,7 @@ std::string where(const std::string& origin, int line) {
 
 std::string describe(const Value& v) {
   return v.is_node() ? std::string("a section") : std::string(config_detail::type_name(v.kind)) + " " +
-                                                      config_detail::repr(v);
+                                                      config_detail::short_repr(v);
 }
 
 // yacs _decode_cfg_value: strings go through literal_eval; everything else (sections included) stays as is.
@@ -59,7 +59,7 @@ void check_and_coerce(Value& repl, const Value& orig, const std::string& key, co
     throw Error(at + ": config key " + key + " is a section; it cannot be set to " + describe(repl));
   if (repl.is_node())
     throw Error(at + ": config key " + key + " is a value of type " + config_detail::type_name(orig.kind) +
-                " (current value " + config_detail::repr(orig) + "), not a section; it cannot take a mapping");
+                " (current value " + config_detail::short_repr(orig) + "), not a section; it cannot take a mapping");
   throw Error(at + ": type mismatch for config key " + key + ": it holds " + describe(orig) +
               ", so it cannot take the " + describe(repl) +
               " (yacs converts only list <-> tuple and None; write the value with the key's type)");
@@ -83,7 +83,7 @@ void merge_tree(const Value& a, Value& b, const std::string& prefix, const std::
       b.set(k, std::move(v));  // a new mapping becomes a section of its own (new_allowed=False), as in yacs
     } else {
       throw Error(at + ": unknown config key " + full + " (value: " +
-                  (v.is_node() ? std::string("a mapping") : config_detail::repr(v)) +
+                  (v.is_node() ? std::string("a mapping") : config_detail::short_repr(v)) +
                   "); GLIP's defaults.py has no such key");
     }
   }
@@ -174,7 +174,7 @@ void Config::merge_from_list(const std::vector<std::string>& key_values) {
     for (size_t p = 0; p < parts.size(); ++p) {
       Value* child = node->is_node() ? node->find(parts[p]) : nullptr;
       if (child == nullptr) {
-        throw Error(origin + ": unknown config key " + key + " (value: " + config_detail::repr(Value::str(token)) +
+        throw Error(origin + ": unknown config key " + key + " (value: " + config_detail::short_repr(Value::str(token)) +
                     "); GLIP's defaults.py has no such key");
       }
       if (p + 1 == parts.size()) target = child;

@@ -272,6 +272,16 @@ std::string write(const Value& v, bool json) {
 
 std::string repr(const Value& v) { return write(v, false); }
 
+std::string short_repr(const Value& v, size_t max_chars) {
+  std::string text = repr(v);
+  if (text.size() <= max_chars) return text;
+  const size_t total = text.size();
+  size_t cut = max_chars;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // not inside a UTF-8 character
+  text.resize(cut);
+  return text + "... (" + std::to_string(total) + " characters in all)";
+}
+
 std::string to_json(const Value& v) { return write(v, true); }
 
 bool parse_double(const std::string& text, double* out) {

@@ -51,6 +51,8 @@ bool same(const Value& a, const Value& b);
 const char* type_name(Value::Kind k);
 // Python repr(): 'MEAN', 256, 0.0001, (1.0,), [1, 2], True, None, {'id': 1}. Sections print as {'KEY': ...}.
 std::string repr(const Value& v);
+// repr() for error messages: at most `max_chars` characters, then "... (N characters in all)".
+std::string short_repr(const Value& v, size_t max_chars = 200);
 // JSON text: tuples and lists as arrays, sections and dicts as objects (non-str keys as their repr), None as
 // null, nan/inf as null.
 std::string to_json(const Value& v);

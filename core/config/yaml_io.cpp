@@ -159,7 +159,15 @@ std::string at_line(const std::string& origin, const YAML::Mark& m) {
 
 // `in_list`: inside a YAML list, mappings stay plain Python dicts (yacs turns only mappings reached through
 // mappings into CfgNode sections).
-Value convert(const YAML::Node& n, const std::string& origin, bool in_list) {
+// Values a config may expand to. YAML anchors and aliases repeat what they name: a few hundred bytes of nested
+// aliases ("billion laughs") would expand to billions of values. GLIP's configs have a few hundred.
+constexpr size_t kMaxConfigValues = 100000;
+
+Value convert(const YAML::Node& n, const std::string& origin, bool in_list, size_t& budget) {
+  if (budget == 0)
+    throw Error(origin + ": the YAML expands to more than " + std::to_string(kMaxConfigValues) +
+                " values (anchors and aliases repeat what they name; a GLIP config has a few hundred)");
+  --budget;
   const std::string where = at_line(origin, n.Mark());
   const std::string& tag = n.Tag();
   const std::string std_tag = "tag:yaml.org,2002:";
@@ -184,7 +192,7 @@ Value convert(const YAML::Node& n, const std::string& origin, bool in_list) {
       if (tag != "?" && tag != "!" && tag != std_tag + "seq")
         throw Error(where + ": YAML tag '" + tag + "' is not supported in a config");
       std::vector<Value> items;
-      for (const auto& item : n) items.push_back(convert(item, origin, true));
+      for (const auto& item : n) items.push_back(convert(item, origin, true, budget));
       v = Value::list(std::move(items));
       break;
     }
@@ -198,10 +206,10 @@ Value convert(const YAML::Node& n, const std::string& origin, bool in_list) {
           throw Error(at_line(origin, k.Mark()) + ": config keys must be plain names, not YAML collections");
         if (k.Tag() == "?" && k.Scalar() == "<<")
           throw Error(at_line(origin, k.Mark()) + ": YAML merge keys (<<) are not supported in a config");
-        Value child = convert(kv.second, origin, in_list);
+        Value child = convert(kv.second, origin, in_list, budget);
         child.line = k.Mark().line + 1;  // report problems at the key's line
         // Duplicate keys: the last one wins, as in PyYAML.
-        if (in_list) v.dict_set(convert(k, origin, true), std::move(child));
+        if (in_list) v.dict_set(convert(k, origin, true, budget), std::move(child));
         else v.set(k.Scalar(), std::move(child));
       }
       break;
@@ -227,7 +235,8 @@ Value parse_yaml(const std::string& text, const std::string& origin) {
   if (docs.empty() || docs[0].IsNull()) return Value::node(false);
   if (!docs[0].IsMap())
     throw Error(at_line(origin, docs[0].Mark()) + ": a config file must be a YAML mapping of KEY: value");
-  return convert(docs[0], origin, false);
+  size_t budget = kMaxConfigValues;
+  return convert(docs[0], origin, false, budget);
 }
 
 }  // namespace glip::config_detail

@@ -220,7 +220,9 @@ DatasetEvalResult run_dataset(Session& session, const DatasetSource& src, const 
   h.str(absolute(src.ann_file));
   h.str(absolute(src.image_dir));
   h.str(prompt.caption + "|" + ids);
-  h.str(std::to_string(o.shard_index) + "/" + std::to_string(o.shard_count));
+  h.str(std::to_string(o.shard_count));
+  const std::string run_fingerprint = h.hex();  // equal in every shard of this run (glip merge checks it)
+  h.str(std::to_string(o.shard_index));
   const std::string fingerprint = h.hex();
   const nlohmann::json header = {{"glip_eval_partial", 1},
                                  {"fingerprint", fingerprint},
@@ -312,6 +314,9 @@ DatasetEvalResult run_dataset(Session& session, const DatasetSource& src, const 
   res.results_file =
       (fs::path(folder) / (sharded ? shard_file_name("bbox", o.shard_index, o.shard_count) : "bbox.json")).string();
   coco::write_results(res.results_file, res.detections);
+  if (sharded)
+    write_shard_record(res.results_file, {o.shard_index, o.shard_count, run_fingerprint,
+                                          std::vector<int64_t>(shard_ids.begin(), shard_ids.end()), ""});
   message("wrote " + res.results_file + " (" + std::to_string(res.detections.size()) + " detections)");
   if (!sharded) {
     res.metrics = evaluate_bbox(gt, res.detections, o.eval_threads);

@@ -1,5 +1,6 @@
 // Unit tests for glip::Config: defaults.py key set and types, yacs typing and literal_eval, command-line
 // overrides, the canonical text behind fingerprints, and every bad-input error with its message.
+#include <QElapsedTimer>
 #include <QtTest>
 
 #include <fstream>
@@ -301,6 +302,32 @@ class TestConfig : public QObject {
     EXPECT_ERROR_CONTAINS(c.merge_from_string("TEST:\n  IMS_PER_BATCH: 4\n  FLIP: 3\n", "t.yaml"), "TEST.FLIP");
     EXPECT_ERROR_CONTAINS(c.merge_from_list({"TEST.IMS_PER_BATCH", "4", "TEST.FLIP", "3"}), "TEST.FLIP");
     QVERIFY(c == glip::Config::defaults());
+  }
+
+  // A 372-byte "billion laughs" (9 levels of 10 aliases) would expand to 10^9 values: refused at the cap, fast,
+  // with a clear message. A type error on a huge value quotes only its start.
+  void aliasBombAndHugeValues() {
+    std::string bomb = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
+    for (int i = 1; i <= 8; ++i) {
+      const std::string p = "*a" + std::to_string(i - 1);
+      bomb += "a" + std::to_string(i) + ": &a" + std::to_string(i) + " [" + p;
+      for (int j = 1; j < 10; ++j) bomb += ", " + p;
+      bomb += "]\n";
+    }
+    QVERIFY(bomb.size() < 600);
+    glip::Config c = glip::Config::defaults();
+    QElapsedTimer t;
+    t.start();
+    EXPECT_ERROR_CONTAINS(c.merge_from_string(bomb, "bomb.yaml"), "bomb.yaml", "expands to more than 100000 values");
+    QVERIFY2(t.elapsed() < 5000, qPrintable(QString::number(t.elapsed()) + " ms"));
+    // An anchor used a few times is fine (what real configs do).
+    EXPECT_ERROR_CONTAINS(c.merge_from_string("A: &s [1, 2]\nB: *s\n", "ok.yaml"), "unknown config key");
+
+    const std::string huge(500000, 'x');
+    const std::string msg = error_of([&] { c.merge_from_list({"TEST.IMS_PER_BATCH", "'" + huge + "'"}); });
+    QVERIFY2(msg.size() < 1000, qPrintable(QString::number(msg.size())));
+    QVERIFY2(QString::fromStdString(msg).contains("(500002 characters in all)"), msg.c_str());
+    QVERIFY(QString::fromStdString(msg).contains("TEST.IMS_PER_BATCH"));
   }
 
   void errorMalformedYaml() {
