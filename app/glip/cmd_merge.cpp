@@ -9,7 +9,7 @@
 #include <string>
 
 #include "app/glip/commands.h"
-#include "core/eval/coco_io.h"
+#include "core/coco/coco.h"
 #include "core/eval/merge.h"
 
 namespace glip::cli {
@@ -25,7 +25,7 @@ void run_merge(const MergeOptions& o) {
   const eval::MergeResult m = eval::merge_shards(o.dir, o.prefix);
   const std::string out =
       o.output.empty() ? (std::filesystem::path(o.dir) / (o.prefix + ".json")).string() : o.output;
-  eval::write_detections(out, m.detections);
+  coco::write_results(out, m.detections);
   std::cerr << "glip merge: " << m.num_shards << " shard(s), " << m.detections.size() << " detections on "
             << m.num_images << " images";
   if (m.duplicate_images > 0)

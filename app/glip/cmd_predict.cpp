@@ -9,9 +9,9 @@
 // <img>.<kind>.json files — and, only when the prompt has some, warnings and labels_without_tokens (labels cut by
 // the 256-token limit: never detected; the others are). Each warning is also printed once on stderr. An image
 // that cannot be read gets {"image", "error"} and the others are still processed (exit status 1).
-// `coco-results`: [{image_id, category_id, bbox (xywh, w = x2-x1+1), score}] with image_id = the number in the file
-// name when it has one (COCO's 000000000139.jpg -> 139), else the 1-based position on the command line, and
-// category_id = the label (1-based).
+// `coco-results`: a COCO results file (core/coco/coco.h) [{image_id, category_id, bbox (xywh, w = x2-x1+1),
+// score}] as `glip eval` writes it, with image_id = the number in the file name when it has one (COCO's
+// 000000000139.jpg -> 139), else the 1-based position on the command line, and category_id = the label (1-based).
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
@@ -23,8 +23,10 @@
 
 #include "app/glip/commands.h"
 #include "app/glip/common.h"
-#include "core/engine/engine.h"
+#include "core/coco/coco.h"
 #include "core/common/file_io.h"
+#include "core/engine/engine.h"
+#include "core/eval/run_eval.h"
 #include "core/text/prompt.h"
 
 namespace glip::cli {
@@ -71,7 +73,8 @@ int run_predict(const PredictArgs& a) {
   Session session(model);
   DetectParams dp;
   dp.score_threshold = a.threshold;
-  nlohmann::json out = nlohmann::json::array();
+  nlohmann::json out = nlohmann::json::array();  // --format glip
+  std::vector<coco::Result> results;             // --format coco-results
   int failures = 0;
   bool dumped = false;
   std::set<std::string> warned;  // each prompt warning once, not once per image
@@ -112,12 +115,11 @@ int run_predict(const PredictArgs& a) {
       out.push_back(std::move(entry));
     } else {
       const int64_t id = image_id_for(path, i);
-      for (const Detection& d : r.detections)
-        out.push_back({{"image_id", id}, {"category_id", d.label}, {"bbox", d.box_xywh()}, {"score", d.score}});
+      for (const Detection& d : r.detections) results.push_back(eval::to_coco_result(d, id, d.label));
     }
     spdlog::info("{}: {} detections in {:.2f} s", path, r.detections.size(), r.timings.total());
   }
-  const std::string text = out.dump(1) + "\n";
+  const std::string text = a.format == "glip" ? out.dump(1) + "\n" : coco::results_to_json(results);
   if (a.output.empty() || a.output == "-") {
     std::cout << text;
   } else {

@@ -1,6 +1,7 @@
 #include "core/coco/coco.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <unordered_map>
@@ -12,11 +13,18 @@
 namespace glip::coco {
 namespace {
 
-using json = nlohmann::json;          // reading (and the canonical text of foreign attribute keys)
+using json = nlohmann::json;          // the canonical text of foreign attribute keys
 using ojson = nlohmann::ordered_json;  // writing: keys in the documented order
 
 bool finite4(const std::array<double, 4>& b) {
   return std::isfinite(b[0]) && std::isfinite(b[1]) && std::isfinite(b[2]) && std::isfinite(b[3]);
+}
+
+// Shortest representation that round-trips.
+void append_shortest(std::string& out, double x) {
+  char buf[64];
+  auto r = std::to_chars(buf, buf + sizeof(buf), x);
+  out.append(buf, r.ptr);
 }
 
 std::string num(double x) {
@@ -24,112 +32,6 @@ std::string num(double x) {
   if (std::isinf(x)) return x > 0 ? "inf" : "-inf";
   ojson j = x;
   return j.dump();
-}
-
-// ----- reading helpers: every failure names the origin, the element and the field ------------------------------
-
-struct Field {
-  const std::string& origin;
-  const std::string& where;
-  const json& obj;
-
-  [[noreturn]] void fail(const char* key, const std::string& what) const {
-    throw Error(origin + ": " + where + ": field '" + key + "' " + what);
-  }
-  const json* get(const char* key, bool required) const {
-    auto it = obj.find(key);
-    if (it == obj.end() || it->is_null()) {
-      if (required) fail(key, "is missing");
-      return nullptr;
-    }
-    return &*it;
-  }
-  bool integer(const char* key, bool required, int64_t& out) const {
-    const json* v = get(key, required);
-    if (v == nullptr) return false;
-    if (v->is_number_integer()) {
-      if (v->is_number_unsigned() && v->get<uint64_t>() > static_cast<uint64_t>(INT64_MAX))
-        fail(key, "is out of range");
-      out = v->get<int64_t>();
-    } else if (v->is_number_float() && std::isfinite(v->get<double>()) &&
-               std::floor(v->get<double>()) == v->get<double>() && std::fabs(v->get<double>()) < 9.0e15) {
-      out = static_cast<int64_t>(v->get<double>());
-    } else {
-      fail(key, "must be an integer");
-    }
-    return true;
-  }
-  bool number(const char* key, bool required, double& out) const {
-    const json* v = get(key, required);
-    if (v == nullptr) return false;
-    if (!v->is_number()) fail(key, "must be a number");
-    out = v->get<double>();
-    return true;
-  }
-  bool text(const char* key, bool required, std::string& out) const {
-    const json* v = get(key, required);
-    if (v == nullptr) return false;
-    if (!v->is_string()) fail(key, "must be a string");
-    out = v->get<std::string>();
-    return true;
-  }
-  void box(const char* key, std::array<double, 4>& out) const {
-    const json* v = get(key, true);
-    if (!v->is_array() || v->size() != 4) fail(key, "must be an array of 4 numbers [x, y, w, h]");
-    for (size_t j = 0; j < 4; ++j) {
-      if (!(*v)[j].is_number()) fail(key, "must be an array of 4 numbers [x, y, w, h]");
-      out[j] = (*v)[j].get<double>();
-    }
-  }
-};
-
-Attributes read_attributes(const json& a, const std::string& origin, const std::string& where) {
-  if (!a.is_object()) throw Error(origin + ": " + where + ": field 'attributes' must be an object");
-  Attributes out;
-  const std::string w = where + ".attributes";
-  Field f{origin, w, a};
-  json extra = json::object();
-  for (auto it = a.begin(); it != a.end(); ++it) {
-    const std::string& k = it.key();
-    if (k == "source") {
-      std::string s;
-      f.text("source", false, s);
-      out.source = source_from_string(s);
-      if (!out.source && it->is_string())
-        throw Error(origin + ": " + w + ": field 'source' must be \"model\", \"manual\" or \"edited\", got \"" + s +
-                    "\"");
-    } else if (k == "score") {
-      double s = 0;
-      if (f.number("score", false, s)) out.score = s;
-    } else if (k == "caption") {
-      f.text("caption", false, out.caption);
-    } else if (k == "span") {
-      const json& sp = *it;
-      auto bad = [&] { throw Error(origin + ": " + w + ": field 'span' must be a list of [begin, end] pairs"); };
-      if (!sp.is_array()) bad();
-      for (const json& p : sp) {
-        if (!p.is_array() || p.size() != 2 || !p[0].is_number_integer() || !p[1].is_number_integer()) bad();
-        out.span.push_back({p[0].get<int64_t>(), p[1].get<int64_t>()});
-      }
-    } else {
-      extra[k] = *it;
-    }
-  }
-  if (!extra.empty()) out.extra = extra.dump();
-  return out;
-}
-
-ImageAttributes read_image_attributes(const json& a, const std::string& origin, const std::string& where) {
-  if (!a.is_object()) throw Error(origin + ": " + where + ": field 'attributes' must be an object");
-  ImageAttributes out;
-  Field f{origin, where + ".attributes", a};
-  json extra = json::object();
-  for (auto it = a.begin(); it != a.end(); ++it) {
-    if (it.key() == "status") f.text("status", false, out.status);
-    else extra[it.key()] = *it;
-  }
-  if (!extra.empty()) out.extra = extra.dump();
-  return out;
 }
 
 // Adds the keys of the JSON object text `extra` that `o` does not have yet.
@@ -378,82 +280,6 @@ void write_dataset(const std::string& path, const Dataset& ds) {
   glip::write_file_atomic(path, to_json(ds));
 }
 
-Dataset parse_dataset(std::string_view text, const std::string& origin) {
-  json root;
-  try {
-    root = json::parse(text.begin(), text.end());
-  } catch (const json::parse_error& e) {
-    std::string what = e.what();
-    auto pos = what.find("] ");
-    if (pos != std::string::npos) what = what.substr(pos + 2);
-    throw Error(origin + ": invalid JSON: " + what);
-  }
-  if (!root.is_object()) throw Error(origin + ": expected a JSON object (COCO dataset) at the top level");
-  Dataset ds;
-  ds.description.clear();
-  if (auto info = root.find("info"); info != root.end() && info->is_object()) {
-    auto d = info->find("description");
-    if (d != info->end() && d->is_string()) ds.description = d->get<std::string>();
-  }
-  auto section = [&](const char* name) -> const json* {
-    auto it = root.find(name);
-    if (it == root.end() || it->is_null()) return nullptr;
-    if (!it->is_array()) throw Error(origin + ": '" + name + "' must be an array");
-    return &*it;
-  };
-  std::string where;
-  if (const json* arr = section("images")) {
-    for (size_t i = 0; i < arr->size(); ++i) {
-      where = "images[" + std::to_string(i) + "]";
-      const json& o = (*arr)[i];
-      if (!o.is_object()) throw Error(origin + ": " + where + ": expected an object");
-      Field f{origin, where, o};
-      Image im;
-      f.integer("id", true, im.id);
-      f.text("file_name", false, im.file_name);
-      f.integer("width", false, im.width);
-      f.integer("height", false, im.height);
-      if (auto at = o.find("attributes"); at != o.end() && !at->is_null())
-        im.attributes = read_image_attributes(*at, origin, where);
-      ds.images.push_back(std::move(im));
-    }
-  }
-  if (const json* arr = section("categories")) {
-    for (size_t i = 0; i < arr->size(); ++i) {
-      where = "categories[" + std::to_string(i) + "]";
-      const json& o = (*arr)[i];
-      if (!o.is_object()) throw Error(origin + ": " + where + ": expected an object");
-      Field f{origin, where, o};
-      Category c;
-      f.integer("id", true, c.id);
-      f.text("name", false, c.name);
-      f.text("supercategory", false, c.supercategory);
-      ds.categories.push_back(std::move(c));
-    }
-  }
-  if (const json* arr = section("annotations")) {
-    for (size_t i = 0; i < arr->size(); ++i) {
-      where = "annotations[" + std::to_string(i) + "]";
-      const json& o = (*arr)[i];
-      if (!o.is_object()) throw Error(origin + ": " + where + ": expected an object");
-      Field f{origin, where, o};
-      Annotation a;
-      f.integer("id", true, a.id);
-      f.integer("image_id", true, a.image_id);
-      f.integer("category_id", true, a.category_id);
-      f.box("bbox", a.bbox);
-      if (!f.number("area", false, a.area)) a.area = a.bbox[2] * a.bbox[3];
-      f.integer("iscrowd", false, a.iscrowd);
-      if (auto at = o.find("attributes"); at != o.end() && !at->is_null())
-        a.attributes = read_attributes(*at, origin, where);
-      ds.annotations.push_back(std::move(a));
-    }
-  }
-  return ds;
-}
-
-Dataset read_dataset(const std::string& path) { return parse_dataset(glip::read_text_file(path), path); }
-
 // ----- results ---------------------------------------------------------------------------------------------------
 
 Result make_result(int64_t image_id, int64_t category_id, const std::array<double, 4>& xyxy, double score,
@@ -492,12 +318,34 @@ std::vector<std::string> find_result_problems(const std::vector<Result>& results
   return p;
 }
 
-void write_results(const std::string& path, const std::vector<Result>& results, const Dataset* reference) {
+void validate_results(const std::vector<Result>& results, const Dataset* reference) {
   std::vector<std::string> p = find_result_problems(results, reference);
   if (!p.empty()) throw_problems("COCO results", p);
-  glip::eval::write_detections(path, results);
 }
 
-std::vector<Result> read_results(const std::string& path) { return glip::eval::read_detections(path); }
+std::string results_to_json(const std::vector<Result>& results) {
+  std::string out;
+  out.reserve(results.size() * 96 + 2);
+  out += "[";
+  for (size_t i = 0; i < results.size(); ++i) {
+    const Result& r = results[i];
+    out += i == 0 ? "\n" : ",\n";
+    out += "{\"image_id\": " + std::to_string(r.image_id) + ", \"category_id\": " + std::to_string(r.category_id) +
+           ", \"bbox\": [";
+    for (size_t j = 0; j < 4; ++j) {
+      if (j) out += ", ";
+      append_shortest(out, r.bbox[j]);
+    }
+    out += "], \"score\": ";
+    append_shortest(out, r.score);
+    out += "}";
+  }
+  out += "\n]\n";
+  return out;
+}
+
+void write_results(const std::string& path, const std::vector<Result>& results) {
+  glip::write_file_atomic(path, results_to_json(results));
+}
 
 }  // namespace glip::coco

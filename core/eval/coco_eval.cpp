@@ -7,6 +7,7 @@
 #include <numeric>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "core/common/error.h"
 
@@ -26,7 +27,7 @@ std::vector<double> linspace(double start, double stop, int num) {
   return y;
 }
 
-// Detection status at one IoU threshold after matching (what accumulate's tps / fps / dtIg reduce to).
+// coco::Result status at one IoU threshold after matching (what accumulate's tps / fps / dtIg reduce to).
 enum : uint8_t { kFalsePositive = 0, kTruePositive = 1, kIgnored = 2 };
 
 // One non-empty (image, category) cell, evaluated for every area range.
@@ -55,12 +56,12 @@ struct Prepared {
   size_t I = 0, K = 0;
   std::vector<int64_t> img_ids, cat_ids;
   // Per category: indices of gts / dts, grouped by image index (ascending), original order inside an image.
-  std::vector<std::vector<std::pair<int64_t, const CocoAnnotation*>>> gts;  // (image index, ann)
+  std::vector<std::vector<std::pair<int64_t, const coco::Annotation*>>> gts;  // (image index, ann)
   std::vector<std::vector<std::pair<int64_t, int64_t>>> dts;               // (image index, detection index)
 };
 
 // evaluateImg + the per-image part of accumulate for one category; fills precision/recall for it.
-void evaluate_category(const Prepared& prep, size_t k, const std::vector<Detection>& dets, const EvalParams& p,
+void evaluate_category(const Prepared& prep, size_t k, const std::vector<coco::Result>& dets, const EvalParams& p,
                        EvalResult& out) {
   const size_t T = p.iou_thrs.size(), R = p.rec_thrs.size(), A = p.area_rng.size(), M = p.max_dets.size();
   const size_t K = prep.K;
@@ -72,7 +73,7 @@ void evaluate_category(const Prepared& prep, size_t k, const std::vector<Detecti
   std::vector<double> all_scores;  // concatenated per-image sorted scores (<= max_det each)
   std::vector<int64_t> all_rank;   // rank of each inside its image
   size_t gi = 0, di = 0;
-  std::vector<const CocoAnnotation*> g;
+  std::vector<const coco::Annotation*> g;
   std::vector<int64_t> d;
   std::vector<double> ious;
   std::vector<size_t> gorder;
@@ -114,7 +115,7 @@ void evaluate_category(const Prepared& prep, size_t k, const std::vector<Detecti
         }
       gt_ig.resize(G);
       for (size_t q = 0; q < G; ++q) {
-        const CocoAnnotation* ann = g[gorder[q]];
+        const coco::Annotation* ann = g[gorder[q]];
         gt_ig[q] = (ann->iscrowd != 0 || ann->area < lo || ann->area > hi) ? 1 : 0;
         if (!gt_ig[q]) ++cell.npig[a];
       }
@@ -128,7 +129,7 @@ void evaluate_category(const Prepared& prep, size_t k, const std::vector<Detecti
             double best = std::min(p.iou_thrs[t], 1 - 1e-10);
             int64_t m = -1;
             for (size_t q = 0; q < G; ++q) {
-              const CocoAnnotation* ann = g[gorder[q]];
+              const coco::Annotation* ann = g[gorder[q]];
               if (gtm[q] && ann->iscrowd == 0) continue;
               if (m > -1 && gt_ig[static_cast<size_t>(m)] == 0 && gt_ig[q] == 1) break;
               const double v = ious[dj * G + gorder[q]];
@@ -332,7 +333,19 @@ double EvalResult::recall_at(size_t t, size_t k, size_t a, size_t m) const {
   return recall[((t * K + k) * A + a) * M + m];
 }
 
-EvalResult evaluate_bbox(const CocoDataset& gt, const std::vector<Detection>& detections, int num_threads) {
+coco::Dataset read_ground_truth(const std::string& path) {
+  coco::Dataset ds = coco::read_dataset(path);
+  std::unordered_set<int64_t> ids;
+  ids.reserve(ds.annotations.size() * 2);
+  for (size_t i = 0; i < ds.annotations.size(); ++i) {
+    if (!ids.insert(ds.annotations[i].id).second)
+      throw Error(path + ": annotations[" + std::to_string(i) + "]: duplicate annotation id " +
+                  std::to_string(ds.annotations[i].id));
+  }
+  return ds;
+}
+
+EvalResult evaluate_bbox(const coco::Dataset& gt, const std::vector<coco::Result>& detections, int num_threads) {
   EvalResult res;
   res.params = EvalParams::bbox_defaults();
   const EvalParams& p = res.params;
@@ -372,11 +385,11 @@ EvalResult evaluate_bbox(const CocoDataset& gt, const std::vector<Detection>& de
   }
   res.num_detections = static_cast<int64_t>(detections.size());
   for (size_t j = 0; j < detections.size(); ++j) {
-    const Detection& d = detections[j];
+    const coco::Result& d = detections[j];
     auto ii = img_index.find(d.image_id);
     if (ii == img_index.end())
       throw Error("detection [" + std::to_string(j) + "] has image_id " + std::to_string(d.image_id) +
-                  ", which is not an image of the dataset '" + gt.source + "'");
+                  ", which is not an image of the dataset '" + gt.origin + "'");
     auto kk = cat_index.find(d.category_id);
     if (kk == cat_index.end()) {
       ++res.num_dropped_categories;

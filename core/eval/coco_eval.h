@@ -1,7 +1,8 @@
 // COCO bbox evaluation, numerically equal to pycocotools' COCOeval(gt, gt.loadRes(results), 'bbox') with the
 // default parameters: evaluate() + accumulate() + summarize().
 //
-//   glip::eval::EvalResult r = glip::eval::evaluate_bbox(gt, detections);
+//   glip::coco::Dataset gt = glip::eval::read_ground_truth("instances_val2017.json");
+//   glip::eval::EvalResult r = glip::eval::evaluate_bbox(gt, glip::coco::read_results("bbox.json"));
 //   std::cout << glip::eval::format_summary(r);   // the 12 familiar lines
 //   double ap = r.stats[0];                        // AP @[.50:.95]
 //
@@ -24,7 +25,7 @@
 #include <string>
 #include <vector>
 
-#include "core/eval/coco_io.h"
+#include "core/coco/coco.h"
 
 namespace glip::eval {
 
@@ -67,7 +68,12 @@ struct EvalResult {
 
 // Runs the evaluation. Throws glip::Error if a detection names an image that is not in the dataset.
 // `num_threads` <= 0 uses std::thread::hardware_concurrency(); the result does not depend on it.
-EvalResult evaluate_bbox(const CocoDataset& gt, const std::vector<Detection>& detections, int num_threads = 0);
+EvalResult evaluate_bbox(const coco::Dataset& gt, const std::vector<coco::Result>& detections,
+                         int num_threads = 0);
+
+// Ground truth for the evaluation: coco::read_dataset, and duplicate annotation ids are an error (pycocotools would
+// silently evaluate one of them twice).
+coco::Dataset read_ground_truth(const std::string& path);
 
 // The 12 summary lines exactly as COCOeval.summarize() prints them (each ends with '\n').
 std::string format_summary(const EvalResult& result);

@@ -150,42 +150,42 @@ std::vector<DatasetSource> resolve_test_datasets(const Config& config, const std
   return out;
 }
 
-EvalCategories eval_categories(const CocoDataset& dataset) {
+EvalCategories eval_categories(const coco::Dataset& dataset) {
   EvalCategories c;
   std::set<int64_t> seen;
-  for (const CocoCategory& cat : dataset.categories) {
+  for (const coco::Category& cat : dataset.categories) {
     if (!seen.insert(cat.id).second)
-      throw Error(dataset.source + ": category id " + std::to_string(cat.id) + " appears twice in \"categories\"");
+      throw Error(dataset.origin + ": category id " + std::to_string(cat.id) + " appears twice in \"categories\"");
     if (cat.name == "__background__" || cat.id == 0) continue;
     c.names.push_back(cat.name);
     c.json_ids.push_back(cat.id);
   }
-  if (c.names.empty()) throw Error(dataset.source + ": no category to build the detection prompt from");
+  if (c.names.empty()) throw Error(dataset.origin + ": no category to build the detection prompt from");
   return c;
 }
 
-std::vector<size_t> dataset_order(const CocoDataset& dataset) {
+std::vector<size_t> dataset_order(const coco::Dataset& dataset) {
   std::vector<size_t> order(dataset.images.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::stable_sort(order.begin(), order.end(),
                    [&](size_t a, size_t b) { return dataset.images[a].id < dataset.images[b].id; });
   for (size_t i = 1; i < order.size(); ++i)
     if (dataset.images[order[i]].id == dataset.images[order[i - 1]].id)
-      throw Error(dataset.source + ": image id " + std::to_string(dataset.images[order[i]].id) +
+      throw Error(dataset.origin + ": image id " + std::to_string(dataset.images[order[i]].id) +
                   " appears twice in \"images\"");
   return order;
 }
 
-std::vector<EvalBatch> plan_batches(const CocoDataset& dataset, const std::vector<size_t>& order,
+std::vector<EvalBatch> plan_batches(const coco::Dataset& dataset, const std::vector<size_t>& order,
                                     int64_t ims_per_batch, bool aspect_ratio_grouping,
                                     const std::function<std::array<int64_t, 2>(int64_t, int64_t)>& resized_hw) {
   if (ims_per_batch < 1)
     throw Error("TEST.IMS_PER_BATCH must be at least 1 (it is " + std::to_string(ims_per_batch) + ")");
   const size_t bs = static_cast<size_t>(ims_per_batch);
   auto require_size = [&](size_t pos) {
-    const CocoImage& im = dataset.images[order[pos]];
+    const coco::Image& im = dataset.images[order[pos]];
     if (im.width <= 0 || im.height <= 0)
-      throw Error(dataset.source + ": image " + std::to_string(im.id) +
+      throw Error(dataset.origin + ": image " + std::to_string(im.id) +
                   " has no width/height, which TEST.IMS_PER_BATCH > 1 needs (batch grouping and padding)");
   };
   std::vector<std::vector<size_t>> batches;  // positions in `order`
@@ -201,7 +201,7 @@ std::vector<EvalBatch> plan_batches(const CocoDataset& dataset, const std::vecto
     std::vector<size_t> cluster[2];
     for (size_t i = 0; i < order.size(); ++i) {
       require_size(i);
-      const CocoImage& im = dataset.images[order[i]];
+      const coco::Image& im = dataset.images[order[i]];
       const double ar = static_cast<double>(im.height) / static_cast<double>(im.width);
       cluster[ar >= 1.0 ? 1 : 0].push_back(i);
     }
@@ -218,7 +218,7 @@ std::vector<EvalBatch> plan_batches(const CocoDataset& dataset, const std::vecto
     if (b.size() > 1) {
       for (size_t pos : b) {
         require_size(pos);
-        const CocoImage& im = dataset.images[order[pos]];
+        const coco::Image& im = dataset.images[order[pos]];
         const std::array<int64_t, 2> r = resized_hw(im.height, im.width);
         eb.pad_height = std::max(eb.pad_height, r[0]);
         eb.pad_width = std::max(eb.pad_width, r[1]);

@@ -6,7 +6,7 @@
 
 #include "core/common/error.h"
 #include "core/common/file_io.h"
-#include "core/eval/coco_io.h"
+#include "core/coco/coco.h"
 
 namespace glip::eval {
 namespace {
@@ -73,8 +73,8 @@ std::string write_eval_outputs(const std::string& dir, const EvalResult& result)
 }
 
 EvalResult evaluate_results_file(const std::string& results_path, const std::string& ann_file, int num_threads) {
-  const CocoDataset gt = read_coco_dataset(ann_file);
-  const std::vector<Detection> dets = read_detections(results_path);
+  const coco::Dataset gt = read_ground_truth(ann_file);
+  const std::vector<coco::Result> dets = coco::read_results(results_path);
   try {
     return evaluate_bbox(gt, dets, num_threads);
   } catch (const Error& e) {

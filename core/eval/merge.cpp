@@ -60,9 +60,9 @@ MergeResult merge_shards(const std::string& dir, const std::string& prefix) {
   std::unordered_set<int64_t> seen;
   for (const auto& [k, path] : by_k) {
     out.shard_files.push_back(path);
-    std::vector<Detection> dets = read_detections(path);
+    std::vector<coco::Result> dets = coco::read_results(path);
     std::unordered_set<int64_t> here, dropped;
-    for (const Detection& d : dets) {
+    for (const coco::Result& d : dets) {
       if (here.count(d.image_id) == 0 && seen.count(d.image_id) != 0) {
         dropped.insert(d.image_id);
         ++out.dropped_detections;

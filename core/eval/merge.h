@@ -3,7 +3,7 @@
 //
 //   std::string name = glip::eval::shard_file_name("bbox", 2, 4);      // "bbox.shard-2-of-4.json"
 //   glip::eval::MergeResult m = glip::eval::merge_shards("out/inference");
-//   glip::eval::write_detections("out/inference/bbox.json", m.detections);
+//   glip::coco::write_results("out/inference/bbox.json", m.detections);
 //
 // Rules: every shard 1..N must be present (else glip::Error listing the missing ones), all shard files in DIR must
 // agree on N, and an image is taken from the first shard (lowest K) that has detections for it: detections of the
@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "core/eval/coco_io.h"
+#include "core/coco/coco.h"
 
 namespace glip::eval {
 
@@ -21,7 +21,7 @@ namespace glip::eval {
 std::string shard_file_name(const std::string& prefix, int k, int n);
 
 struct MergeResult {
-  std::vector<Detection> detections;   // shard order, file order inside a shard
+  std::vector<coco::Result> detections;   // shard order, file order inside a shard
   int num_shards = 0;
   std::vector<std::string> shard_files;  // paths, K order
   int64_t num_images = 0;                // distinct images with detections

@@ -62,7 +62,7 @@ void check_supported(const Config& cfg) {
 }
 
 // DATASETS.OVERRIDE_CATEGORY with USE_OVERRIDE_CATEGORY replaces the dataset's categories (ODinW configs).
-void apply_override_category(const Config& cfg, CocoDataset& gt) {
+void apply_override_category(const Config& cfg, coco::Dataset& gt) {
   if (!cfg.get_bool("DATASETS.USE_OVERRIDE_CATEGORY") || cfg.is_none("DATASETS.OVERRIDE_CATEGORY")) return;
   nlohmann::json j = nlohmann::json::parse(cfg.to_json("DATASETS.OVERRIDE_CATEGORY"));
   if (j.is_string()) j = nlohmann::json::parse(j.get<std::string>());
@@ -77,12 +77,12 @@ void apply_override_category(const Config& cfg, CocoDataset& gt) {
 }
 
 struct PartialState {
-  std::map<int64_t, std::vector<Detection>> done;  // image id -> detections
+  std::map<int64_t, std::vector<coco::Result>> done;  // image id -> detections
 };
 
-nlohmann::json detections_to_record(int64_t image_id, const std::vector<Detection>& dets) {
+nlohmann::json detections_to_record(int64_t image_id, const std::vector<coco::Result>& dets) {
   nlohmann::json arr = nlohmann::json::array();
-  for (const Detection& d : dets)
+  for (const coco::Result& d : dets)
     arr.push_back({d.category_id, d.bbox[0], d.bbox[1], d.bbox[2], d.bbox[3], d.score});
   return {{"image_id", image_id}, {"detections", arr}};
 }
@@ -124,11 +124,11 @@ PartialState read_partial(const std::string& path, const std::string& fingerprin
       if (!shard_images.count(id))
         throw Error("partial results '" + path + "', line " + std::to_string(line_no) + ": image " +
                     std::to_string(id) + " is not part of this run");
-      std::vector<Detection> dets;
+      std::vector<coco::Result> dets;
       for (const auto& r : j["detections"]) {
         if (!r.is_array() || r.size() != 6)
           throw Error("partial results '" + path + "', line " + std::to_string(line_no) + ": bad detection");
-        Detection d;
+        coco::Result d;
         d.image_id = id;
         d.category_id = r[0].get<int64_t>();
         for (int k = 0; k < 4; ++k) d.bbox[static_cast<size_t>(k)] = r[static_cast<size_t>(k + 1)].get<double>();
@@ -193,7 +193,7 @@ DatasetEvalResult run_dataset(Session& session, const DatasetSource& src, const 
   res.source = src;
   res.output_folder = folder;
 
-  CocoDataset gt = read_coco_dataset(src.ann_file);
+  coco::Dataset gt = read_ground_truth(src.ann_file);
   apply_override_category(cfg, gt);
   const EvalCategories cats = eval_categories(gt);
   const Prompt prompt = Prompt::categories(cats.names, cfg.get_str("DATASETS.SEPARATION_TOKENS"));
@@ -259,7 +259,7 @@ DatasetEvalResult run_dataset(Session& session, const DatasetSource& src, const 
   for (size_t b = range[0]; b < range[1] && !stopped; ++b) {
     const EvalBatch& batch = batches[b];
     for (size_t pos : batch.images) {
-      const CocoImage& im = gt.images[order[pos]];
+      const coco::Image& im = gt.images[order[pos]];
       ImageRecord rec{im.id, b, batch.pad_height, batch.pad_width, st.done.count(im.id) > 0};
       res.images.push_back(rec);
       if (rec.resumed) continue;
@@ -284,13 +284,11 @@ DatasetEvalResult run_dataset(Session& session, const DatasetSource& src, const 
           res.warnings.push_back(w);
           message("warning: " + w);
         }
-      std::vector<Detection> dets;
+      std::vector<coco::Result> dets;
       dets.reserve(r.detections.size());
       for (const glip::Detection& d : r.detections) {
         if (d.label < 1 || d.label > static_cast<int>(cats.json_ids.size())) continue;  // as prepare_for_coco_detection
-        const std::array<float, 4> b4 = d.box_xywh();
-        dets.push_back({im.id, cats.json_ids[static_cast<size_t>(d.label - 1)], {b4[0], b4[1], b4[2], b4[3]},
-                        static_cast<double>(d.score)});
+        dets.push_back(to_coco_result(d, im.id, cats.json_ids[static_cast<size_t>(d.label - 1)]));
       }
       writer.write_line(detections_to_record(im.id, dets).dump());
       st.done.emplace(im.id, std::move(dets));
@@ -322,7 +320,7 @@ DatasetEvalResult run_dataset(Session& session, const DatasetSource& src, const 
   }
   res.results_file =
       (fs::path(folder) / (sharded ? shard_file_name("bbox", o.shard_index, o.shard_count) : "bbox.json")).string();
-  write_detections(res.results_file, res.detections);
+  coco::write_results(res.results_file, res.detections);
   message("wrote " + res.results_file + " (" + std::to_string(res.detections.size()) + " detections)");
   if (!sharded) {
     res.metrics = evaluate_bbox(gt, res.detections, o.eval_threads);
@@ -334,6 +332,11 @@ DatasetEvalResult run_dataset(Session& session, const DatasetSource& src, const 
 }
 
 }  // namespace
+
+coco::Result to_coco_result(const Detection& d, int64_t image_id, int64_t category_id) {
+  const std::array<float, 4> b = d.box_xywh();
+  return {image_id, category_id, {b[0], b[1], b[2], b[3]}, static_cast<double>(d.score)};
+}
 
 std::string partial_file_name(int k, int n) {
   if (n <= 1) return "predictions.partial.jsonl";

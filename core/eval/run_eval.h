@@ -36,11 +36,12 @@
 #include <vector>
 
 #include "core/eval/coco_eval.h"
-#include "core/eval/coco_io.h"
+#include "core/coco/coco.h"
 
 namespace glip {
 class Config;
 class Model;
+struct Detection;
 struct Prompt;
 }  // namespace glip
 
@@ -75,7 +76,7 @@ struct EvalCategories {
 };
 // Categories in pycocotools getCatIds() order, "__background__" and id 0 skipped. Throws on duplicate ids or
 // when no category is left.
-EvalCategories eval_categories(const CocoDataset& dataset);
+EvalCategories eval_categories(const coco::Dataset& dataset);
 
 struct EvalBatch {
   std::vector<size_t> images;       // indices into the dataset-order image list
@@ -83,12 +84,12 @@ struct EvalBatch {
 };
 
 // Image indices sorted by image id (COCODataset: self.ids = sorted(...)).
-std::vector<size_t> dataset_order(const CocoDataset& dataset);
+std::vector<size_t> dataset_order(const coco::Dataset& dataset);
 
 // The batches of the official test loader for images in dataset order. `resized_hw(h, w)` gives the resized
 // size of an image (Session::resized_size). Throws if batching needs an image's width/height and the annotation
 // file does not give it.
-std::vector<EvalBatch> plan_batches(const CocoDataset& dataset, const std::vector<size_t>& order,
+std::vector<EvalBatch> plan_batches(const coco::Dataset& dataset, const std::vector<size_t>& order,
                                     int64_t ims_per_batch, bool aspect_ratio_grouping,
                                     const std::function<std::array<int64_t, 2>(int64_t, int64_t)>& resized_hw);
 
@@ -145,7 +146,7 @@ struct DatasetEvalResult {
   double inference_seconds = 0;  // wall time of the computed images
   bool complete = false;
   bool evaluated = false;        // metrics were computed (unsharded, complete)
-  std::vector<Detection> detections;  // this shard's results, dataset order
+  std::vector<coco::Result> detections;  // this shard's results, dataset order
   EvalResult metrics;
   std::vector<std::string> warnings;  // engine warnings (e.g. caption truncated), once each
 };
@@ -156,6 +157,11 @@ struct DatasetEvalResult {
 // that cannot be read or whose size disagrees with the annotation file, a partial-results file made with other
 // settings.
 std::vector<DatasetEvalResult> run_eval(const std::shared_ptr<const Model>& model, const EvalRunOptions& options);
+
+// A detection as a results-file entry (engine/inference.py prepare_for_coco_detection): GLIP's convert("xywh")
+// of the float box (w = x2 - x1 + 1, Detection::box_xywh), the score, and the given ids. `glip predict
+// --format coco-results` writes the same entries.
+coco::Result to_coco_result(const Detection& detection, int64_t image_id, int64_t category_id);
 
 // The fixed part of the partial-results file name: "predictions.partial.jsonl" or
 // "predictions.shard-K-of-N.partial.jsonl".

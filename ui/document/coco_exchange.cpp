@@ -131,7 +131,9 @@ bool CocoExchange::exportPredictions(const Project& project, const QString& path
                                      QString* error) {
   try {
     const glip::coco::Dataset ds = toDataset(project, options, QFileInfo(path).absolutePath());
-    glip::coco::write_results(QFile::encodeName(path).toStdString(), toResults(project, options, ds), &ds);
+    const std::vector<glip::coco::Result> results = toResults(project, options, ds);
+    glip::coco::validate_results(results, &ds);
+    glip::coco::write_results(QFile::encodeName(path).toStdString(), results);
   } catch (const glip::Error& e) {
     if (error) *error = QString::fromStdString(e.what());
     return false;

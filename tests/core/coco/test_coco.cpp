@@ -106,6 +106,7 @@ class TestCoco : public QObject {
   void import_tolerates_foreign_files();
   void import_errors();
   void image_attributes_round_trip();
+  void streaming_reader();
 
  private:
   std::string dir_;
@@ -184,13 +185,13 @@ void TestCoco::results_format() {
   std::vector<Result> bad{make_result(9, 1, {0, 0, 1, 1}, 0.5, 10, 10), make_result(1, 7, {0, 0, 1, 1}, 0.5, 10, 10),
                           make_result(1, 1, {5, 5, 5, 9}, 0.5, 10, 10),
                           make_result(1, 1, {0, 0, 1, 1}, std::numeric_limits<double>::infinity(), 10, 10)};
-  std::string err = error_of([&] { write_results(dir_ + "/bad.json", bad, &ds); });
+  std::string err = error_of([&] { validate_results(bad, &ds); });
   QVERIFY2(contains(err, "COCO results: 4 problems"), err.c_str());
   QVERIFY(contains(err, "[0]: image_id 9 does not exist"));
   QVERIFY(contains(err, "[1]: category_id 7 does not exist"));
   QVERIFY(contains(err, "[2]: empty box (w 0.0"));
   QVERIFY(contains(err, "[3]: score is not finite"));
-  QVERIFY(!fs::exists(dir_ + "/bad.json"));
+  QCOMPARE(find_result_problems(bad).size(), size_t(2));  // without a reference: the box and the score
 }
 
 void TestCoco::validation_errors() {
@@ -418,6 +419,55 @@ void TestCoco::image_attributes_round_trip() {
   spit(dir_ + "/bad.json", R"({"images": [{"id": 1, "file_name": "x.jpg", "attributes": 3}]})");
   const std::string err = error_of([&] { read_dataset(dir_ + "/bad.json"); });
   QVERIFY2(contains(err, "images[0]: field 'attributes' must be an object"), err.c_str());
+}
+
+void TestCoco::streaming_reader() {
+  // The one reader of datasets and results: "info" anywhere at the top level, attributes captured whole (nested
+  // values included), everything else nested skipped, integers as 3, 3.0 or true, null = absent.
+  const Dataset ds = parse_dataset(R"({
+    "annotations": [{"id": 1.0, "image_id": 2, "category_id": 3, "bbox": [1, 2, 3, 4], "iscrowd": true,
+                     "segmentation": {"counts": [1, 2], "size": [4, 4]}, "area": null,
+                     "attributes": {"source": null, "caption": "a b", "span": [[0, 1]],
+                                    "history": [{"by": "x", "at": [1, 2]}, null]}}],
+    "images": [{"id": 2, "file_name": "x.jpg", "width": 4, "height": 4, "attributes": {"status": null, "k": {}}}],
+    "categories": [{"id": 3, "name": "a b", "supercategory": null}],
+    "info": {"description": "late", "nested": {"description": "not this one"}}
+  })", "s.json");
+  QCOMPARE(ds.origin, std::string("s.json"));
+  QCOMPARE(ds.description, std::string("late"));
+  QCOMPARE(ds.annotations.size(), size_t(1));
+  const Annotation& a = ds.annotations[0];
+  QCOMPARE(a.id, int64_t(1));
+  QCOMPARE(a.iscrowd, int64_t(1));
+  QCOMPARE(a.area, 12.0);  // null -> w * h
+  QVERIFY(a.attributes.has_value());
+  QVERIFY(!a.attributes->source.has_value());
+  QCOMPARE(a.attributes->caption, std::string("a b"));
+  QCOMPARE(a.attributes->span, (std::vector<std::array<int64_t, 2>>{{0, 1}}));
+  QCOMPARE(a.attributes->extra, std::string(R"({"history":[{"at":[1,2],"by":"x"},null]})"));
+  QVERIFY(ds.images.at(0).attributes.has_value());
+  QCOMPARE(ds.images[0].attributes->status, std::string());
+  QCOMPARE(ds.images[0].attributes->extra, std::string(R"({"k":{}})"));
+  QCOMPARE(ds.categories.at(0).supercategory, std::string());
+  const std::string overflow = error_of([&] {
+    parse_dataset(R"({"annotations": [{"id": 1, "image_id": 1, "category_id": 1, "bbox": [1, 2, 3, 1e400]}]})", "f.json");
+  });
+  QVERIFY2(contains(overflow, "f.json: invalid JSON (byte ") && contains(overflow, "number overflow parsing '1e400'"),
+           overflow.c_str());
+
+  const std::vector<Result> rs = parse_results(R"([{"image_id": 1, "category_id": 2, "bbox": [1, 2, 3, 4],
+                                                    "score": 0.5, "segmentation": [[1, 2]], "id": 9}])", "r.json");
+  QCOMPARE(rs.size(), size_t(1));
+  QCOMPARE(rs[0].bbox, (std::array<double, 4>{1, 2, 3, 4}));
+  QCOMPARE(rs[0].score, 0.5);
+  QCOMPARE(results_to_json(rs), std::string("[\n{\"image_id\": 1, \"category_id\": 2, \"bbox\": [1, 2, 3, 4], "
+                                            "\"score\": 0.5}\n]\n"));
+  QCOMPARE(results_to_json({}), std::string("[\n]\n"));
+  QVERIFY(contains(error_of([&] { parse_results(R"({"image_id": 1})", "r.json"); }),
+                   "r.json: expected a JSON array of results at the top level"));
+  QVERIFY(contains(error_of([&] { parse_results(R"([{"image_id": 1, "category_id": 2, "bbox": [1, 2, 3, 4]}])",
+                                                "r.json"); }),
+                   "r.json: [0]: field 'score' is missing"));
 }
 
 QTEST_APPLESS_MAIN(TestCoco)

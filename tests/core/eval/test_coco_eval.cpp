@@ -11,12 +11,14 @@
 #include <sstream>
 
 #include "core/common/error.h"
+#include "core/common/file_io.h"
 #include "core/eval/coco_eval.h"
-#include "core/eval/coco_io.h"
+#include "core/coco/coco.h"
 #include "core/eval/eval_output.h"
 
 using namespace glip::eval;
 namespace fs = std::filesystem;
+namespace coco = glip::coco;
 
 namespace {
 
@@ -109,8 +111,8 @@ void TestCocoEval::parity() {
 }
 
 void TestCocoEval::threads_do_not_change_results() {
-  const CocoDataset gt = read_coco_dataset(kDir + "random_a.gt.json");
-  const auto dets = read_detections(kDir + "random_a.results.json");
+  const coco::Dataset gt = read_ground_truth(kDir + "random_a.gt.json");
+  const auto dets = coco::read_results(kDir + "random_a.results.json");
   const EvalResult a = evaluate_bbox(gt, dets, 1);
   const EvalResult b = evaluate_bbox(gt, dets, 3);
   QVERIFY(a.precision == b.precision);
@@ -119,14 +121,17 @@ void TestCocoEval::threads_do_not_change_results() {
 }
 
 // pycocotools sets gt['ignore'] = iscrowd, discarding the file's "ignore" field: the fixture "mixed" has an
-// annotation with ignore=1, iscrowd=0 (its parity is covered above); here: flipping it must not change anything,
-// while flipping iscrowd must.
+// annotation with ignore=1, iscrowd=0 (its parity is covered above); here: flipping it in the file must not change
+// anything, while flipping iscrowd must.
 void TestCocoEval::ignore_field_is_overridden_by_iscrowd() {
-  CocoDataset gt = read_coco_dataset(kDir + "mixed.gt.json");
-  const auto dets = read_detections(kDir + "mixed.results.json");
+  coco::Dataset gt = read_ground_truth(kDir + "mixed.gt.json");
+  const auto dets = coco::read_results(kDir + "mixed.results.json");
   const EvalResult base = evaluate_bbox(gt, dets, 1);
-  for (auto& a : gt.annotations) a.ignore = 1 - a.ignore;
-  QVERIFY(evaluate_bbox(gt, dets, 1).stats == base.stats);
+  std::string text = glip::read_text_file(kDir + "mixed.gt.json");
+  const size_t at = text.find("\"ignore\":1");
+  QVERIFY(at != std::string::npos);
+  text[at + 9] = '0';
+  QVERIFY(evaluate_bbox(coco::parse_dataset(text, "flipped"), dets, 1).stats == base.stats);
   for (auto& a : gt.annotations)
     if (a.image_id == 1 && a.iscrowd == 0) a.iscrowd = 1;
   QVERIFY(evaluate_bbox(gt, dets, 1).stats != base.stats);
@@ -160,9 +165,9 @@ void TestCocoEval::outputs() {
 }
 
 void TestCocoEval::detections_round_trip() {
-  std::vector<Detection> dets = read_detections(kDir + "random_b.results.json");
+  std::vector<coco::Result> dets = coco::read_results(kDir + "random_b.results.json");
   dets.push_back({5, 6, {0.1, 1e-7, 123456.789, 1.0 / 3.0}, 0.30000000000000004});
-  const std::vector<Detection> back = parse_detections(detections_to_json(dets), "round trip");
+  const std::vector<coco::Result> back = coco::parse_results(coco::results_to_json(dets), "round trip");
   QCOMPARE(back.size(), dets.size());
   for (size_t i = 0; i < dets.size(); ++i) {
     QCOMPARE(back[i].image_id, dets[i].image_id);
@@ -170,7 +175,7 @@ void TestCocoEval::detections_round_trip() {
     QVERIFY(back[i].bbox == dets[i].bbox);
     QVERIFY(back[i].score == dets[i].score);
   }
-  QCOMPARE(parse_detections("[]", "empty").size(), size_t(0));
+  QCOMPARE(coco::parse_results("[]", "empty").size(), size_t(0));
 }
 
 void TestCocoEval::malformed_input() {
@@ -179,38 +184,38 @@ void TestCocoEval::malformed_input() {
   auto gt_file = [&](const std::string& text) { return write_temp(tmp, "gt.json", text); };
   const std::string good_det = R"({"image_id": 1, "category_id": 1, "bbox": [1, 2, 3, 4], "score": 0.5})";
 
-  expect_error([&] { read_detections(det_file("[" + good_det + ", {\"image_id\": 1,")); }, {"r.json", "invalid JSON"});
-  expect_error([&] { read_detections(det_file(good_det)); }, {"r.json", "array"});
-  expect_error([&] { read_detections(det_file("[" + good_det + ", 3]")); }, {"r.json", "[1]", "object"});
-  expect_error([&] { read_detections(det_file("[" + good_det + R"(, {"image_id": 1, "bbox": [1,2,3,4], "score": 1}])")); },
+  expect_error([&] { coco::read_results(det_file("[" + good_det + ", {\"image_id\": 1,")); }, {"r.json", "invalid JSON"});
+  expect_error([&] { coco::read_results(det_file(good_det)); }, {"r.json", "array"});
+  expect_error([&] { coco::read_results(det_file("[" + good_det + ", 3]")); }, {"r.json", "[1]", "object"});
+  expect_error([&] { coco::read_results(det_file("[" + good_det + R"(, {"image_id": 1, "bbox": [1,2,3,4], "score": 1}])")); },
                {"r.json", "[1]", "category_id", "missing"});
-  expect_error([&] { read_detections(det_file(R"([{"image_id": 1, "category_id": 1, "bbox": [1,2,3], "score": 1}])")); },
+  expect_error([&] { coco::read_results(det_file(R"([{"image_id": 1, "category_id": 1, "bbox": [1,2,3], "score": 1}])")); },
                {"r.json", "[0]", "bbox", "4 numbers"});
-  expect_error([&] { read_detections(det_file(R"([{"image_id": 1, "category_id": 1, "bbox": [1,2,3,[4]], "score": 1}])")); },
+  expect_error([&] { coco::read_results(det_file(R"([{"image_id": 1, "category_id": 1, "bbox": [1,2,3,[4]], "score": 1}])")); },
                {"[0]", "bbox"});
-  expect_error([&] { read_detections(det_file(R"([{"image_id": 1, "category_id": 1, "bbox": [1,2,3,4], "score": "high"}])")); },
+  expect_error([&] { coco::read_results(det_file(R"([{"image_id": 1, "category_id": 1, "bbox": [1,2,3,4], "score": "high"}])")); },
                {"[0]", "score", "number"});
-  expect_error([&] { read_detections(det_file(R"([{"image_id": 1.5, "category_id": 1, "bbox": [1,2,3,4], "score": 1}])")); },
+  expect_error([&] { coco::read_results(det_file(R"([{"image_id": 1.5, "category_id": 1, "bbox": [1,2,3,4], "score": 1}])")); },
                {"[0]", "image_id", "integer"});
-  expect_error([&] { read_detections((fs::path(tmp.path().toStdString()) / "nope.json").string()); }, {"nope.json"});
+  expect_error([&] { coco::read_results((fs::path(tmp.path().toStdString()) / "nope.json").string()); }, {"nope.json"});
 
   const std::string cats = R"("categories": [{"id": 1, "name": "a"}])";
-  expect_error([&] { read_coco_dataset(gt_file("[]")); }, {"gt.json", "object"});
-  expect_error([&] { read_coco_dataset(gt_file(R"({"images": 5})")); }, {"gt.json", "'images'", "array"});
-  expect_error([&] { read_coco_dataset(gt_file(R"({"images": [{"id": 1}, {"width": 3}]})")); },
+  expect_error([&] { read_ground_truth(gt_file("[]")); }, {"gt.json", "object"});
+  expect_error([&] { read_ground_truth(gt_file(R"({"images": 5})")); }, {"gt.json", "'images'", "array"});
+  expect_error([&] { read_ground_truth(gt_file(R"({"images": [{"id": 1}, {"width": 3}]})")); },
                {"gt.json", "images[1]", "'id'", "missing"});
-  expect_error([&] { read_coco_dataset(gt_file(R"({"images": [{"id": 1}], "annotations": [{"id": 1, "image_id": 1, "category_id": 1}], )" + cats + "}")); },
+  expect_error([&] { read_ground_truth(gt_file(R"({"images": [{"id": 1}], "annotations": [{"id": 1, "image_id": 1, "category_id": 1}], )" + cats + "}")); },
                {"gt.json", "annotations[0]", "'bbox'", "missing"});
-  expect_error([&] { read_coco_dataset(gt_file(R"({"images": [{"id": 1}], "annotations": [{"id": 1, "image_id": 1, "category_id": 1, "bbox": [0,0,1,1], "area": "x"}], )" + cats + "}")); },
+  expect_error([&] { read_ground_truth(gt_file(R"({"images": [{"id": 1}], "annotations": [{"id": 1, "image_id": 1, "category_id": 1, "bbox": [0,0,1,1], "area": "x"}], )" + cats + "}")); },
                {"annotations[0]", "'area'", "number"});
-  expect_error([&] { read_coco_dataset(gt_file(R"({"categories": [{"id": 1, "name": 7}]})")); },
+  expect_error([&] { read_ground_truth(gt_file(R"({"categories": [{"id": 1, "name": 7}]})")); },
                {"categories[0]", "'name'", "string"});
-  expect_error([&] { read_coco_dataset(gt_file(R"({"images": [{"id": 1}], "annotations": [{"id": 1, "image_id": 1, "category_id": 1, "bbox": [0,0,1,1]}, {"id": 1, "image_id": 1, "category_id": 1, "bbox": [0,0,1,1]}], )" + cats + "}")); },
+  expect_error([&] { read_ground_truth(gt_file(R"({"images": [{"id": 1}], "annotations": [{"id": 1, "image_id": 1, "category_id": 1, "bbox": [0,0,1,1]}, {"id": 1, "image_id": 1, "category_id": 1, "bbox": [0,0,1,1]}], )" + cats + "}")); },
                {"annotations[1]", "duplicate annotation id 1"});
-  expect_error([&] { read_coco_dataset(gt_file(R"({"images": [{"id": 1}], "annotations": [})")); }, {"gt.json", "invalid JSON"});
+  expect_error([&] { read_ground_truth(gt_file(R"({"images": [{"id": 1}], "annotations": [})")); }, {"gt.json", "invalid JSON"});
 
   // Unused fields (segmentation polygons, RLE dicts, info) are skipped; area and iscrowd default.
-  const CocoDataset ok = read_coco_dataset(gt_file(
+  const coco::Dataset ok = read_ground_truth(gt_file(
       R"({"info": {"a": [1, {"b": 2}]}, "images": [{"id": 1, "file_name": "x.jpg"}], "annotations": [{"id": 1, "image_id": 1, "category_id": 1, "segmentation": [[1,2,3,4,5,6]], "bbox": [0,0,2,3]}, {"id": 2, "image_id": 1, "category_id": 1, "segmentation": {"counts": "abc", "size": [2, 2]}, "bbox": [1,1,2,2], "area": 3.5, "iscrowd": 1}], )" +
       cats + "}"));
   QCOMPARE(ok.annotations.size(), size_t(2));
@@ -221,7 +226,7 @@ void TestCocoEval::malformed_input() {
   QCOMPARE(ok.images[0].file_name, std::string("x.jpg"));
 
   // A detection on an image that is not in the dataset (pycocotools: "Results do not correspond to current coco set").
-  std::vector<Detection> dets = {{1, 1, {0, 0, 1, 1}, 0.5}, {9, 1, {0, 0, 1, 1}, 0.5}};
+  std::vector<coco::Result> dets = {{1, 1, {0, 0, 1, 1}, 0.5}, {9, 1, {0, 0, 1, 1}, 0.5}};
   expect_error([&] { evaluate_bbox(ok, dets); }, {"detection [1]", "image_id 9", "gt.json"});
 }
 
@@ -234,7 +239,7 @@ void TestCocoEval::speed() {
   gt["annotations"] = nlohmann::json::array();
   gt["categories"] = nlohmann::json::array();
   for (int c = 1; c <= 80; ++c) gt["categories"].push_back({{"id", c}, {"name", "c" + std::to_string(c)}});
-  std::vector<Detection> dets;
+  std::vector<coco::Result> dets;
   dets.reserve(500000);
   int64_t ann_id = 0;
   for (int img = 1; img <= 5000; ++img) {
@@ -249,7 +254,7 @@ void TestCocoEval::speed() {
                                    {"bbox", {b[0], b[1], b[2], b[3]}}, {"area", b[2] * b[3]}, {"iscrowd", 0}});
     }
     for (int j = 0; j < 100; ++j) {
-      Detection d;
+      coco::Result d;
       d.image_id = img;
       if (j < 14) {
         const auto& b = boxes[static_cast<size_t>(j % 7)];
@@ -266,12 +271,12 @@ void TestCocoEval::speed() {
   QTemporaryDir tmp;
   const std::string gt_path = write_temp(tmp, "gt.json", gt.dump());
   const std::string det_path = (fs::path(tmp.path().toStdString()) / "bbox.json").string();
-  write_detections(det_path, dets);
+  coco::write_results(det_path, dets);
 
   const auto t0 = std::chrono::steady_clock::now();
-  const CocoDataset ds = read_coco_dataset(gt_path);
+  const coco::Dataset ds = read_ground_truth(gt_path);
   const auto t1 = std::chrono::steady_clock::now();
-  const std::vector<Detection> loaded = read_detections(det_path);
+  const std::vector<coco::Result> loaded = coco::read_results(det_path);
   const auto t2 = std::chrono::steady_clock::now();
   const EvalResult r = evaluate_bbox(ds, loaded);
   const auto t3 = std::chrono::steady_clock::now();

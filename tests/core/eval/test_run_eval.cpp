@@ -13,13 +13,14 @@
 #include "core/config/config.h"
 #include "core/engine/engine.h"
 #include "core/eval/coco_eval.h"
-#include "core/eval/coco_io.h"
+#include "core/coco/coco.h"
 #include "core/eval/eval_output.h"
 #include "core/eval/merge.h"
 #include "core/eval/run_eval.h"
 
 using namespace glip::eval;
 namespace fs = std::filesystem;
+namespace coco = glip::coco;
 
 namespace {
 
@@ -47,7 +48,7 @@ std::shared_ptr<const glip::Model> load_tiny(std::vector<std::string> overrides)
   return glip::Model::load(mp);
 }
 
-void expect_same(const std::vector<Detection>& a, const std::vector<Detection>& b) {
+void expect_same(const std::vector<coco::Result>& a, const std::vector<coco::Result>& b) {
   QCOMPARE(a.size(), b.size());
   for (size_t i = 0; i < a.size(); ++i) {
     QCOMPARE(a[i].image_id, b[i].image_id);
@@ -70,7 +71,7 @@ EvalRunOptions explicit_dataset(const std::string& out) {
 class TestRunEval : public QObject {
   Q_OBJECT
   std::shared_ptr<const glip::Model> model_;
-  std::vector<Detection> reference_;  // Session::detect per image, dataset order, labels mapped to json ids
+  std::vector<coco::Result> reference_;  // Session::detect per image, dataset order, labels mapped to json ids
   QTemporaryDir tmp_;
   std::string dir(const std::string& name) const { return (fs::path(tmp_.path().toStdString()) / name).string(); }
 
@@ -105,7 +106,7 @@ void TestRunEval::initTestCase() {
 }
 
 void TestRunEval::categories_order_and_batches() {
-  const CocoDataset gt = read_coco_dataset(kAnn);
+  const coco::Dataset gt = read_ground_truth(kAnn);
   const EvalCategories c = eval_categories(gt);
   QCOMPARE(c.names, (std::vector<std::string>{"cup", "person", "dining table", "spoon"}));  // getCatIds(): file order
   QCOMPARE(c.json_ids, (std::vector<int64_t>{47, 1, 67, 50}));
@@ -113,8 +114,8 @@ void TestRunEval::categories_order_and_batches() {
   QCOMPARE(order, (std::vector<size_t>{1, 0}));
 
   // A background entry is skipped; duplicate ids are refused.
-  CocoDataset bg;
-  bg.source = "bg.json";
+  coco::Dataset bg;
+  bg.origin = "bg.json";
   bg.categories = {{0, "__background__"}, {5, "cat_(animal)"}};
   QCOMPARE(eval_categories(bg).json_ids, (std::vector<int64_t>{5}));
   bg.categories.push_back({5, "dog"});
@@ -122,10 +123,10 @@ void TestRunEval::categories_order_and_batches() {
 
   // GroupedBatchSampler: landscape (h/w < 1) and portrait/square images batch separately, each in dataset order;
   // batches ordered by their first image.
-  CocoDataset d;
-  d.source = "synthetic";
+  coco::Dataset d;
+  d.origin = "synthetic";
   const int64_t sizes[5][2] = {{400, 600}, {600, 400}, {300, 500}, {200, 800}, {500, 500}};  // h, w
-  for (int i = 0; i < 5; ++i) d.images.push_back({i + 1, sizes[i][1], sizes[i][0], "x.png"});
+  for (int i = 0; i < 5; ++i) d.images.push_back({i + 1, "x.png", sizes[i][1], sizes[i][0]});
   const std::vector<size_t> ord = dataset_order(d);
   auto resized = [](int64_t h, int64_t w) { return std::array<int64_t, 2>{h / 2, w / 2}; };
   std::vector<EvalBatch> b = plan_batches(d, ord, 2, true, resized);
@@ -184,12 +185,12 @@ void TestRunEval::end_to_end_equals_session_detect() {
   // bbox.json = Session::detect with the json category ids, images in dataset (sorted id) order.
   expect_same(r.detections, reference_);
   QCOMPARE(r.results_file, (fs::path(out) / "bbox.json").string());
-  expect_same(read_detections(r.results_file), reference_);
-  for (const Detection& d : reference_)
+  expect_same(coco::read_results(r.results_file), reference_);
+  for (const coco::Result& d : reference_)
     QVERIFY(d.category_id == 1 || d.category_id == 47 || d.category_id == 50 || d.category_id == 67);
 
   // metrics = evaluate_bbox on that file, and the files of eval_output.h.
-  const EvalResult expected = evaluate_bbox(read_coco_dataset(kAnn), reference_);
+  const EvalResult expected = evaluate_bbox(read_ground_truth(kAnn), reference_);
   for (size_t i = 0; i < 12; ++i) QCOMPARE(r.metrics.stats[i], expected.stats[i]);
   QCOMPARE(r.metrics_file, (fs::path(out) / "metrics.json").string());
   QCOMPARE(glip::read_text_file(r.metrics_file), metrics_json(expected));
@@ -234,7 +235,7 @@ void TestRunEval::resume_after_interruption() {
   QVERIFY(r.images[0].resumed);  // image 7 was not recomputed
   QCOMPARE(finished, (std::vector<int64_t>{42}));
   expect_same(r.detections, reference_);
-  const EvalResult expected = evaluate_bbox(read_coco_dataset(kAnn), reference_);
+  const EvalResult expected = evaluate_bbox(read_ground_truth(kAnn), reference_);
   for (size_t i = 0; i < 12; ++i) QCOMPARE(r.metrics.stats[i], expected.stats[i]);
 
   // Partial results of other settings (here: another annotation file path) are refused, not mixed in.
@@ -268,8 +269,8 @@ void TestRunEval::shards_and_merge_equal_unsharded() {
   const MergeResult m = merge_shards(out);
   QCOMPARE(m.num_shards, 2);
   expect_same(m.detections, reference_);
-  const EvalResult merged = evaluate_bbox(read_coco_dataset(kAnn), m.detections);
-  const EvalResult expected = evaluate_bbox(read_coco_dataset(kAnn), reference_);
+  const EvalResult merged = evaluate_bbox(read_ground_truth(kAnn), m.detections);
+  const EvalResult expected = evaluate_bbox(read_ground_truth(kAnn), reference_);
   for (size_t i = 0; i < 12; ++i) QCOMPARE(merged.stats[i], expected.stats[i]);
 }
 
@@ -302,19 +303,19 @@ void TestRunEval::batch_of_two_pads_to_common_size() {
   dp.probe = true;
   const glip::DetectResult astro = s.detect(glip::image::load_image(kGolden + "astronaut.png"), prompt, dp);
   QCOMPARE(s.probe("image.tensor").shape, (std::vector<int64_t>{1, 3, 320, 480}));  // not its own 320x320
-  std::vector<Detection> expected;
+  std::vector<coco::Result> expected;
   for (const glip::Detection& d : astro.detections) {
     const auto b = d.box_xywh();
     expected.push_back({7, std::map<int, int64_t>{{1, 47}, {2, 1}, {3, 67}, {4, 50}}.at(d.label),
                         {b[0], b[1], b[2], b[3]}, d.score});
   }
-  std::vector<Detection> got_astro;
-  for (const Detection& d : r.detections)
+  std::vector<coco::Result> got_astro;
+  for (const coco::Result& d : r.detections)
     if (d.image_id == 7) got_astro.push_back(d);
   expect_same(got_astro, expected);
   // The padding changed the astronaut's input (Swin attends over padded pixels), so its results differ.
-  std::vector<Detection> ref_astro;
-  for (const Detection& d : reference_)
+  std::vector<coco::Result> ref_astro;
+  for (const coco::Result& d : reference_)
     if (d.image_id == 7) ref_astro.push_back(d);
   bool differs = ref_astro.size() != got_astro.size();
   for (size_t i = 0; !differs && i < ref_astro.size(); ++i) differs = ref_astro[i].score != got_astro[i].score;
