@@ -126,7 +126,7 @@ void TestRunEval::categories_order_and_batches() {
   coco::Dataset d;
   d.origin = "synthetic";
   const int64_t sizes[5][2] = {{400, 600}, {600, 400}, {300, 500}, {200, 800}, {500, 500}};  // h, w
-  for (int i = 0; i < 5; ++i) d.images.push_back({i + 1, sizes[i][1], sizes[i][0], "x.png"});
+  for (int i = 0; i < 5; ++i) d.images.push_back({i + 1, "x.png", sizes[i][1], sizes[i][0]});
   const std::vector<size_t> ord = dataset_order(d);
   auto resized = [](int64_t h, int64_t w) { return std::array<int64_t, 2>{h / 2, w / 2}; };
   std::vector<EvalBatch> b = plan_batches(d, ord, 2, true, resized);
