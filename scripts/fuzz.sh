@@ -46,7 +46,7 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 status=0
 "$BUILD_DIR/tests/fuzz/fuzz_$TARGET" "$work" -max_total_time="$SECONDS_TO_RUN" -rss_limit_mb=2048 -timeout=10 \
-  -max_len=1048576 -print_final_stats=1 -artifact_prefix="$findings/" -jobs=1 || status=$?
+  -max_len=1048576 -print_final_stats=1 -artifact_prefix="$findings/" || status=$?
 
 shopt -s nullglob
 found=("$findings"/*)
