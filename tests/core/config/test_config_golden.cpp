@@ -2,16 +2,17 @@
 // written by the official code (yacs cfg.dump()) into tests/data/golden/tiny-a/tiny-a.merged.yaml.
 #include <QtTest>
 
-#include <fstream>
 #include <sstream>
 
 #include "core/common/error.h"
 #include "core/config/config.h"
+#include "tests/common/files.h"
+#include "tests/common/paths.h"
 
 namespace {
 
-const std::string kGlipT = std::string(GLIP_SOURCE_DIR) + "/models/glip_Swin_T_O365_GoldG.yaml";
-const std::string kTinyDir = std::string(GLIP_TEST_DATA_DIR) + "/golden/tiny-a";
+const std::string kGlipT = glip::test::source_path("models/glip_Swin_T_O365_GoldG.yaml");
+const std::string kTinyDir = glip::test::tiny_dir();
 const std::string kTinyYaml = kTinyDir + "/tiny-a.yaml";
 const std::string kMerged = kTinyDir + "/tiny-a.merged.yaml";
 
@@ -21,12 +22,7 @@ glip::Config load(std::initializer_list<std::string> files) {
   return c;
 }
 
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using glip::test::read_file;
 
 // Removes the block of every `key:` line at exactly `indent` spaces: the key line and the lines below it that
 // are indented deeper or are "- " items at the same indent (PyYAML writes lists of a mapping indentless).
@@ -177,7 +173,7 @@ class TestConfigGolden : public QObject {
   void dumpMatchesOfficialText() {
     // The official dump shares repeated tuples through YAML anchors (&id001 / *id001); ours writes them out.
     // Compare the text without those blocks, then their values.
-    std::string official = read_text(kMerged);
+    std::string official = read_file(kMerged);
     QVERIFY(!official.empty());
     std::string ours = load({kGlipT, kTinyYaml}).dump();
     for (auto* text : {&official, &ours}) {

@@ -15,13 +15,14 @@
 
 #include "core/common/error.h"
 #include "core/image/image.h"
+#include "tests/common/paths.h"
 
 using glip::image::DecodeOptions;
 using glip::image::RgbImage;
 
 namespace {
 
-const std::string kData = std::string(GLIP_TEST_DATA_DIR) + "/image/";
+const std::string kData = glip::test::data_path("image/");
 
 std::vector<uint8_t> read_bytes(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
