@@ -90,7 +90,7 @@ class TestBoundary : public QObject {
 
   // Every source file of ui/ and app/glip-studio keeps to the rule.
   void uiAndStudioIncludeOnlyThePublicApi() {
-    const Scan s = scanTree(QStringLiteral(GLIP_SOURCE_DIR), {QStringLiteral("ui"), QStringLiteral("app/glip-studio")});
+    const Scan s = scanTree(QString::fromStdString(glip::test::source_dir()), {QStringLiteral("ui"), QStringLiteral("app/glip-studio")});
     QVERIFY2(s.files > 50, qPrintable(QStringLiteral("only %1 files found under ui/ and app/glip-studio").arg(s.files)));
     QVERIFY(s.engineIncludes > 0);
     QVERIFY2(s.violations.isEmpty(), qPrintable(s.violations.join(QLatin1Char('\n'))));
@@ -99,3 +99,4 @@ class TestBoundary : public QObject {
 
 QTEST_GUILESS_MAIN(TestBoundary)
 #include "test_boundary.moc"
+#include "tests/common/paths.h"

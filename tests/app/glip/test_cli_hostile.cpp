@@ -1,5 +1,5 @@
 // `glip` on bad and hostile input: every case ends in a clear one-line error (or the right result), never a
-// crash, a hang, or a silent wrong answer. Runs the built executable (GLIP_EXECUTABLE).
+// crash, a hang, or a silent wrong answer. Runs the built executable.
 #include <QtTest>
 
 #include <nlohmann/json.hpp>
@@ -8,30 +8,16 @@
 #include <fstream>
 #include <string>
 
+#include "tests/common/paths.h"
+#include "tests/common/process.h"
+
 namespace {
 
-struct Run {
-  int exit_code = -1;  // -1: crashed or did not finish in time
-  std::string out, err;
-};
+using Run = glip::test::ProcessRun;
+Run run_glip(const QStringList& args, int timeout_ms = 60000) { return glip::test::run_glip(args, timeout_ms); }
 
-Run run_glip(const QStringList& args, int timeout_ms = 60000) {
-  QProcess p;
-  p.start(QString(GLIP_EXECUTABLE), args);
-  Run r;
-  if (!p.waitForFinished(timeout_ms)) {
-    p.kill();
-    p.waitForFinished();
-    return r;
-  }
-  r.exit_code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-  r.out = p.readAllStandardOutput().toStdString();
-  r.err = p.readAllStandardError().toStdString();
-  return r;
-}
-
-const QString kDemoConfig = QStringLiteral(GLIP_SOURCE_DIR "/models/demo/glip_demo_tiny.yaml");
-const QString kAstronaut = QStringLiteral(GLIP_SOURCE_DIR "/resources/demo/astronaut.png");
+const QString kDemoConfig = QString::fromStdString(glip::test::source_path("models/demo/glip_demo_tiny.yaml"));
+const QString kAstronaut = QString::fromStdString(glip::test::source_path("resources/demo/astronaut.png"));
 
 // The run failed cleanly (exit 1..127, no signal), printed nothing on stdout, and its stderr is log lines
 // ("[date] [glip] [level] ...") and exactly one error line "glip: error: ..." that contains every part.
@@ -162,7 +148,7 @@ class TestCliHostile : public QObject {
     const QString copy = tmp_.filePath("glip_demo_tiny.yaml");
     QVERIFY(QFile::copy(kDemoConfig, copy));
     const Run r = run_glip({"predict", "--config-file", copy, "--weight",
-                            QStringLiteral(GLIP_SOURCE_DIR "/models/demo/model_final.pth"), "--image", kAstronaut,
+                            QString::fromStdString(glip::test::source_path("models/demo/model_final.pth")), "--image", kAstronaut,
                             "--caption", "a cat"});
     expect_one_line_error(r, {"bert-base-uncased/config.json", "keep the config file next to its bert-base-uncased/ folder"});
   }

@@ -4,7 +4,6 @@
 
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -13,6 +12,8 @@
 
 #include "core/coco/coco.h"
 #include "core/common/error.h"
+#include "tests/common/checks.h"
+#include "tests/common/files.h"
 
 using namespace glip::coco;
 namespace fs = std::filesystem;
@@ -20,27 +21,11 @@ using ojson = nlohmann::ordered_json;
 
 namespace {
 
-template <class F>
-std::string error_of(F fn) {
-  try {
-    fn();
-  } catch (const glip::Error& e) {
-    return e.what();
-  }
-  return "";
-}
+using glip::test::contains;
+using glip::test::error_of;
 
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-void spit(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << text;
-}
+std::string slurp(const std::string& path) { return glip::test::read_file(path); }
+void spit(const std::string& path, const std::string& text) { glip::test::write_file(path, text); }
 
 // The small export of TestCoco::export_matches_hand_written_file, worked out by hand from the published format:
 // ids from 1, bbox = [x1, y1, x2 - x1, y2 - y1] after clamping to the image, area = w * h, floats for the box.

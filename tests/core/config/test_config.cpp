@@ -8,6 +8,7 @@
 
 #include "core/common/error.h"
 #include "core/config/config.h"
+#include "tests/common/paths.h"
 
 namespace {
 
@@ -15,7 +16,7 @@ namespace {
 // minimal dict stand-in and counted the leaves of the final tree (34 sections, 454 leaves).
 constexpr int kDefaultsLeafCount = 454;
 
-const std::string kGlipT = std::string(GLIP_SOURCE_DIR) + "/models/glip_Swin_T_O365_GoldG.yaml";
+const std::string kGlipT = glip::test::source_path("models/glip_Swin_T_O365_GoldG.yaml");
 
 std::string error_of(const std::function<void()>& f) {
   try {

@@ -4,11 +4,13 @@
 
 #include "core/common/error.h"
 #include "core/config/config.h"
+#include "tests/common/files.h"
+#include "tests/common/paths.h"
 
 namespace {
 
-const std::string kGlipT = std::string(GLIP_SOURCE_DIR) + "/models/glip_Swin_T_O365_GoldG.yaml";
-const std::string kTinyDir = std::string(GLIP_TEST_DATA_DIR) + "/golden/tiny-a";
+const std::string kGlipT = glip::test::source_path("models/glip_Swin_T_O365_GoldG.yaml");
+const std::string kTinyDir = glip::test::tiny_dir();
 const std::string kTinyYaml = kTinyDir + "/tiny-a.yaml";
 const std::string kMerged = kTinyDir + "/tiny-a.merged.yaml";
 

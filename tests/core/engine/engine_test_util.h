@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <fstream>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -17,17 +16,15 @@
 
 #include "core/engine/engine.h"
 #include "core/text/bert_tokenizer.h"
+#include "tests/common/files.h"
+#include "tests/common/paths.h"
+#include "tests/common/tiny_model.h"
 
 namespace glip::engine_test {
 
-inline std::string tiny_dir() { return std::string(GLIP_TEST_DATA_DIR) + "/golden/tiny-a"; }
-inline std::string tiny_config() { return tiny_dir() + "/tiny-a.merged.yaml"; }
-
-inline nlohmann::json load_json(const std::string& path) {
-  std::ifstream f(path);
-  if (!f) throw std::runtime_error("cannot open " + path);
-  return nlohmann::json::parse(f);
-}
+using test::load_json;
+using test::tiny_config;
+using test::tiny_dir;
 
 // The tiny-a model with its golden weights (MODEL.WEIGHT of the merged config), one per override list.
 inline std::shared_ptr<const Model> tiny_model(const std::vector<std::string>& overrides = {}) {
@@ -35,12 +32,7 @@ inline std::shared_ptr<const Model> tiny_model(const std::vector<std::string>& o
   static std::map<std::vector<std::string>, std::shared_ptr<const Model>> cache;
   std::lock_guard<std::mutex> lock(mu);
   auto& m = cache[overrides];
-  if (!m) {
-    ModelParams p;
-    p.config_file = tiny_config();
-    p.overrides = overrides;
-    m = Model::load(p);
-  }
+  if (!m) m = Model::load(test::tiny_params("", overrides));
   return m;
 }
 
@@ -153,16 +145,24 @@ struct GoldenDet {
   std::array<double, 4> box;
 };
 
-inline std::vector<GoldenDet> golden_detections(const nlohmann::json& j) {
-  std::vector<GoldenDet> out;
-  for (const auto& d : j.at("detections")) {
-    GoldenDet g;
-    g.label = d.at("label").get<int>();
-    g.phrase = d.at("phrase").get<std::string>();
-    g.score = d.at("score").get<float>();
-    for (int k = 0; k < 4; ++k) g.box[k] = d.at("box_xyxy")[k].get<double>();
-    out.push_back(g);
+// The detections of a JSON entry ({"detections": [{label, phrase, score, box_xyxy}, ...]}) in file order, as
+// GoldenDet (double boxes) or as engine Detections (float boxes).
+template <class Det>
+std::vector<Det> json_detections(const nlohmann::json& entry) {
+  std::vector<Det> out;
+  for (const auto& d : entry.at("detections")) {
+    Det x;
+    x.label = d.at("label").get<int>();
+    x.phrase = d.at("phrase").get<std::string>();
+    x.score = d.at("score").get<float>();
+    for (int k = 0; k < 4; ++k) x.box[k] = d.at("box_xyxy")[k].get<typename decltype(x.box)::value_type>();
+    out.push_back(x);
   }
+  return out;
+}
+
+inline std::vector<GoldenDet> golden_detections(const nlohmann::json& j) {
+  std::vector<GoldenDet> out = json_detections<GoldenDet>(j);
   std::stable_sort(out.begin(), out.end(), [](const GoldenDet& a, const GoldenDet& b) {
     return a.score != b.score ? a.score > b.score : a.label < b.label;
   });

@@ -59,7 +59,7 @@ class TestEngineApi : public QObject {
 
   void modelInfoFollowsTheConfig() {
     ModelParams p;
-    p.config_file = std::string(GLIP_TEST_DATA_DIR) + "/golden/tiny-a/tiny-a.merged.yaml";
+    p.config_file = glip::test::tiny_config();
     p.random_init = true;
     p.overrides = {"MODEL.ATSS.INFERENCE_TH", "0.25", "MODEL.DYHEAD.SCORE_AGG", "\"MAX\"",
                    "MODEL.LANGUAGE_BACKBONE.MAX_QUERY_LEN", "128", "MODEL.ATSS.NMS_TH", "0.5"};
@@ -186,3 +186,4 @@ class TestEngineApi : public QObject {
 
 QTEST_GUILESS_MAIN(TestEngineApi)
 #include "test_engine_api.moc"
+#include "tests/common/paths.h"

@@ -414,7 +414,7 @@ class TestEngineSession : public QObject {
   // naming the file, and saying where the name came from when it was the config's MODEL.WEIGHT.
   void missingWeightsFailFast() {
     ModelParams p;
-    p.config_file = GLIP_SOURCE_DIR "/models/glip_Swin_T_O365_GoldG.yaml";
+    p.config_file = test::source_path("models/glip_Swin_T_O365_GoldG.yaml");
     try {
       Model::load(p);
       QFAIL("GLIP-T loaded without its weights");

@@ -15,6 +15,8 @@
 #include "core/eval/coco_eval.h"
 #include "core/coco/coco.h"
 #include "core/eval/eval_output.h"
+#include "tests/common/files.h"
+#include "tests/common/paths.h"
 
 using namespace glip::eval;
 namespace fs = std::filesystem;
@@ -22,12 +24,9 @@ namespace coco = glip::coco;
 
 namespace {
 
-const std::string kDir = std::string(GLIP_TEST_DATA_DIR) + "/coco/";
+const std::string kDir = glip::test::data_path("coco/");
 
-nlohmann::json load_json(const std::string& path) {
-  std::ifstream in(path);
-  return nlohmann::json::parse(in);
-}
+using glip::test::load_json;
 
 std::string write_temp(const QTemporaryDir& dir, const std::string& name, const std::string& text) {
   const std::string path = (fs::path(dir.path().toStdString()) / name).string();

@@ -10,6 +10,8 @@
 #include "core/eval/coco_eval.h"
 #include "core/coco/coco.h"
 #include "core/eval/merge.h"
+#include "tests/common/checks.h"
+#include "tests/common/paths.h"
 
 using namespace glip::eval;
 namespace fs = std::filesystem;
@@ -17,19 +19,10 @@ namespace coco = glip::coco;
 
 namespace {
 
-const std::string kDir = std::string(GLIP_TEST_DATA_DIR) + "/coco/";
+const std::string kDir = glip::test::data_path("coco/");
 
-template <class F>
-std::string error_of(F fn) {
-  try {
-    fn();
-  } catch (const glip::Error& e) {
-    return e.what();
-  }
-  return "";
-}
-
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+using glip::test::contains;
+using glip::test::error_of;
 
 // A shard as glip eval leaves it: the results file and its provenance record (run `run`, the images it holds).
 void write_shard(const fs::path& dir, int k, int n, const std::vector<coco::Result>& dets,

@@ -17,6 +17,9 @@
 #include "core/eval/eval_output.h"
 #include "core/eval/merge.h"
 #include "core/eval/run_eval.h"
+#include "tests/common/checks.h"
+#include "tests/common/paths.h"
+#include "tests/common/tiny_model.h"
 
 using namespace glip::eval;
 namespace fs = std::filesystem;
@@ -24,28 +27,15 @@ namespace coco = glip::coco;
 
 namespace {
 
-const std::string kGolden = std::string(GLIP_TEST_DATA_DIR) + "/golden/tiny-a/";
-const std::string kAnn = std::string(GLIP_TEST_DATA_DIR) + "/coco/golden_tiny/instances_val2017.json";
+const std::string kGolden = glip::test::tiny_dir() + "/";
+const std::string kAnn = glip::test::data_path("coco/golden_tiny/instances_val2017.json");
 const std::vector<std::string> kDetectionTask = {"TEST.EVAL_TASK", "detection"};
 
-template <class F>
-std::string error_of(F fn) {
-  try {
-    fn();
-  } catch (const glip::Error& e) {
-    return e.what();
-  }
-  return "";
-}
-
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+using glip::test::contains;
+using glip::test::error_of;
 
 std::shared_ptr<const glip::Model> load_tiny(std::vector<std::string> overrides) {
-  glip::ModelParams mp;
-  mp.config_file = kGolden + "tiny-a.merged.yaml";
-  mp.weight_file = kGolden + "model_final.pth";
-  mp.overrides = std::move(overrides);
-  return glip::Model::load(mp);
+  return glip::Model::load(glip::test::tiny_params(kGolden + "model_final.pth", std::move(overrides)));
 }
 
 void expect_same(const std::vector<coco::Result>& a, const std::vector<coco::Result>& b) {

@@ -1,10 +1,7 @@
 // Helpers for the head tests: golden files, tiny-a options and weights, tolerance checks.
 #pragma once
-#include <torch/serialize.h>
 #include <torch/torch.h>
 
-#include <fstream>
-#include <iterator>
 #include <map>
 #include <sstream>
 #include <stdexcept>
@@ -13,24 +10,13 @@
 
 #include "core/head/head_options.h"
 #include "core/io/tensor_map.h"
+#include "tests/common/paths.h"
+#include "tests/common/tensors.h"
 
 namespace glip::head_test {
 
-inline const std::string& tiny_dir() {
-  static const std::string d = std::string(GLIP_TEST_DATA_DIR) + "/golden/tiny-a";
-  return d;
-}
-
-// A golden file: a plain dict name -> tensor saved by torch.save.
-inline io::TensorMap load_pt(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) throw std::runtime_error("cannot open " + path);
-  std::vector<char> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-  c10::IValue iv = torch::pickle_load(bytes);
-  io::TensorMap out;
-  for (const auto& kv : iv.toGenericDict()) out[kv.key().toStringRef()] = kv.value().toTensor();
-  return out;
-}
+using test::load_pt;
+using test::tiny_dir;
 
 // tiny-a (tests/data/golden/tiny-a/tiny-a.merged.yaml + bert-base-uncased/config.json), built by hand.
 inline head::VLDyHeadOptions tiny_options() {

@@ -15,6 +15,7 @@
 #include <tuple>
 #include <vector>
 
+#include "tests/common/files.h"
 #include "tests/core/head/head_test_util.h"
 
 #include "core/common/error.h"
@@ -32,10 +33,7 @@ namespace {
 const char* kRuns[] = {"astronaut.det", "astronaut.grd", "coffee.det", "coffee.grd"};
 const char* kLevels[] = {"p3", "p4", "p5", "p6", "p7"};
 
-const io::TensorMap& tiny_weights() {
-  static const io::TensorMap w = io::load_checkpoint(head_test::tiny_dir() + "/model_final.pth");
-  return w;
-}
+using test::tiny_weights;
 
 head::VLDyHead tiny_head() {
   head::VLDyHead h(head_test::tiny_options());
@@ -108,18 +106,6 @@ void check_all(const Run& r, const TensorProbe& probe, bool trimmed, const std::
   QVERIFY2(checked == 47, (what + ": " + std::to_string(checked) + " golden tensors, expected 47").c_str());
 }
 
-std::map<std::string, std::string> describe(const torch::nn::Module& m) {
-  std::map<std::string, std::string> out;
-  auto add = [&](const std::string& name, const at::Tensor& t, const char* kind) {
-    std::string s;
-    for (int64_t i = 0; i < t.dim(); ++i) s += (i ? "x" : "") + std::to_string(t.size(i));
-    out[name] = s + " float32 " + kind;
-  };
-  for (const auto& p : m.named_parameters(true)) add(p.key(), p.value(), "param");
-  for (const auto& b : m.named_buffers(true)) add(b.key(), b.value(), "buffer");
-  return out;
-}
-
 // Literal translation of the official BiMultiHeadAttention.forward (fuse_helper.py), the reference for the folded
 // implementation (with clamps on, stable_softmax_2d off).
 head::BiAttentionOutput official_bi_attention(head::BiMultiHeadAttentionImpl& m, const at::Tensor& v,
@@ -158,7 +144,7 @@ class TestVLDyHead : public QObject {
   // Parameter names and shapes equal the tiny-a checkpoint's rpn.head.* entries (both directions).
   void stateDictTinyA() {
     head::VLDyHead h(head_test::tiny_options());
-    std::map<std::string, std::string> ours = describe(*h);
+    std::map<std::string, std::string> ours = test::module_rows(*h);
     std::set<std::string> ckpt;
     for (const auto& [k, t] : tiny_weights())
       if (k.rfind("rpn.head.", 0) == 0) ckpt.insert(k.substr(9));
@@ -171,23 +157,10 @@ class TestVLDyHead : public QObject {
 
   // Full GLIP-T: names, shapes and kinds equal the rpn.head.* rows of glip_t_state_dict_keys.tsv.
   void stateDictGlipT() {
-    std::ifstream f(std::string(GLIP_TEST_DATA_DIR) + "/golden/glip_t_state_dict_keys.tsv");
-    QVERIFY(f.good());
-    std::map<std::string, std::string> rows;
-    std::string line;
-    while (std::getline(f, line)) {
-      if (line.rfind("rpn.head.", 0) != 0) continue;
-      std::istringstream in(line);
-      std::string name, shape, dtype, kind;
-      std::getline(in, name, '\t');
-      std::getline(in, shape, '\t');
-      std::getline(in, dtype, '\t');
-      std::getline(in, kind, '\t');
-      rows[name.substr(9)] = shape + " " + dtype + " " + kind;
-    }
+    const std::map<std::string, std::string> rows = test::state_dict_rows("rpn.head.");
     QCOMPARE(rows.size(), size_t(340));
     head::VLDyHead h(head_test::glip_t_options());
-    std::map<std::string, std::string> ours = describe(*h);
+    std::map<std::string, std::string> ours = test::module_rows(*h);
     for (const auto& [k, v] : rows) {
       QVERIFY2(ours.count(k), ("missing in the module: " + k).c_str());
       QVERIFY2(ours.at(k) == v, (k + ": " + ours.at(k) + " vs " + v).c_str());

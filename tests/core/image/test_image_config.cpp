@@ -6,6 +6,7 @@
 #include "core/common/error.h"
 #include "core/config/config.h"
 #include "core/image/preprocess_config.h"
+#include "tests/common/paths.h"
 
 using glip::image::preprocess_params_from_config;
 
@@ -14,7 +15,7 @@ class TestImageConfig : public QObject {
  private slots:
   void tiny_a() {
     glip::Config cfg = glip::Config::defaults();
-    cfg.merge_from_file(std::string(GLIP_TEST_DATA_DIR) + "/golden/tiny-a/tiny-a.merged.yaml");
+    cfg.merge_from_file(glip::test::tiny_config());
     const auto p = preprocess_params_from_config(cfg);
     QCOMPARE(p.min_size, int64_t(304));
     QCOMPARE(p.max_size, int64_t(1333));

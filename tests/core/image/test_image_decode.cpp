@@ -20,13 +20,14 @@
 
 #include "core/common/error.h"
 #include "core/image/image.h"
+#include "tests/common/paths.h"
 
 using glip::image::DecodeOptions;
 using glip::image::RgbImage;
 
 namespace {
 
-const std::string kData = std::string(GLIP_TEST_DATA_DIR) + "/image/";
+const std::string kData = glip::test::data_path("image/");
 
 std::vector<uint8_t> read_bytes(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
@@ -322,7 +323,7 @@ class TestImageDecode : public QObject {
   // refused before libpng sees it, and the demo photo's iCCP profile (which libpng warns about) is not passed on.
   // A PNG whose IEND is missing after complete image data decodes as Pillow decodes it.
   void png_quiet_and_iend_optional() {
-    const std::string astronaut = std::string(GLIP_SOURCE_DIR) + "/resources/demo/astronaut.png";
+    const std::string astronaut = glip::test::source_path("resources/demo/astronaut.png");
     std::vector<uint8_t> full;
     {
       std::ifstream f(astronaut, std::ios::binary);

@@ -4,35 +4,29 @@
 // torch before QtTest: Qt's `slots` macro breaks torch's headers.
 #include <ATen/ATen.h>
 #include <c10/core/InferenceMode.h>
-#include <torch/serialize.h>
 
 #include <QtTest>
 
 #include <chrono>
-#include <fstream>
-#include <iterator>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "core/common/error.h"
 #include "core/image/image.h"
 #include "core/image/preprocess.h"
+#include "tests/common/paths.h"
+#include "tests/common/tensors.h"
 
 using glip::image::PreprocessParams;
 using glip::image::SizeHW;
 
 namespace {
 
-const std::string kGolden = std::string(GLIP_TEST_DATA_DIR) + "/golden/tiny-a/";
+const std::string kGolden = glip::test::tiny_dir() + "/";
 
-c10::Dict<c10::IValue, c10::IValue> load_pt(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  std::vector<char> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-  return torch::pickle_load(bytes).toGenericDict();
-}
-at::Tensor get(const c10::Dict<c10::IValue, c10::IValue>& d, const std::string& key) {
-  return d.at(key).toTensor();
-}
+using glip::test::load_pt;
+at::Tensor get(const std::map<std::string, at::Tensor>& d, const std::string& key) { return d.at(key); }
 
 }  // namespace
 

@@ -11,6 +11,7 @@
 #include "core/common/error.h"
 #include "core/image/image.h"
 #include "core/image/resample.h"
+#include "tests/common/paths.h"
 
 using glip::image::RgbImage;
 
@@ -43,9 +44,9 @@ class TestImageResize : public QObject {
   Q_OBJECT
  private slots:
   void matches_pillow_bit_for_bit() {
-    std::ifstream f(std::string(GLIP_TEST_DATA_DIR) + "/image/pil_resize_fnv1a.txt");
+    std::ifstream f(glip::test::data_path("image/pil_resize_fnv1a.txt"));
     QVERIFY(f.good());
-    const std::string golden = std::string(GLIP_TEST_DATA_DIR) + "/golden/tiny-a/";
+    const std::string golden = glip::test::tiny_dir() + "/";
     const RgbImage astronaut = glip::image::load_image(golden + "astronaut.png");
     const RgbImage coffee = glip::image::load_image(golden + "coffee.png");
     std::string line;

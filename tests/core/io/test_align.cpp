@@ -6,12 +6,14 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
-#include <fstream>
 #include <sstream>
 
 #include "core/common/error.h"
 #include "core/io/align.h"
 #include "core/io/checkpoint.h"
+#include "tests/common/checks.h"
+#include "tests/common/files.h"
+#include "tests/common/paths.h"
 
 using glip::io::AlignReport;
 using glip::io::ShapeMap;
@@ -19,18 +21,8 @@ using glip::io::TensorMap;
 
 namespace {
 
-template <class Fn>
-std::string error_of(Fn&& fn) {
-  try {
-    fn();
-  } catch (const glip::Error& e) {
-    qInfo("%s", e.what());
-    return e.what();
-  }
-  return "";
-}
-
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+using glip::test::contains;
+using glip::test::error_of;
 
 struct TinyNet : torch::nn::Module {
   TinyNet() {
@@ -156,22 +148,14 @@ class TestAlign : public QObject {
   // The official tiny-a checkpoint against its own layout (names and shapes of the checksum table).
   void tiny_a_layout() {
     ShapeMap model;
-    std::ifstream table(GLIP_TEST_DATA_DIR "/model_final.checksums.tsv");
-    std::string line;
-    while (std::getline(table, line)) {
-      if (line.empty() || line[0] == '#') continue;
-      std::istringstream f(line);
-      std::string name, dtype, shape;
-      std::getline(f, name, '\t');
-      std::getline(f, dtype, '\t');
-      std::getline(f, shape, '\t');
-      std::vector<int64_t> dims;
-      std::istringstream s(shape);
+    for (const std::vector<std::string>& row : glip::test::read_tsv(glip::test::data_path("model_final.checksums.tsv"))) {
+      std::vector<int64_t> dims;  // name, dtype, shape "AxBxC", sha256
+      std::istringstream s(row.at(2));
       for (std::string d; std::getline(s, d, 'x');) dims.push_back(std::stoll(d));
-      model[name] = dims;
+      model[row.at(0)] = dims;
     }
     QCOMPARE(model.size(), size_t(286));
-    TensorMap ckpt = glip::io::load_checkpoint(GLIP_TEST_DATA_DIR "/golden/tiny-a/model_final.pth");
+    TensorMap ckpt = glip::io::load_checkpoint(glip::test::tiny_path("model_final.pth"));
     AlignReport rep;
     TensorMap out = glip::io::align_state_dict(model, ckpt, &rep);
     QCOMPARE(rep.matched, size_t(286));

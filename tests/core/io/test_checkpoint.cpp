@@ -13,58 +13,31 @@
 #include <functional>
 #include <map>
 #include <random>
-#include <fstream>
-#include <sstream>
 
 #include "core/common/error.h"
 #include "core/io/checkpoint.h"
+#include "tests/common/files.h"
+#include "tests/common/paths.h"
+#include "tests/common/tensors.h"
 
 using glip::io::CheckpointInfo;
 using glip::io::TensorMap;
+using glip::test::dtype_name;
 using glip::test::Pickle;
 using glip::test::raw_bytes;
+using glip::test::read_file;
+using glip::test::shape_str;
 using glip::test::write_archive;
+using glip::test::write_file;
 
 namespace {
 
-const std::string kModelFinal = GLIP_TEST_DATA_DIR "/golden/tiny-a/model_final.pth";
-
-std::string dtype_name(at::ScalarType t) {
-  switch (t) {
-    case at::kFloat: return "float32";
-    case at::kDouble: return "float64";
-    case at::kHalf: return "float16";
-    case at::kBFloat16: return "bfloat16";
-    case at::kShort: return "int16";
-    case at::kChar: return "int8";
-    case at::kLong: return "int64";
-    case at::kInt: return "int32";
-    case at::kByte: return "uint8";
-    case at::kBool: return "bool";
-    default: return "other";
-  }
-}
-
-std::string shape_name(at::IntArrayRef s) {
-  std::string r;
-  for (size_t i = 0; i < s.size(); ++i) r += (i ? "x" : "") + std::to_string(s[i]);
-  return r;
-}
+const std::string kModelFinal = glip::test::tiny_path("model_final.pth");
 
 std::string sha256(const at::Tensor& t) {
   at::Tensor c = t.contiguous();
   QByteArray bytes(static_cast<const char*>(c.data_ptr()), static_cast<qsizetype>(c.numel() * c.element_size()));
   return QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex().toStdString();
-}
-
-std::string read_file(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-}
-
-void write_file(const std::string& path, const std::string& data) {
-  std::ofstream f(path, std::ios::binary);
-  f.write(data.data(), static_cast<std::streamsize>(data.size()));
 }
 
 // Expects glip::Error from load_checkpoint whose message contains every one of `parts`.
@@ -83,25 +56,17 @@ void expect_error(const std::string& path, std::initializer_list<std::string> pa
 
 // Compares every row (name, dtype, shape, sha256) of a checksum table with `m`; returns the number of rows.
 size_t compare_with_table(const TensorMap& m, const std::string& path, int64_t* float_params = nullptr) {
-  std::ifstream table(path);
-  if (!table.good()) throw std::runtime_error("cannot read " + path);
-  std::string line;
   size_t rows = 0;
-  while (std::getline(table, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    std::istringstream fields(line);
-    std::string name, dtype, shape, hash;
-    std::getline(fields, name, '\t');
-    std::getline(fields, dtype, '\t');
-    std::getline(fields, shape, '\t');
-    std::getline(fields, hash, '\t');
+  for (const std::vector<std::string>& row : glip::test::read_tsv(path)) {
+    if (row.size() < 4) throw std::runtime_error(path + ": a row with fewer than 4 fields");
+    const std::string &name = row[0], &dtype = row[1], &shape = row[2], &hash = row[3];
     auto it = m.find(name);
     if (it == m.end()) throw std::runtime_error("missing tensor " + name);
     const at::Tensor& t = it->second;
-    if (dtype_name(t.scalar_type()) != dtype || shape_name(t.sizes()) != shape || sha256(t) != hash ||
+    if (dtype_name(t.scalar_type()) != dtype || shape_str(t.sizes()) != shape || sha256(t) != hash ||
         !t.device().is_cpu())
       throw std::runtime_error("tensor " + name + " differs: " + dtype_name(t.scalar_type()) + " " +
-                               shape_name(t.sizes()) + " " + sha256(t) + ", expected " + dtype + " " + shape + " " +
+                               shape_str(t.sizes()) + " " + sha256(t) + ", expected " + dtype + " " + shape + " " +
                                hash);
     if (float_params && t.is_floating_point()) *float_params += t.numel();
     ++rows;
@@ -145,7 +110,7 @@ class TestCheckpoint : public QObject {
     int64_t float_params = 0;
     size_t rows = 0;
     try {
-      rows = compare_with_table(m, GLIP_TEST_DATA_DIR "/model_final.checksums.tsv", &float_params);
+      rows = compare_with_table(m, glip::test::data_path("model_final.checksums.tsv"), &float_params);
     } catch (const std::exception& e) {
       QFAIL(e.what());
     }
@@ -159,11 +124,11 @@ class TestCheckpoint : public QObject {
   void python_protocol4_variety() {
     c10::InferenceMode guard;
     CheckpointInfo info;
-    TensorMap m = glip::io::load_checkpoint(GLIP_TEST_DATA_DIR "/io/python_variety_p4.pth", &info);
+    TensorMap m = glip::io::load_checkpoint(glip::test::data_path("io/python_variety_p4.pth"), &info);
     QCOMPARE(m.size(), size_t(24));
     size_t rows = 0;
     try {
-      rows = compare_with_table(m, GLIP_TEST_DATA_DIR "/io/python_variety_p4.checksums.tsv");
+      rows = compare_with_table(m, glip::test::data_path("io/python_variety_p4.checksums.tsv"));
     } catch (const std::exception& e) {
       QFAIL(e.what());
     }
@@ -181,7 +146,7 @@ class TestCheckpoint : public QObject {
 
   // Random corruption of a real data.pkl (byte flips, cuts): glip::Error or a successful load, nothing else.
   void mutated_pickles_never_crash() {
-    caffe2::serialize::PyTorchStreamReader reader(GLIP_TEST_DATA_DIR "/io/python_variety_p4.pth");
+    caffe2::serialize::PyTorchStreamReader reader(glip::test::data_path("io/python_variety_p4.pth"));
     std::map<std::string, std::string> records;
     std::string pickle;
     for (const std::string& name : reader.getAllRecords()) {
@@ -341,8 +306,8 @@ class TestCheckpoint : public QObject {
   // Zip bombs are refused from the zip directory, before anything is inflated (files made with Python's zipfile:
   // 100 MiB of zeros deflated to ~100 KiB, as data.pkl and as a tensor record).
   void zip_bombs_refused_before_inflating() {
-    expect_error(GLIP_TEST_DATA_DIR "/io/bomb_pickle.pth", {"data.pkl", "would inflate to 100 MiB", "64 MiB"});
-    expect_error(GLIP_TEST_DATA_DIR "/io/bomb_record.pth", {"archive/data/0", "would inflate", "zip bomb"});
+    expect_error(glip::test::data_path("io/bomb_pickle.pth"), {"data.pkl", "would inflate to 100 MiB", "64 MiB"});
+    expect_error(glip::test::data_path("io/bomb_record.pth"), {"archive/data/0", "would inflate", "zip bomb"});
   }
 
   void forbidden_globals() {

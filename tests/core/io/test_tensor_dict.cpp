@@ -15,12 +15,14 @@
 
 #include "core/common/error.h"
 #include "core/io/checkpoint.h"
+#include "tests/common/checks.h"
+#include "tests/common/paths.h"
 
 using glip::io::TensorMap;
 
 namespace {
 
-const std::string kGolden = GLIP_TEST_DATA_DIR "/golden/tiny-a/";
+const std::string kGolden = glip::test::tiny_dir() + "/";
 
 c10::IValue pickle_load_file(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
@@ -32,15 +34,12 @@ bool same(const at::Tensor& a, const at::Tensor& b) {
   return a.scalar_type() == b.scalar_type() && a.sizes().equals(b.sizes()) && torch::equal(a, b);
 }
 
+// The message of the glip::Error fn() throws, logged.
 template <class Fn>
 QString error_of(Fn&& fn) {
-  try {
-    fn();
-  } catch (const glip::Error& e) {
-    qInfo("%s", e.what());
-    return QString::fromStdString(e.what());
-  }
-  return {};
+  const std::string msg = glip::test::error_of(fn);
+  qInfo("%s", msg.c_str());
+  return QString::fromStdString(msg);
 }
 
 }  // namespace

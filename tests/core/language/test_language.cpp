@@ -13,7 +13,9 @@
 #include <sstream>
 #include <string>
 
-#include "tests/core/language/golden_util.h"
+#include "tests/common/files.h"
+#include "tests/common/paths.h"
+#include "tests/common/tensors.h"
 
 #include "core/common/error.h"
 #include "core/io/state_dict.h"
@@ -24,7 +26,7 @@ using glip::test::load_pt;
 using glip::test::max_abs_diff;
 
 namespace {
-const std::string kTiny = std::string(GLIP_TEST_DATA_DIR) + "/golden/tiny-a";
+const std::string kTiny = glip::test::tiny_dir();
 
 glip::LanguageBackboneOptions tiny_options() {
   glip::LanguageBackboneOptions o;

@@ -17,13 +17,20 @@
 #include "core/io/align.h"
 #include "core/io/checkpoint.h"
 #include "core/model/glip_model.h"
+#include "tests/common/checks.h"
+#include "tests/common/files.h"
+#include "tests/common/paths.h"
+#include "tests/common/tensors.h"
+#include "tests/common/tiny_model.h"
 #include <QtTest>  // after torch: Qt's `slots` macro breaks ATen headers
 
 using namespace glip;
 
 namespace {
 
-std::string tiny_dir() { return std::string(GLIP_TEST_DATA_DIR) + "/golden/tiny-a"; }
+using test::contains;
+using test::tiny_dir;
+using test::tiny_params;
 
 // kB value of a /proc/self/status line ("VmHWM:", "VmRSS:").
 long proc_status_kb(const char* field) {
@@ -32,14 +39,6 @@ long proc_status_kb(const char* field) {
   while (std::getline(f, line))
     if (line.rfind(field, 0) == 0) return std::stol(line.substr(std::strlen(field)));
   return -1;
-}
-
-ModelParams tiny_params(const std::string& weight = "", std::vector<std::string> overrides = {}) {
-  ModelParams p;
-  p.config_file = tiny_dir() + "/tiny-a.merged.yaml";
-  p.weight_file = weight;
-  p.overrides = std::move(overrides);
-  return p;
 }
 
 // The glip::Error message of loading `p`, or "" when it loads.
@@ -54,7 +53,6 @@ std::string load_error(const ModelParams& p) {
   return "";
 }
 
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 
 }  // namespace
 
@@ -188,40 +186,14 @@ class TestGlipModel : public QObject {
 
   // The FULL-SIZE GLIP-T (random init) has exactly the official state dict: 746 names, shapes, dtypes, kinds.
   void fullSizeStateDict() {
-    std::map<std::string, std::string> want;
-    {
-      std::ifstream f(std::string(GLIP_TEST_DATA_DIR) + "/golden/glip_t_state_dict_keys.tsv");
-      std::string line;
-      while (std::getline(f, line)) {
-        if (line.empty() || line[0] == '#' || line.rfind("name\t", 0) == 0) continue;
-        std::istringstream in(line);
-        std::string name, shape, dtype, kind;
-        std::getline(in, name, '\t');
-        std::getline(in, shape, '\t');
-        std::getline(in, dtype, '\t');
-        std::getline(in, kind, '\t');
-        want[name] = shape + " " + dtype + " " + kind;
-      }
-    }
+    const std::map<std::string, std::string> want = test::state_dict_rows();
     QCOMPARE(want.size(), size_t{746});
 
     Config cfg = Config::defaults();
-    cfg.merge_from_file(std::string(GLIP_SOURCE_DIR) + "/models/glip_Swin_T_O365_GoldG.yaml");
+    cfg.merge_from_file(test::source_path("models/glip_Swin_T_O365_GoldG.yaml"));
     c10::InferenceMode guard;
     GlipModel m(glip_model_options(cfg));
-    auto shape_str = [](at::IntArrayRef s) {
-      std::string out;
-      for (size_t i = 0; i < s.size(); ++i) out += (i ? "x" : "") + std::to_string(s[i]);
-      return out;
-    };
-    auto dtype = [](const at::Tensor& t) {
-      return t.scalar_type() == at::kFloat ? "float32" : t.scalar_type() == at::kLong ? "int64" : "other";
-    };
-    std::map<std::string, std::string> got;
-    for (const auto& p : m->named_parameters(true))
-      got[p.key()] = shape_str(p.value().sizes()) + " " + dtype(p.value()) + " param";
-    for (const auto& b : m->named_buffers(true))
-      got[b.key()] = shape_str(b.value().sizes()) + " " + dtype(b.value()) + " buffer";
+    const std::map<std::string, std::string> got = test::module_rows(*m);
     // state_dict_shapes / module_shapes describe the same layout.
     const auto sds = state_dict_shapes(*m);
     QCOMPARE(sds.size(), got.size());

@@ -1,20 +1,18 @@
 // modulated_deform_conv2d: equality with at::conv2d for zero offsets / unit mask, and with an independent naive
 // scalar reference of maskrcnn_benchmark's modulated_deformable_im2col_gpu_kernel for random offsets and masks.
 #include <ATen/ATen.h>
-#include <ATen/Parallel.h>
 #include <QtTest>
 #include <c10/core/InferenceMode.h>
 
-#include <chrono>
 #include <cmath>
-#include <cstdio>
-#include <ctime>
 
 #include "core/common/error.h"
 #include "core/ops/deform_conv/deform_conv.h"
+#include "tests/common/tensors.h"
 
 using glip::ops::DeformConvParams;
 using glip::ops::modulated_deform_conv2d;
+using glip::test::max_abs_diff;
 
 namespace {
 
@@ -76,8 +74,6 @@ at::Tensor naive_reference(const at::Tensor& input, const at::Tensor& offset, co
 int64_t out_size(int64_t in, int64_t k, const DeformConvParams& p) {
   return (in + 2 * p.padding - (p.dilation * (k - 1) + 1)) / p.stride + 1;
 }
-
-double max_abs_diff(const at::Tensor& a, const at::Tensor& b) { return (a - b).abs().max().item<double>(); }
 
 // Offsets in [-r, r] plus some exact integers and half-integers so that samples land exactly on pixel centres, on
 // the -1 / H boundary and outside the image.
@@ -265,52 +261,6 @@ class TestDeformConv : public QObject {
     QVERIFY_THROWS_EXCEPTION(glip::Error, modulated_deform_conv2d(x, off, mask, wt, at::randn({5}), p));
     QVERIFY_THROWS_EXCEPTION(glip::Error, modulated_deform_conv2d(x.to(at::kHalf), off, mask, wt, {}, p));
     QVERIFY_THROWS_EXCEPTION(glip::Error, modulated_deform_conv2d(x[0], off, mask, wt, {}, p));
-  }
-
-  // GLIP-T P3..P7 shapes (256 channels), stride 1 and the stride-2 conv from the level below; printed, not
-  // asserted. Best of 3 after a warm-up, wall clock and process CPU time, against a dense at::conv2d.
-  void timing_glip_t_levels() {
-    c10::InferenceMode guard;
-    struct Times {
-      double wall = 1e9, cpu = 1e9;
-    };
-    auto time_it = [](auto&& f) {
-      f();
-      Times t;
-      for (int r = 0; r < 3; ++r) {
-        const auto w0 = std::chrono::steady_clock::now();
-        const std::clock_t c0 = std::clock();
-        f();
-        t.cpu = std::min(t.cpu, double(std::clock() - c0) / CLOCKS_PER_SEC);
-        t.wall = std::min(t.wall, std::chrono::duration<double>(std::chrono::steady_clock::now() - w0).count());
-      }
-      return t;
-    };
-    const int64_t sizes[5][2] = {{100, 168}, {50, 84}, {25, 42}, {13, 21}, {7, 11}};
-    at::Tensor wt = at::randn({256, 256, 3, 3}) / 48;
-    at::Tensor bias = at::randn({256});
-    double sum_dense = 0, sum_deform = 0;
-    for (int64_t stride : {1, 2}) {
-      for (int l = 0; l < 5; ++l) {
-        if (stride == 2 && l == 0) continue;  // the stride-2 conv reads level l-1 and writes level l
-        const int64_t h = sizes[stride == 1 ? l : l - 1][0], w = sizes[stride == 1 ? l : l - 1][1];
-        const int64_t ho = (h - 1) / stride + 1, wo = (w - 1) / stride + 1;
-        DeformConvParams p{stride, 1, 1, 1, 1};
-        at::Tensor x = at::randn({1, 256, h, w});
-        at::Tensor off = at::randn({1, 18, ho, wo});
-        at::Tensor mask = at::rand({1, 9, ho, wo});
-        const Times dense = time_it([&] { at::conv2d(x, wt, bias, stride, 1); });
-        const Times deform = time_it([&] { modulated_deform_conv2d(x, off, mask, wt, bias, p); });
-        sum_dense += dense.cpu;
-        sum_deform += deform.cpu;
-        qInfo("P%d stride %d, 1x256x%dx%d -> %dx%d, %d threads: conv2d %.2f ms wall / %.2f ms cpu, deform %.2f ms "
-              "wall / %.2f ms cpu (%.2fx cpu)",
-              l + 3, int(stride), int(h), int(w), int(ho), int(wo), at::get_num_threads(), dense.wall * 1e3,
-              dense.cpu * 1e3, deform.wall * 1e3, deform.cpu * 1e3, deform.cpu / dense.cpu);
-      }
-    }
-    qInfo("all levels: conv2d %.1f ms cpu, deform %.1f ms cpu (%.2fx)", sum_dense * 1e3, sum_deform * 1e3,
-          sum_deform / sum_dense);
   }
 };
 

@@ -1,39 +1,25 @@
 // ATSS post-processing against the official outputs of the tiny-a runs: the golden head outputs, anchors,
 // positive map and image size go in; post.pre_nms.* (as sets), final.resized.* and final.orig.* (in order) must
 // come out.
-#include <torch/serialize.h>  // before QtTest (Qt's `slots` macro)
-
-#include <ATen/ATen.h>
+#include <ATen/ATen.h>  // before QtTest (Qt's `slots` macro)
 #include <QtTest>
 #include <c10/core/InferenceMode.h>
 
-#include <fstream>
-#include <iterator>
 #include <map>
 #include <string>
 #include <vector>
 
 #include "core/probe/probe.h"
 #include "core/post/atss_postprocessor.h"
+#include "tests/common/paths.h"
+#include "tests/common/tensors.h"
 
 using namespace glip::post;
 
 namespace {
 
-std::map<std::string, at::Tensor> load_pt(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) throw std::runtime_error("cannot open " + path);
-  std::vector<char> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-  std::map<std::string, at::Tensor> out;
-  for (const auto& kv : torch::pickle_load(bytes).toGenericDict())
-    out[kv.key().toStringRef()] = kv.value().toTensor();
-  return out;
-}
-
-double max_abs(const at::Tensor& a, const at::Tensor& b) {
-  if (a.numel() == 0) return 0;
-  return (a.to(at::kDouble) - b.to(at::kDouble)).abs().max().item<double>();
-}
+using glip::test::load_pt;
+using glip::test::max_abs_diff;
 
 const char* kLevels[] = {"p3", "p4", "p5", "p6", "p7"};
 
@@ -52,7 +38,7 @@ class TestAtssGolden : public QObject {
     QFETCH(QString, image);
     QFETCH(QString, kind);
     c10::InferenceMode guard;
-    const std::string dir = std::string(GLIP_TEST_DATA_DIR) + "/golden/tiny-a/";
+    const std::string dir = glip::test::tiny_dir() + "/";
     auto vis = load_pt(dir + image.toStdString() + ".visual.pt");
     auto g = load_pt(dir + image.toStdString() + "." + kind.toStdString() + ".pt");
 
@@ -91,15 +77,15 @@ class TestAtssGolden : public QObject {
         if (used[j] || lv[j].item<int64_t>() != g_lv[i].item<int64_t>() ||
             lb[j].item<int64_t>() != g_lb[i].item<int64_t>())
           continue;
-        const double d = max_abs(bx[j], g_bx[i]) + max_abs(sc[j], g_sc[i]);
+        const double d = max_abs_diff(bx[j], g_bx[i]) + max_abs_diff(sc[j], g_sc[i]);
         if (d < best_d) best_d = d, best = j;
       }
       QVERIFY2(best >= 0, qPrintable(QString("golden candidate %1 has no counterpart").arg(i)));
       used[best] = true;
-      worst_box = std::max(worst_box, max_abs(bx[best], g_bx[i]));
-      worst_score = std::max(worst_score, max_abs(sc[best], g_sc[i]));
+      worst_box = std::max(worst_box, max_abs_diff(bx[best], g_bx[i]));
+      worst_score = std::max(worst_score, max_abs_diff(sc[best], g_sc[i]));
     }
-    const bool same_order = at::equal(lv, g_lv) && at::equal(lb, g_lb) && max_abs(bx, g_bx) <= 1e-4;
+    const bool same_order = at::equal(lv, g_lv) && at::equal(lb, g_lb) && max_abs_diff(bx, g_bx) <= 1e-4;
     qInfo("%lld candidates: max |box| %.3g px, max |score| %.3g; same order as official: %s",
           static_cast<long long>(lv.size(0)), worst_box, worst_score, same_order ? "yes" : "no");
     QVERIFY(worst_box <= 1e-4);
@@ -110,10 +96,10 @@ class TestAtssGolden : public QObject {
       const std::string s(stage);
       QCOMPARE(probe.at(s + ".labels").size(0), g.at(s + ".labels").size(0));
       QVERIFY(at::equal(probe.at(s + ".labels"), g.at(s + ".labels")));
-      const double db = max_abs(probe.at(s + ".boxes_xyxy"), g.at(s + ".boxes_xyxy"));
-      const double ds = max_abs(probe.at(s + ".scores"), g.at(s + ".scores"));
+      const double db = max_abs_diff(probe.at(s + ".boxes_xyxy"), g.at(s + ".boxes_xyxy"));
+      const double ds = max_abs_diff(probe.at(s + ".scores"), g.at(s + ".scores"));
       double dw = 0;
-      if (s == "final.orig") dw = max_abs(probe.at(s + ".boxes_xywh"), g.at(s + ".boxes_xywh"));
+      if (s == "final.orig") dw = max_abs_diff(probe.at(s + ".boxes_xywh"), g.at(s + ".boxes_xywh"));
       qInfo("%s: %lld detections, max |box| %.3g px, max |xywh| %.3g, max |score| %.3g", stage,
             static_cast<long long>(probe.at(s + ".labels").size(0)), db, dw, ds);
       QVERIFY(db <= 1e-4);

@@ -3,7 +3,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <fstream>
 #include <set>
 #include <string>
 
@@ -11,17 +10,15 @@
 #include "core/config/config.h"
 #include "core/text/phrases.h"
 #include "core/text/prompt.h"
+#include "tests/common/files.h"
+#include "tests/common/paths.h"
 
 using namespace glip::text;
 
-namespace {
-nlohmann::json load_json(const std::string& path) {
-  std::ifstream f(path);
-  if (!f) throw std::runtime_error("cannot open " + path);
-  return nlohmann::json::parse(f);
-}
-std::string golden(const std::string& name) { return std::string(GLIP_TEST_DATA_DIR) + "/golden/tiny-a/" + name; }
+using glip::test::load_json;
+using glip::test::tiny_path;
 
+namespace {
 PositiveMap json_positive_map(const nlohmann::json& j) {
   PositiveMap m;
   for (auto it = j.begin(); it != j.end(); ++it) m[std::stoll(it.key())] = it.value().get<std::vector<int64_t>>();
@@ -70,7 +67,7 @@ class TestPrompt : public QObject {
 
   void detection_golden() {
     for (const char* img : {"coffee", "astronaut"}) {
-      const auto g = load_json(golden(std::string(img) + ".det.json")).at("prompt");
+      const auto g = load_json(tiny_path(std::string(img) + ".det.json")).at("prompt");
       const auto prompts = detection_prompts(kDet16);
       QCOMPARE(prompts.size(), size_t{1});
       check_against_golden(prompts[0], g);
@@ -79,7 +76,7 @@ class TestPrompt : public QObject {
   }
 
   void detection_coco80_golden() {
-    const auto g = load_json(golden("coffee.coco80.800x1333.json")).at("prompt");
+    const auto g = load_json(tiny_path("coffee.coco80.800x1333.json")).at("prompt");
     std::vector<std::string> names;
     for (int i = 1; i <= 80; ++i) names.push_back(g.at("label_names").at(std::to_string(i)).get<std::string>());
     const auto prompts = detection_prompts(names);
@@ -90,7 +87,7 @@ class TestPrompt : public QObject {
 
   void grounding_golden() {
     for (const char* img : {"coffee", "astronaut"}) {
-      const auto g = load_json(golden(std::string(img) + ".grd.json")).at("prompt");
+      const auto g = load_json(tiny_path(std::string(img) + ".grd.json")).at("prompt");
       std::vector<Phrase> phrases;
       const auto spans = g.at("char_spans");
       for (size_t i = 0; i < spans.size(); ++i) {
@@ -343,7 +340,7 @@ class TestPrompt : public QObject {
 
   void options_from_config() {
     glip::Config cfg = glip::Config::defaults();
-    cfg.merge_from_file(golden("tiny-a.merged.yaml"));
+    cfg.merge_from_file(tiny_path("tiny-a.merged.yaml"));
     const PromptOptions o = prompt_options_from_config(cfg);
     QCOMPARE(o.separation_tokens, std::string(". "));
     QCOMPARE(o.max_query_len, int64_t{256});

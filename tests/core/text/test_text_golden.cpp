@@ -8,38 +8,27 @@
 
 #include <nlohmann/json.hpp>
 
-#include <fstream>
-#include <iterator>
 #include <map>
 #include <string>
 
 #include "core/text/prompt.h"
+#include "tests/common/files.h"
+#include "tests/common/paths.h"
+#include "tests/common/tensors.h"
 
 using namespace glip::text;
 
+using glip::test::load_pt;
+using glip::test::tiny_path;
+
 namespace {
-std::string golden(const std::string& name) { return std::string(GLIP_TEST_DATA_DIR) + "/golden/tiny-a/" + name; }
-
-std::map<std::string, at::Tensor> load_pt(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) throw std::runtime_error("cannot open " + path);
-  std::vector<char> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-  std::map<std::string, at::Tensor> out;
-  for (const auto& kv : torch::pickle_load(bytes).toGenericDict()) out[kv.key().toStringRef()] = kv.value().toTensor();
-  return out;
-}
-
-nlohmann::json load_prompt_json(const std::string& path) {
-  std::ifstream f(path);
-  if (!f) throw std::runtime_error("cannot open " + path);
-  return nlohmann::json::parse(f).at("prompt");
-}
+nlohmann::json load_prompt_json(const std::string& path) { return glip::test::load_json(path).at("prompt"); }
 
 at::Tensor to_tensor(const std::vector<int64_t>& v) { return torch::tensor(v, at::kLong); }
 
 // The prompt the official code built for a golden run, rebuilt from its caption / names / spans.
 TokenizedPrompt rebuild(const std::string& tag) {
-  const auto g = load_prompt_json(golden(tag + ".json"));
+  const auto g = load_prompt_json(tiny_path(tag + ".json"));
   if (g.contains("char_spans") && !g.at("char_spans").is_null()) {
     std::vector<Phrase> phrases;
     for (const auto& spans : g.at("char_spans")) {
@@ -69,7 +58,7 @@ class TestTextGolden : public QObject {
   void golden_runs() {
     QFETCH(QString, tag);
     const std::string t = tag.toStdString();
-    const auto pt = load_pt(golden(t + ".pt"));
+    const auto pt = load_pt(tiny_path(t + ".pt"));
     const TokenizedPrompt p = rebuild(t);
     QVERIFY(p.warnings.empty());
 

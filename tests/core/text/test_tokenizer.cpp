@@ -3,22 +3,20 @@
 
 #include <nlohmann/json.hpp>
 
-#include <fstream>
 #include <string>
 
 #include "core/common/error.h"
 #include "core/text/bert_tokenizer.h"
+#include "tests/common/files.h"
+#include "tests/common/paths.h"
 
 using glip::text::BertTokenizer;
 using glip::text::CharSpan;
 using glip::text::Encoding;
 
+using glip::test::load_json;
+
 namespace {
-nlohmann::json load_json(const std::string& path) {
-  std::ifstream f(path);
-  if (!f) throw std::runtime_error("cannot open " + path);
-  return nlohmann::json::parse(f);
-}
 bool is_ascii(const std::string& s) {
   for (unsigned char c : s)
     if (c >= 0x80) return false;
@@ -30,7 +28,7 @@ class TestTokenizer : public QObject {
   Q_OBJECT
  private slots:
   void golden_cases() {
-    const auto doc = load_json(std::string(GLIP_TEST_DATA_DIR) + "/golden/tokenizer/tokenizer_cases.json");
+    const auto doc = load_json(glip::test::data_path("golden/tokenizer/tokenizer_cases.json"));
     const BertTokenizer& tok = BertTokenizer::bert_base_uncased();
     int n = 0, ids_ok = 0, tokens_ok = 0, ascii = 0, spans_ok = 0;
     for (const auto& c : doc.at("cases")) {
@@ -153,8 +151,8 @@ class TestTokenizer : public QObject {
   }
 
   void vocab_file() {
-    const BertTokenizer from_file = BertTokenizer::from_vocab_file(std::string(GLIP_SOURCE_DIR) +
-                                                                   "/resources/vocab/bert-base-uncased-vocab.txt");
+    const BertTokenizer from_file = BertTokenizer::from_vocab_file(
+        glip::test::source_path("resources/vocab/bert-base-uncased-vocab.txt"));
     QCOMPARE(from_file.vocab_size(), int64_t{30522});
     QCOMPARE(BertTokenizer::bert_base_uncased().vocab_size(), int64_t{30522});
     QCOMPARE(from_file.encode("fire hydrant").input_ids, BertTokenizer::bert_base_uncased().encode("fire hydrant").input_ids);

@@ -8,10 +8,11 @@
 #include "core/config/config.h"
 #include "core/language/options.h"
 #include "core/vision/options.h"
+#include "tests/common/paths.h"
 
 namespace {
-const std::string kTiny = std::string(GLIP_TEST_DATA_DIR) + "/golden/tiny-a";
-const std::string kGlipT = std::string(GLIP_SOURCE_DIR) + "/models/glip_Swin_T_O365_GoldG.yaml";
+const std::string kTiny = glip::test::tiny_dir();
+const std::string kGlipT = glip::test::source_path("models/glip_Swin_T_O365_GoldG.yaml");
 
 glip::Config load(const std::string& path) {
   glip::Config cfg = glip::Config::defaults();

@@ -14,7 +14,9 @@
 #include <tuple>
 #include <string>
 
-#include "tests/core/language/golden_util.h"
+#include "tests/common/files.h"
+#include "tests/common/paths.h"
+#include "tests/common/tensors.h"
 
 #include "core/common/error.h"
 #include "core/io/state_dict.h"
@@ -28,7 +30,7 @@ using glip::test::load_pt;
 using glip::test::max_abs_diff;
 
 namespace {
-const std::string kTiny = std::string(GLIP_TEST_DATA_DIR) + "/golden/tiny-a";
+const std::string kTiny = glip::test::tiny_dir();
 
 // tests/data/golden/tiny-a/tiny-a.merged.yaml
 glip::VisionBackboneOptions tiny_options() {

@@ -13,6 +13,7 @@
 #include <random>
 
 #include "core/coco/coco.h"
+#include "tests/common/document_boxes.h"
 #include "ui/document/coco_exchange.h"
 #include "ui/document/project.h"
 
@@ -20,20 +21,8 @@ using namespace glip::studio;
 
 namespace {
 
-Box makeBox(const QString& label, QRectF r, Provenance p, float score = 0) {
-  Box b;
-  b.label = label;
-  b.rect = r;
-  b.provenance = p;
-  b.score = score;
-  return b;
-}
-
-QByteArray readAll(const QString& path) {
-  QFile f(path);
-  f.open(QIODevice::ReadOnly);
-  return f.readAll();
-}
+using glip::test::makeBox;
+using glip::test::readAll;
 
 PromptSpec detPrompt() {
   PromptSpec p;

@@ -5,6 +5,7 @@
 #include <QtTest>
 
 #include "core/engine/engine.h"
+#include "tests/common/document_boxes.h"
 #include "ui/document/document_commands.h"
 #include "ui/document/image_document.h"
 
@@ -37,15 +38,7 @@ QString describe(const ImageState& s) {
   return out;
 }
 
-Box makeBox(const QString& label, QRectF r, Provenance p = Provenance::Manual, float score = 0, int candidate = -1) {
-  Box b;
-  b.label = label;
-  b.rect = r;
-  b.provenance = p;
-  b.score = score;
-  b.candidate = candidate;
-  return b;
-}
+using glip::test::makeBox;
 
 PromptSpec prompt() {
   PromptSpec p;

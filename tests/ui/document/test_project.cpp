@@ -15,21 +15,15 @@
 #include <signal.h>
 #include <sys/resource.h>
 
+#include "tests/common/document_boxes.h"
 #include "ui/document/project.h"
 
 using namespace glip::studio;
 
 namespace {
 
-Box makeBox(const QString& label, QRectF r, Provenance p, float score = 0, int candidate = -1) {
-  Box b;
-  b.label = label;
-  b.rect = r;
-  b.provenance = p;
-  b.score = score;
-  b.candidate = candidate;
-  return b;
-}
+using glip::test::makeBox;
+using glip::test::readAll;
 
 // A project with images inside and outside the project folder, prompts, labels with spaces, every provenance and
 // status, random float boxes.
@@ -67,12 +61,6 @@ QJsonObject readJson(const QString& path) {
   QFile f(path);
   f.open(QIODevice::ReadOnly);
   return QJsonDocument::fromJson(f.readAll()).object();
-}
-
-QByteArray readAll(const QString& path) {
-  QFile f(path);
-  f.open(QIODevice::ReadOnly);
-  return f.readAll();
 }
 
 }  // namespace

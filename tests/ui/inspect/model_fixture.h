@@ -5,20 +5,21 @@
 
 #include "core/engine/engine.h"
 #include "core/image/image.h"
+#include "tests/common/paths.h"
 
 namespace glip::inspect::testing {
 
 inline std::shared_ptr<const Model> demoModel() {
   static std::shared_ptr<const Model> m = [] {
     ModelParams p;
-    p.config_file = std::string(GLIP_SOURCE_DIR) + "/models/demo/glip_demo_tiny.yaml";
+    p.config_file = glip::test::source_path("models/demo/glip_demo_tiny.yaml");
     p.num_threads = 2;
     return Model::load(p);
   }();
   return m;
 }
 
-inline std::string astronautPath() { return std::string(GLIP_SOURCE_DIR) + "/resources/demo/astronaut.png"; }
+inline std::string astronautPath() { return glip::test::source_path("resources/demo/astronaut.png"); }
 
 // The golden grounding caption with its four phrases.
 inline Prompt astronautPrompt() {

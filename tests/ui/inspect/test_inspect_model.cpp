@@ -9,6 +9,7 @@
 #include <cmath>
 
 #include "model_fixture.h"
+#include "tests/common/paths.h"
 #include "ui/inspect/explain.h"
 #include "ui/inspect/inspector_dock.h"
 #include "ui/inspect/overlay_items.h"
@@ -259,7 +260,7 @@ class TestInspectModel : public QObject {
     const RgbImage img = image::load_image(astronautPath());
     session_->detect(img, Prompt::categories({"person", "rocket", "flag"}), p);
     session_->detect(img, Prompt::grounding("a helmet"), DetectParams());
-    session_->detect(image::load_image(std::string(GLIP_TEST_DATA_DIR) + "/golden/tiny-a/coffee.png"), astronautPrompt(), p);
+    session_->detect(image::load_image(glip::test::tiny_path("coffee.png")), astronautPrompt(), p);
     for (const auto& [name, v] : snap_->probes)
       QVERIFY2(std::equal(copy[name].begin(), copy[name].end(), v.data), name.c_str());
     // Re-create the session state the other tests rely on.

@@ -6,6 +6,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "tests/common/paths.h"
+#include "tests/common/studio_window.h"
 #include "ui/document/project.h"
 #include "ui/inspect/inspector_dock.h"
 #include "ui/inspect/plots.h"
@@ -19,30 +21,14 @@ using namespace glip::studio;
 using glip::inspect::InspectorDock;
 
 namespace {
-QString golden(const char* name) { return QStringLiteral(GLIP_TEST_DATA_DIR "/golden/tiny-a/") + name; }
+QString golden(const char* name) { return QString::fromStdString(glip::test::tiny_path(name)); }
 }  // namespace
 
-class TestInspectStudio : public QObject {
+class TestInspectStudio : public glip::test::StudioWindowTest {
   Q_OBJECT
-  QTemporaryDir tmp;
-  std::unique_ptr<StudioSettings> settings;
-  std::unique_ptr<MainWindow> w;
 
  private slots:
-  void initTestCase() {
-    settings = std::make_unique<StudioSettings>(tmp.filePath("settings.ini"));
-    settings->setAutosaveSeconds(0);
-    w = std::make_unique<MainWindow>(settings.get());
-    w->resize(1300, 850);
-    w->show();
-    QVERIFY(QTest::qWaitForWindowExposed(w.get()));
-    w->loadDemoModel();
-    QVERIFY(w->waitForIdle(120000));
-    PromptInput in;
-    in.caption = QStringLiteral("an astronaut in a white spacesuit holding a helmet next to a flag");
-    w->promptPanel()->setSpec(in);
-    w->setThreshold(0.3);
-  }
+  void initTestCase() { QVERIFY(openDemoWindow()); }
 
   void runWithoutDockRecordsNothing() {
     QVERIFY(!w->inspector()->isVisible());

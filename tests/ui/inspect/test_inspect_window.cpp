@@ -7,6 +7,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "tests/common/paths.h"
+#include "tests/common/studio_window.h"
 #include "ui/inspect/inspector_dock.h"
 #include "ui/inspect/overlay_items.h"
 #include "ui/inspect/plots.h"
@@ -19,9 +21,10 @@
 using namespace glip::studio;
 using glip::inspect::InspectorDock;
 using glip::inspect::OverlayLayer;
+using glip::test::demoWindow;
 
 namespace {
-QString golden(const char* name) { return QStringLiteral(GLIP_TEST_DATA_DIR "/golden/tiny-a/") + name; }
+QString golden(const char* name) { return QString::fromStdString(glip::test::tiny_path(name)); }
 
 // Every item of the canvas's scene that belongs to an inspector overlay (a child of an OverlayLayer).
 QList<QGraphicsItem*> inspectorItems(CanvasView* canvas) {
@@ -39,20 +42,6 @@ bool hasHeatmap(CanvasView* canvas) {
   for (QGraphicsItem* it : inspectorItems(canvas))
     if (it->data(0).toString() == QLatin1String("heatmap") && it->isVisible()) return true;
   return false;
-}
-
-std::unique_ptr<MainWindow> demoWindow(StudioSettings* settings) {
-  auto w = std::make_unique<MainWindow>(settings);
-  w->resize(1300, 850);
-  w->show();
-  if (!QTest::qWaitForWindowExposed(w.get())) return nullptr;
-  w->loadDemoModel();
-  if (!w->waitForIdle(120000)) return nullptr;
-  PromptInput in;
-  in.caption = QStringLiteral("an astronaut in a white spacesuit holding a helmet next to a flag");
-  w->promptPanel()->setSpec(in);
-  w->setThreshold(0.3);
-  return w;
 }
 
 // The Latin words left in a translated text, once the user's text in quotes, layer names and the allowed terms
@@ -74,18 +63,12 @@ QStringList englishWords(QString text) {
 }
 }  // namespace
 
-class TestInspectWindow : public QObject {
+class TestInspectWindow : public glip::test::StudioWindowTest {
   Q_OBJECT
-  QTemporaryDir tmp;
-  std::unique_ptr<StudioSettings> settings;
-  std::unique_ptr<MainWindow> w;
 
  private slots:
   void initTestCase() {
-    settings = std::make_unique<StudioSettings>(tmp.filePath("settings.ini"));
-    settings->setAutosaveSeconds(0);
-    w = demoWindow(settings.get());
-    QVERIFY(w);
+    QVERIFY(openDemoWindow());
     w->openPaths({golden("astronaut.png"), golden("coffee.png")});
     QVERIFY(w->showImage(0));
     w->showInspector();

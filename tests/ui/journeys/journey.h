@@ -28,6 +28,7 @@
 #include <functional>
 #include <memory>
 
+#include "tests/common/paths.h"
 #include "ui/document/coco_exchange.h"
 #include "ui/studio/canvas_view.h"
 #include "ui/studio/main_window.h"
@@ -38,7 +39,7 @@ namespace journey {
 using glip::studio::MainWindow;
 using glip::studio::StudioSettings;
 
-inline QString goldenImage(const char* name) { return QStringLiteral(GLIP_TEST_DATA_DIR "/golden/tiny-a/") + name; }
+inline QString goldenImage(const char* name) { return QString::fromStdString(glip::test::tiny_path(name)); }
 
 // A fresh studio: new settings file, new window, the demo model (what glip-studio does on a first start).
 struct Studio {

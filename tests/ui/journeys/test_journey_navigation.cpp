@@ -110,7 +110,7 @@ class TestJourneyNavigation : public QObject {
     QVERIFY(s.waitIdle());
     auto* banner = w->findChild<QWidget*>(QStringLiteral("demoBanner"));
     QVERIFY(banner->isVisible());
-    const QString glipT = QStringLiteral(GLIP_SOURCE_DIR "/models/glip_Swin_T_O365_GoldG.yaml");
+    const QString glipT = QString::fromStdString(glip::test::source_path("models/glip_Swin_T_O365_GoldG.yaml"));
     whenModal<QDialog>(this, [&](QDialog* d) {
       auto* config = d->findChild<QComboBox*>(QStringLiteral("modelConfig"));
       auto* weights = d->findChild<QLineEdit*>(QStringLiteral("modelWeights"));

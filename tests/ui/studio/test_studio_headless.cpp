@@ -7,33 +7,28 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "tests/common/paths.h"
+#include "tests/common/process.h"
 #include "ui/document/coco_exchange.h"
 
 namespace {
-const QString kGolden = QStringLiteral(GLIP_TEST_DATA_DIR "/golden/tiny-a/");
+const QString kGolden = QString::fromStdString(glip::test::tiny_dir() + "/");
 const QString kCategories = QStringLiteral("astronaut,flag,cup");
 constexpr double kThreshold = 0.1;
 
 struct Run {
-  int code = -1;
+  int code = -1;  // -1: crashed or timed out
   QString out, err;
 };
 Run run(const QString& exe, const QStringList& args, const QString& home) {
-  QProcess p;
-  QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-  env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
-  env.insert(QStringLiteral("HOME"), home);  // no user settings, no recovery files of the user's
-  env.insert(QStringLiteral("XDG_DATA_HOME"), home + QStringLiteral("/data"));
-  env.insert(QStringLiteral("XDG_CONFIG_HOME"), home + QStringLiteral("/config"));
-  p.setProcessEnvironment(env);
-  p.start(exe, args);
-  if (!p.waitForFinished(600000)) return {};
-  return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2, QString::fromUtf8(p.readAllStandardOutput()),
-          QString::fromUtf8(p.readAllStandardError())};
+  // HOME and XDG dirs in `home`: no user settings, no recovery files of the user's.
+  const glip::test::ProcessRun r = glip::test::run_process(
+      exe, args, 600000, {},
+      {"QT_QPA_PLATFORM=offscreen", "HOME=" + home, "XDG_DATA_HOME=" + home + "/data", "XDG_CONFIG_HOME=" + home + "/config"});
+  return {r.exit_code, QString::fromStdString(r.out), QString::fromStdString(r.err)};
 }
 QJsonDocument readJson(const QString& path) {
   QFile f(path);
@@ -78,11 +73,11 @@ class TestStudioHeadless : public QObject {
 
     // The reference: glip predict on the same four images, prompt and threshold.
     const QStringList images{dir + "/a_astronaut.png", dir + "/b_coffee.jpg", dir + "/c_gray.png", dir + "/d_large.png"};
-    QStringList args{"predict", "--config-file", QStringLiteral(GLIP_SOURCE_DIR "/models/demo/glip_demo_tiny.yaml"),
+    QStringList args{"predict", "--config-file", QString::fromStdString(glip::test::source_path("models/demo/glip_demo_tiny.yaml")),
                      "--categories", kCategories, "--threshold", QString::number(kThreshold), "--output",
                      tmp.filePath("predict.json")};
     for (const QString& i : images) args << "--image" << i;
-    const Run p = run(QStringLiteral(GLIP_EXECUTABLE), args, tmp.path());
+    const Run p = run(QString::fromStdString(glip::test::glip_executable()), args, tmp.path());
     QVERIFY2(p.code == 0, qPrintable(p.err));
     const QJsonArray predicted = readJson(tmp.filePath("predict.json")).array();
     QCOMPARE(predicted.size(), 4);

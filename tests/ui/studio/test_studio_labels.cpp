@@ -21,6 +21,7 @@
 #include <functional>
 #include <memory>
 
+#include "tests/common/paths.h"
 #include "ui/document/coco_exchange.h"
 #include "ui/document/project.h"
 #include "ui/studio/box_item.h"
@@ -309,7 +310,7 @@ class TestStudioLabels : public QObject {
       if (m->menu() && m->menu()->actions().contains(dock->toggleViewAction())) inMenu = true;
     QVERIFY(inMenu);
 
-    w.openPaths({QStringLiteral(GLIP_TEST_DATA_DIR "/golden/tiny-a/astronaut.png")});
+    w.openPaths({QString::fromStdString(glip::test::tiny_path("astronaut.png"))});
     ImageDocument* doc = w.currentDocument();
     QVERIFY(doc);
     const quint64 c1 = doc->addBox(box("cat", 0));

@@ -15,6 +15,8 @@
 #include <QtTest>
 
 #include "core/engine/engine.h"
+#include "tests/common/paths.h"
+#include "tests/common/studio_window.h"
 #include "ui/document/project.h"
 #include "ui/studio/box_item.h"
 #include "ui/studio/canvas_view.h"
@@ -28,7 +30,7 @@ using namespace glip::studio;
 
 namespace {
 const QString kCaption = QStringLiteral("an astronaut in a white spacesuit holding a helmet next to a flag");
-QString golden(const char* name) { return QStringLiteral(GLIP_TEST_DATA_DIR "/golden/tiny-a/") + name; }
+QString golden(const char* name) { return QString::fromStdString(glip::test::tiny_path(name)); }
 
 void mouse(QWidget* w, QEvent::Type type, QPointF pos, Qt::MouseButton b, Qt::MouseButtons bs) {
   QMouseEvent e(type, pos, w->mapToGlobal(pos), b, bs, Qt::NoModifier);
@@ -54,11 +56,8 @@ QString dump(const ImageDocument* d) {
 }
 }  // namespace
 
-class TestStudioMainWindow : public QObject {
+class TestStudioMainWindow : public glip::test::StudioWindowTest {
   Q_OBJECT
-  QTemporaryDir tmp;
-  std::unique_ptr<StudioSettings> settings;
-  std::unique_ptr<MainWindow> w;
   std::shared_ptr<const glip::Model> model;  // the engine directly, for the reference results
 
   glip::DetectResult reference(const QString& image, const QString& caption, float threshold) {
@@ -87,12 +86,7 @@ class TestStudioMainWindow : public QObject {
  private slots:
   void initTestCase() {
     QVERIFY(tmp.isValid());
-    settings = std::make_unique<StudioSettings>(tmp.filePath("settings.ini"));
-    settings->setAutosaveSeconds(0);
-    w = std::make_unique<MainWindow>(settings.get());
-    w->resize(1200, 800);
-    w->show();
-    QVERIFY(QTest::qWaitForWindowExposed(w.get()));
+    QVERIFY(openWindow(QSize(1200, 800)));
     QVERIFY(!demoConfigPath().isEmpty());
     glip::ModelParams mp;
     mp.config_file = demoConfigPath().toStdString();

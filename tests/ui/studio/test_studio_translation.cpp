@@ -29,6 +29,7 @@
 #include <QtTest>
 
 #include "../english_walk.h"
+#include "tests/common/paths.h"
 #include "ui/document/project.h"
 #include "ui/studio/box_item.h"
 #include "ui/studio/canvas_view.h"
@@ -39,7 +40,7 @@
 using namespace glip::studio;
 
 namespace {
-const QString kTs = QStringLiteral(GLIP_SOURCE_DIR "/translations/glip_studio_zh_CN.ts");
+const QString kTs = QString::fromStdString(glip::test::source_path("translations/glip_studio_zh_CN.ts"));
 }  // namespace
 
 using english_walk::collect;
@@ -118,7 +119,7 @@ class TestStudioTranslation : public QObject {
     w.show();
     QVERIFY(QTest::qWaitForWindowExposed(&w));
     // Content that produces more strings: an image, a box and its undo entry, a prediction.
-    w.openPaths({QStringLiteral(GLIP_TEST_DATA_DIR "/golden/tiny-a/astronaut.png")});
+    w.openPaths({QString::fromStdString(glip::test::tiny_path("astronaut.png"))});
     ImageDocument* doc = w.currentDocument();
     QVERIFY(doc);
     Box b;

@@ -1,36 +1,25 @@
-// `glip tokenize` end to end: runs the built executable (GLIP_EXECUTABLE) and checks its JSON against the golden
-// prompts of tests/data/golden/tiny-a.
+// `glip tokenize` end to end: runs the built executable and checks its JSON against the golden prompts of
+// tests/data/golden/tiny-a.
 #include <QtTest>
 
 #include <nlohmann/json.hpp>
 
-#include <fstream>
 #include <string>
 
+#include "tests/common/files.h"
+#include "tests/common/paths.h"
+#include "tests/common/process.h"
+
+using Run = glip::test::ProcessRun;
+using namespace glip::test;
+
 namespace {
-struct Run {
-  int exit_code = -1;
-  std::string out, err;
-};
-
-Run run_glip(const QStringList& args) {
-  QProcess p;
-  p.start(QString(GLIP_EXECUTABLE), args);
-  Run r;
-  if (!p.waitForFinished(60000)) return r;
-  r.exit_code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-  r.out = p.readAllStandardOutput().toStdString();
-  r.err = p.readAllStandardError().toStdString();
-  return r;
-}
-
 nlohmann::json golden_prompt(const std::string& tag) {
-  std::ifstream f(std::string(GLIP_TEST_DATA_DIR) + "/golden/tiny-a/" + tag + ".json");
-  return nlohmann::json::parse(f).at("prompt");
+  return glip::test::load_json(glip::test::tiny_path(tag + ".json")).at("prompt");
 }
 }  // namespace
 
-class TestTextCli : public QObject {
+class TestTokenizeCli : public QObject {
   Q_OBJECT
  private slots:
   void grounding_with_spans() {
@@ -105,5 +94,5 @@ class TestTextCli : public QObject {
   }
 };
 
-QTEST_APPLESS_MAIN(TestTextCli)
-#include "test_text_cli.moc"
+QTEST_APPLESS_MAIN(TestTokenizeCli)
+#include "test_tokenize_cli.moc"

@@ -1,4 +1,4 @@
-// `glip predict` as a process (GLIP_EXECUTABLE): an unreadable image among several gets an error entry, the others
+// `glip predict` as a process: an unreadable image among several gets an error entry, the others
 // are processed (and match the golden detections), exit status 1; --dump-tensors writes the golden names; a caption
 // or a category past 256 tokens exits 0 with a warning and the other labels' detections.
 
@@ -8,43 +8,20 @@
 #include <string>
 
 #include "core/io/checkpoint.h"
-#include "engine_test_util.h"
-#include <QtTest>  // after torch: Qt's `slots` macro breaks ATen headers
+#include "tests/core/engine/engine_test_util.h"
+// after torch: Qt's `slots` macro breaks ATen headers
+#include "tests/common/process.h"
+#include <QtTest>
 
 using namespace glip;
 using namespace glip::engine_test;
+using Run = glip::test::ProcessRun;
+using glip::test::run_glip;
 
 namespace {
 
-struct Run {
-  int exit_code = -1;
-  std::string out, err;
-};
-
-Run run_glip(const QStringList& args) {
-  QProcess p;
-  p.start(QString(GLIP_EXECUTABLE), args);
-  Run r;
-  if (!p.waitForFinished(300000)) return r;
-  r.exit_code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-  r.out = p.readAllStandardOutput().toStdString();
-  r.err = p.readAllStandardError().toStdString();
-  return r;
-}
-
 // The JSON entry's detections as engine Detections, for match_detections.
-std::vector<Detection> detections_of(const nlohmann::json& entry) {
-  std::vector<Detection> out;
-  for (const auto& d : entry.at("detections")) {
-    Detection x;
-    x.label = d.at("label").get<int>();
-    x.phrase = d.at("phrase").get<std::string>();
-    x.score = d.at("score").get<float>();
-    for (int k = 0; k < 4; ++k) x.box[k] = d.at("box_xyxy")[k].get<float>();
-    out.push_back(x);
-  }
-  return out;
-}
+std::vector<Detection> detections_of(const nlohmann::json& entry) { return json_detections<Detection>(entry); }
 
 }  // namespace
 

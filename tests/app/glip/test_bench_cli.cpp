@@ -1,0 +1,126 @@
+// `glip bench` as a process, on the tiny-a golden model (the default full-size GLIP-T is too slow for a test): with
+// --json one JSON object with what --help promises (total_s, peak_rss_mib, stages), whose input size, prompt length
+// and detection count are those of the official implementation's golden COCO-80 run at 800x1333; the table of the
+// plain output; --stage vision / language time only their stages; bad input ends with a reason and exit status 1.
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <nlohmann/json.hpp>
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "tests/common/checks.h"
+#include "tests/common/files.h"
+#include "tests/common/paths.h"
+#include "tests/common/process.h"
+
+using namespace glip::test;
+using json = nlohmann::json;
+
+namespace {
+
+QString q(const std::string& s) { return QString::fromStdString(s); }
+
+// glip bench on tiny-a with its golden weights and the coffee photo at the golden run's 800x1333 setting.
+ProcessRun bench(const QStringList& extra) {
+  QStringList args{"bench", "--config-file", q(glip::test::tiny_config()), "--weight", q(tiny_path("model_final.pth")),
+                   "--image", q(tiny_path("coffee.png")), "--threads", "2"};
+  args << extra << "INPUT.MIN_SIZE_TEST" << "800" << "INPUT.MAX_SIZE_TEST" << "1333";
+  return run_glip(args);
+}
+
+std::set<std::string> keys_of(const json& o) {
+  std::set<std::string> k;
+  for (const auto& [key, v] : o.items()) k.insert(key);
+  return k;
+}
+
+}  // namespace
+
+class TestBenchCli : public QObject {
+  Q_OBJECT
+ private slots:
+  void json_report() {
+    const ProcessRun r = bench({"--json"});
+    QVERIFY2(r.exit_code == 0, r.err.c_str());
+    QCOMPARE(std::count(r.out.begin(), r.out.end(), '\n'), std::ptrdiff_t(1));  // one object, one line
+    const json j = json::parse(r.out);
+    // The golden run: the resized input, the COCO-80 prompt's tokens ([CLS] + last label token + [SEP]) and the
+    // detection count of the official implementation.
+    const json golden = glip::test::load_json(tiny_path("coffee.coco80.800x1333.json"));
+    const json& prompt = golden.at("prompt");
+    QCOMPARE(j.at("input_hw"), prompt.at("image_size_hw"));
+    int64_t last_token = 0;
+    for (const auto& [label, tokens] : prompt.at("positive_map_label_to_token").items())
+      for (const auto& t : tokens) last_token = std::max(last_token, t.get<int64_t>());
+    QCOMPARE(j.at("prompt_tokens").get<int64_t>(), last_token + 2);
+    QCOMPARE(j.at("detections").get<int64_t>(), golden.at("num_detections").get<int64_t>());
+
+    QCOMPARE(j.at("config").get<std::string>(), glip::test::tiny_config());
+    QCOMPARE(j.at("weights").get<std::string>(), tiny_path("model_final.pth"));
+    QCOMPARE(j.at("image").get<std::string>(), tiny_path("coffee.png"));
+    QCOMPARE(j.at("stage").get<std::string>(), std::string("all"));
+    QCOMPARE(j.at("threads").get<int>(), 2);
+    QCOMPARE(j.at("repeat").get<int>(), 1);
+    QVERIFY(j.at("peak_rss_mib").get<double>() > 0);
+    QVERIFY(j.at("load_s").get<double>() > 0);
+    const double total = j.at("total_s").get<double>();
+    QVERIFY(total > 0);
+    QCOMPARE(j.at("best_total_s").get<double>(), total);  // one run
+    // Every stage of the pipeline, timed once each: together no longer than the whole run.
+    const json& stages = j.at("stages");
+    const std::set<std::string> names = keys_of(stages);
+    for (const char* s : {"preprocess", "swin", "fpn", "bert", "heads", "post"}) QVERIFY2(names.count(s), s);
+    QVERIFY(std::any_of(names.begin(), names.end(), [](const std::string& n) { return n.rfind("dyhead.", 0) == 0; }));
+    double sum = 0;
+    for (const auto& [name, s] : stages.items()) {
+      QVERIFY2(s.get<double>() >= 0, name.c_str());
+      sum += s.get<double>();
+    }
+    QVERIFY2(sum <= total + 1e-9, (std::to_string(sum) + " > " + std::to_string(total)).c_str());
+  }
+
+  // Without --json: a table of the stages, the total with the best of the repeats, the peak RSS.
+  void table_and_stages() {
+    const ProcessRun r = bench({"--stage", "language", "--repeat", "2"});
+    QVERIFY2(r.exit_code == 0, r.err.c_str());
+    QVERIFY2(r.out.rfind("GLIP bench: ", 0) == 0, r.out.c_str());
+    QVERIFY2(contains(r.out, "input 800x1200 ("), r.out.c_str());
+    QVERIFY2(contains(r.out, "COCO-80 prompt, 2 threads"), r.out.c_str());
+    QVERIFY2(contains(r.out, "  bert ") && !contains(r.out, "  swin "), r.out.c_str());
+    QVERIFY2(contains(r.out, "  total ") && contains(r.out, "(best of 2: "), r.out.c_str());
+    QVERIFY2(contains(r.out, "  peak RSS ") && contains(r.out, " MiB"), r.out.c_str());
+
+    const ProcessRun v = bench({"--stage", "vision", "--json"});
+    QVERIFY2(v.exit_code == 0, v.err.c_str());
+    const json j = json::parse(v.out);
+    QCOMPARE(j.at("stage").get<std::string>(), std::string("vision"));
+    QCOMPARE(keys_of(j.at("stages")), (std::set<std::string>{"preprocess", "swin", "fpn"}));
+    QCOMPARE(j.at("detections").get<int64_t>(), int64_t(0));
+  }
+
+  void bad_input() {
+    QTemporaryDir tmp;
+    const QString cfg = q(glip::test::tiny_config());
+    const std::vector<std::pair<QStringList, std::string>> cases = {
+        {{"bench", "--config-file", cfg, "--stage", "heads"}, "--stage must be all, vision or language"},
+        {{"bench", "--config-file", cfg, "--image", tmp.filePath("missing.png")}, "missing.png"},
+        {{"bench", "--config-file", tmp.filePath("none.yaml")}, "none.yaml"},
+    };
+    for (const auto& [args, reason] : cases) {
+      const ProcessRun r = run_glip(args);
+      QVERIFY2(r.exit_code == 1, qPrintable(args.join(' ') + ": exit " + QString::number(r.exit_code)));
+      QVERIFY2(r.err.rfind("glip: error: ", 0) == 0 && contains(r.err, reason), r.err.c_str());
+      QVERIFY2(r.out.empty(), r.out.c_str());
+    }
+    // An option given twice: CLI11's usage error.
+    const ProcessRun r = bench({"--image", tmp.filePath("other.png")});
+    QVERIFY(r.exit_code != 0 && r.exit_code != -1);
+    QVERIFY2(contains(r.err, "--image"), r.err.c_str());
+  }
+};
+
+QTEST_APPLESS_MAIN(TestBenchCli)
+#include "test_bench_cli.moc"

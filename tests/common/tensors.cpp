@@ -1,0 +1,63 @@
+#include "tests/common/tensors.h"
+
+#include <torch/nn/module.h>
+#include <torch/serialize.h>
+
+#include <vector>
+
+#include "core/io/checkpoint.h"
+#include "tests/common/files.h"
+#include "tests/common/paths.h"
+
+namespace glip::test {
+
+std::map<std::string, at::Tensor> load_pt(const std::string& path) {
+  const std::string bytes = read_file(path);
+  std::map<std::string, at::Tensor> out;
+  for (const auto& kv : torch::pickle_load(std::vector<char>(bytes.begin(), bytes.end())).toGenericDict())
+    out[kv.key().toStringRef()] = kv.value().toTensor();
+  return out;
+}
+
+double max_abs_diff(const at::Tensor& a, const at::Tensor& b) {
+  if (a.numel() == 0) return 0.0;
+  return (a.to(at::kDouble) - b.to(at::kDouble)).abs().max().item<double>();
+}
+
+std::string shape_str(at::IntArrayRef sizes) {
+  std::string out;
+  for (size_t i = 0; i < sizes.size(); ++i) out += (i ? "x" : "") + std::to_string(sizes[i]);
+  return out;
+}
+
+std::string dtype_name(at::ScalarType t) {
+  switch (t) {
+    case at::kFloat: return "float32";
+    case at::kDouble: return "float64";
+    case at::kHalf: return "float16";
+    case at::kBFloat16: return "bfloat16";
+    case at::kShort: return "int16";
+    case at::kChar: return "int8";
+    case at::kLong: return "int64";
+    case at::kInt: return "int32";
+    case at::kByte: return "uint8";
+    case at::kBool: return "bool";
+    default: return "other";
+  }
+}
+
+std::map<std::string, std::string> module_rows(const torch::nn::Module& m) {
+  std::map<std::string, std::string> rows;
+  for (const auto& p : m.named_parameters(true))
+    rows[p.key()] = shape_str(p.value().sizes()) + " " + dtype_name(p.value().scalar_type()) + " param";
+  for (const auto& b : m.named_buffers(true))
+    rows[b.key()] = shape_str(b.value().sizes()) + " " + dtype_name(b.value().scalar_type()) + " buffer";
+  return rows;
+}
+
+const std::map<std::string, at::Tensor>& tiny_weights() {
+  static const std::map<std::string, at::Tensor> w = io::load_checkpoint(tiny_path("model_final.pth"));
+  return w;
+}
+
+}  // namespace glip::test

@@ -1,0 +1,31 @@
+// Tensor helpers of the tests that use libtorch: golden .pt files, comparisons, state-dict descriptions.
+// Include it before QtTest (Qt's `slots` macro breaks ATen's headers), or after ATen/ATen.h.
+#pragma once
+#include <ATen/ATen.h>
+
+#include <map>
+#include <string>
+
+namespace torch::nn {
+class Module;
+}
+
+namespace glip::test {
+
+// A golden file: a plain dict name -> tensor saved by torch.save, read with torch's own unpickler (not the
+// project's reader, which the io tests check against it).
+std::map<std::string, at::Tensor> load_pt(const std::string& path);
+
+// max |a - b| in double; 0 for empty tensors.
+double max_abs_diff(const at::Tensor& a, const at::Tensor& b);
+
+std::string shape_str(at::IntArrayRef sizes);  // "256x256x3x3"; "" for a scalar
+std::string dtype_name(at::ScalarType t);      // numpy's names: float32, int64, bool, ...; "other" for the rest
+
+// A module's parameters and buffers as state_dict_rows() describes them: name -> "shape dtype kind".
+std::map<std::string, std::string> module_rows(const torch::nn::Module& m);
+
+// The tiny-a checkpoint's 286 tensors (names without `module.`), read once by the project's reader.
+const std::map<std::string, at::Tensor>& tiny_weights();
+
+}  // namespace glip::test
