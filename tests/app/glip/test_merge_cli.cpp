@@ -17,6 +17,7 @@
 #include "tests/common/files.h"
 #include "tests/common/paths.h"
 #include "tests/common/process.h"
+#include "core/eval/merge.h"
 
 using namespace glip::test;
 using json = nlohmann::json;
@@ -69,12 +70,19 @@ Shards split(const json& results, size_t n) {
   return s;
 }
 
+// A shard as glip eval leaves it: the results file and its provenance record (core/eval/merge.h).
+void write_shard(const std::string& file, int k, int n, const json& detections) {
+  write_file(file, detections.dump());
+  std::set<int64_t> ids;
+  for (const json& d : detections) ids.insert(d.at("image_id").get<int64_t>());
+  glip::eval::write_shard_record(file, {k, n, "run-1", std::vector<int64_t>(ids.begin(), ids.end()), ""});
+}
+
 void write_shards(const QString& dir, const std::string& prefix, const Shards& s) {
-  const size_t n = s.files.size();
-  for (size_t k = 1; k <= n; ++k)
-    write_file((dir + "/").toStdString() + prefix + ".shard-" + std::to_string(k) + "-of-" + std::to_string(n) +
-                   ".json",
-               s.files[k - 1].dump());
+  const int n = static_cast<int>(s.files.size());
+  for (int k = 1; k <= n; ++k)
+    write_shard((dir + "/").toStdString() + glip::eval::shard_file_name(prefix, k, n), k, n,
+                s.files[static_cast<size_t>(k - 1)]);
 }
 
 }  // namespace
@@ -141,14 +149,23 @@ class TestMergeCli : public QObject {
     };
     expect_error({"merge", dir + "/absent"}, {"not a directory"});
     expect_error({"merge", dir}, {"no shard files"});
-    write_file((dir + "/bbox.shard-1-of-4.json").toStdString(), one);
-    write_file((dir + "/bbox.shard-3-of-4.json").toStdString(), one);
+    const auto shard = [&](int k, int n) { return (dir + "/").toStdString() + glip::eval::shard_file_name("bbox", k, n); };
+    write_shard(shard(1, 4), 1, 4, json::parse(one));
+    write_shard(shard(3, 4), 3, 4, json::parse(one));
     expect_error({"merge", dir}, {"bbox.shard-2-of-4.json", "bbox.shard-4-of-4.json"});
-    write_file((dir + "/bbox.shard-2-of-3.json").toStdString(), one);
+    write_shard(shard(2, 3), 2, 3, json::parse(one));
     expect_error({"merge", dir}, {"disagree on the number of shards (3, 4)"});
     QVERIFY(QFile::remove(dir + "/bbox.shard-2-of-3.json"));
-    write_file((dir + "/bbox.shard-2-of-4.json").toStdString(), one);
-    write_file((dir + "/bbox.shard-4-of-4.json").toStdString(), R"([{"image_id": 1,)");
+    // A copy of shard 1 (with its record) as shard 2; a stale file under a name glip eval never writes.
+    QVERIFY(QFile::copy(q(shard(1, 4)), q(shard(2, 4))));
+    QVERIFY(QFile::copy(dir + "/bbox.shard-1-of-4.meta.json", dir + "/bbox.shard-2-of-4.meta.json"));
+    write_shard(shard(4, 4), 4, 4, json::parse(one));
+    expect_error({"merge", dir}, {"bbox.shard-2-of-4.json", "record of shard 1 of 4", "copied shard"});
+    write_shard(shard(2, 4), 2, 4, json::parse(one));
+    write_file((dir + "/bbox.shard-02-of-4.json").toStdString(), one);
+    expect_error({"merge", dir}, {"'bbox.shard-02-of-4.json' is not a name glip eval writes"});
+    QVERIFY(QFile::remove(dir + "/bbox.shard-02-of-4.json"));
+    write_file(shard(4, 4), R"([{"image_id": 1,)");
     expect_error({"merge", dir}, {"bbox.shard-4-of-4.json", "invalid JSON"});
 
     // No directory at all: CLI11's usage error, not a merge.
