@@ -4,7 +4,7 @@
 
 #include "core/config/config.h"
 #include "core/engine/engine_impl.h"
-#include "core/head/level_name.h"
+#include "core/probe/level_name.h"
 #include "core/text/bert_tokenizer.h"
 
 namespace glip {
