@@ -22,7 +22,7 @@
 // a new threshold re-runs nothing but selection. No torch types appear in this header.
 //
 // This is the whole boundary between core/ and ui/: ui/ includes no other core header but core/common/error.h,
-// core/image/image.h and core/coco/coco.h (tests/ui/test_boundary checks it). What the studio needs of the model is
+// core/image/image.h and core/coco/coco.h (tests/test_structure checks it). What the studio needs of the model is
 // here as values: ModelInfo (strides, thresholds, score aggregation, MAX_QUERY_LEN, level names), the token preview
 // of a prompt, the prompt chunks the model runs, the threshold rule (select_detections), cuda_available(), and the
 // inspector's scoring and box decoding on probe tensors (score_location, label_score_map, ...).
