@@ -19,7 +19,9 @@ inline float formulaLogit(int level, int64_t a, int64_t t) { return 2.0f * std::
 
 inline Snapshot syntheticSnapshot(int width = 100, int height = 60, int rw = 157, int rh = 94) {
   Snapshot s;
-  s.model = glip::default_model_info();  // GLIP's defaults: strides 8..128, INFERENCE_TH 0.05, NMS_TH 0.6, MEAN
+  s.model = glip::default_model_info();  // GLIP's defaults: INFERENCE_TH 0.05, NMS_TH 0.6, SCORE_AGG MEAN
+  s.model.anchor_strides = {8, 16, 32, 64, 128};  // GLIP-T's five levels
+  s.model.level_names = {"p3", "p4", "p5", "p6", "p7"};
   s.result.image_width = width;
   s.result.image_height = height;
   s.result.resized_width = rw;
