@@ -14,7 +14,7 @@ ModelInfo model_info_from_config(const Config& cfg) {
   const text::PromptOptions prompt = text::prompt_options_from_config(cfg);
   ModelInfo info;
   info.anchor_strides = cfg.get_int_list("MODEL.RPN.ANCHOR_STRIDE");
-  for (size_t l = 0; l < info.anchor_strides.size(); ++l) info.level_names.push_back(head::level_name(l));
+  for (size_t l = 0; l < info.anchor_strides.size(); ++l) info.level_names.push_back(level_name(l));
   info.candidate_threshold = static_cast<float>(atss.inference_threshold);
   info.nms_threshold = static_cast<float>(atss.nms_threshold);
   info.pre_nms_top_n = atss.pre_nms_top_n;
