@@ -4,8 +4,10 @@
 #include <cmath>
 #include <memory>
 
-#include "core/engine/engine.h"
 #include <QtTest>
+
+#include "core/engine/engine.h"
+#include "tests/common/paths.h"
 
 using namespace glip;
 
@@ -186,4 +188,3 @@ class TestEngineApi : public QObject {
 
 QTEST_GUILESS_MAIN(TestEngineApi)
 #include "test_engine_api.moc"
-#include "tests/common/paths.h"
