@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # docs/EVAL.md's SLURM array job, for real: a single-node SLURM (munged, slurmctld and slurmd started here, torn down
-# after) runs `glip eval --shard K/3` as an array job on the demo model and a 24-image dataset made from the golden
-# photos. Shard 2 is killed with SIGKILL mid-run (after its first image, before its last) and requeued; it resumes
+# after) runs `glip eval --shard K/3` as an array job on the demo model and a 48-image dataset made from the golden
+# photos (48 images). Shard 2 is killed with SIGKILL mid-run (after its first image, before its last) and requeued; it resumes
 # from its partial file. `glip merge` then gives detections and metrics identical to the unsharded run.
 #
 #   tests/slurm/test_slurm_eval.sh GLIP_EXECUTABLE SOURCE_DIR
@@ -46,7 +46,7 @@ wait_for() {  # wait_for SECONDS DESCRIPTION COMMAND...
   return 1
 }
 
-# --- the dataset: 24 images (the two golden photos, 12 copies each), their boxes from tests/data/coco/golden_tiny
+# --- the dataset: 48 images (the two golden photos, 24 copies each), their boxes from tests/data/coco/golden_tiny
 mkdir -p "$W/data/images"
 python3 - "$SRC" "$W/data" << 'PY'
 import json, shutil, sys
@@ -56,7 +56,7 @@ boxes = {}
 for a in gt["annotations"]:
     boxes.setdefault(a["image_id"], []).append(a)
 images, anns = [], []
-for i in range(12):
+for i in range(24):
     for im in gt["images"]:
         new = dict(im, id=len(images) + 1, file_name=f"{i:02d}_{im['file_name']}")
         shutil.copy(f"{src}/tests/data/golden/tiny-a/{im['file_name']}", f"{out}/images/{new['file_name']}")
@@ -76,9 +76,11 @@ mkdir -p "$W/munge" "$W/state" "$W/spool"
 dd if=/dev/urandom of="$W/munge/munge.key" bs=1024 count=1 status=none
 chmod 700 "$W/munge"
 chmod 400 "$W/munge/munge.key"
+# This machine cannot host SLURM (no daemon comes up): skipped, not failed — the test is about glip, not the host.
+cannot_host() { echo "skip: $1 did not start here (see its log below)"; tail -5 "$2" 2> /dev/null || true; exit 77; }
 munged --force --key-file="$W/munge/munge.key" --socket="$W/munge/socket" --pid-file="$W/munge/pid" \
-  --log-file="$W/munge/log" --seed-file="$W/munge/seed"
-wait_for 10 "munged's pid file" test -s "$W/munge/pid"
+  --log-file="$W/munge/log" --seed-file="$W/munge/seed" || cannot_host munged "$W/munge/log"
+wait_for 10 "munged's pid file" test -s "$W/munge/pid" || cannot_host munged "$W/munge/log"
 PIDS+=("$(cat "$W/munge/pid")")
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 cat > "$W/slurm.conf" << EOF2
@@ -115,10 +117,10 @@ EOF2
 export SLURM_CONF=$W/slurm.conf
 slurmctld -D -i > "$W/slurmctld.out" 2>&1 &
 PIDS+=($!)
-wait_for 30 "slurmctld" scontrol ping
+wait_for 30 "slurmctld" scontrol ping || cannot_host slurmctld "$W/slurmctld.log"
 slurmd -D -N "$HOST" > "$W/slurmd.out" 2>&1 &
 PIDS+=($!)
-wait_for 60 "the node to be idle" bash -c "sinfo -h -N -o %t | grep -qx idle"
+wait_for 60 "the node to be idle" bash -c "sinfo -h -N -o %t | grep -qx idle" || cannot_host slurmd "$W/slurmd.log"
 log "SLURM is up: $(sinfo -h -o '%P %D %t %C')"
 
 # --- the array job of docs/EVAL.md (3 shards, requeue on)
@@ -146,8 +148,8 @@ done
 [[ -n "$pid" ]] || { echo "shard 2 never started"; exit 1; }
 kill -STOP "$pid"
 done_before=$(lines)
-log "shard 2 stopped after $done_before of 8 images"
-((done_before >= 1 && done_before < 8)) || { echo "shard 2 was not mid-run ($done_before/8 images)"; exit 1; }
+log "shard 2 stopped after $done_before of 16 images"
+((done_before >= 1 && done_before < 16)) || { echo "shard 2 was not mid-run ($done_before/16 images)"; exit 1; }
 scancel --signal=KILL "${JOB}_2"
 wait_for 60 "shard 2 to end" bash -c "! squeue -h -j '${JOB}_2' -t R,CG | grep -q ."
 kill -0 "$pid" 2> /dev/null && { echo "shard 2's process survived SIGKILL"; exit 1; }
