@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # docs/EVAL.md's SLURM array job, for real: a single-node SLURM (munged, slurmctld and slurmd started here, torn down
 # after) runs `glip eval --shard K/3` as an array job on the demo model and a 48-image dataset made from the golden
-# photos (48 images). Shard 2 is killed with SIGKILL mid-run (after its first image, before its last) and requeued; it resumes
+# photos. Shard 2 is killed with SIGKILL mid-run (after its first image, before its last) and requeued; it resumes
 # from its partial file. `glip merge` then gives detections and metrics identical to the unsharded run.
 #
 #   tests/slurm/test_slurm_eval.sh GLIP_EXECUTABLE SOURCE_DIR
