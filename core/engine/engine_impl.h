@@ -1,5 +1,5 @@
 // Internal state of glip::Model and glip::Session, for the engine and the core code beside it (core/eval, tests):
-// torch types and the whole Config allowed here. Never included by ui/ or app/glip-studio (tests/ui/test_boundary).
+// torch types and the whole Config allowed here. Never included by ui/ or app/glip-studio (tests/test_structure).
 #pragma once
 #include <ATen/Tensor.h>
 

@@ -1,4 +1,4 @@
-// Internal to core/ (never included by ui/ or app/glip-studio; tests/ui/test_boundary checks it): the whole GLIP
+// Internal to core/ (never included by ui/ or app/glip-studio; tests/test_structure checks it): the whole GLIP
 // config of a loaded model, for core code that reads keys the public ModelInfo does not carry (core/eval's
 // `glip eval`: OUTPUT_DIR, DATASETS.*, TEST.*). No torch here.
 #pragma once
