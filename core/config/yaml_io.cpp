@@ -1,4 +1,5 @@
 // YAML for core/config: reading like PyYAML's safe_load (YAML 1.1 implicit types) on top of yaml-cpp.
+#include <algorithm>
 #include <cctype>
 #include <limits>
 #include <regex>
@@ -221,7 +222,37 @@ Value convert(const YAML::Node& n, const std::string& origin, bool in_list, size
 
 }  // namespace
 
+namespace {
+// yaml-cpp 0.7 loops forever (allocating) on a document whose first token is ',' (found by fuzz_config: ", \nU 1").
+// No config can start so; such text is refused before yaml-cpp sees it.
+void refuse_leading_comma(const std::string& text, const std::string& origin) {
+  bool at_start = true;  // before the first token of a document
+  size_t line_no = 0, pos = 0;
+  while (pos <= text.size()) {
+    const size_t end = std::min(text.find('\n', pos), text.size());
+    const std::string line = text.substr(pos, end - pos);
+    ++line_no;
+    pos = end + 1;
+    std::string rest = line;
+    const bool marker = (line.rfind("---", 0) == 0 || line.rfind("...", 0) == 0) &&
+                        (line.size() == 3 || line[3] == ' ' || line[3] == '\t' || line[3] == '\r');
+    if (marker) {
+      at_start = true;
+      rest = line.substr(3);
+    } else if (!at_start) {
+      continue;
+    }
+    const size_t first = rest.find_first_not_of(" \t\r");
+    if (first == std::string::npos || rest[first] == '#' || (!marker && rest[first] == '%')) continue;
+    if (rest[first] == ',')
+      throw Error(origin + ":" + std::to_string(line_no) + ": malformed YAML: a document cannot start with ','");
+    at_start = false;
+  }
+}
+}  // namespace
+
 Value parse_yaml(const std::string& text, const std::string& origin) {
+  refuse_leading_comma(text, origin);
   std::vector<YAML::Node> docs;
   try {
     docs = YAML::LoadAll(text);

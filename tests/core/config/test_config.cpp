@@ -331,6 +331,15 @@ class TestConfig : public QObject {
     QVERIFY(QString::fromStdString(msg).contains("TEST.IMS_PER_BATCH"));
   }
 
+  // yaml-cpp loops forever on a document starting with ',' (found by fuzzing): refused first, in every position.
+  void leadingCommaRefused() {
+    glip::Config c = glip::Config::defaults();
+    for (const char* text : {", \nU 1\n", ",", "\n\n  , a", "# c\n,\n", "---\n,\n", "--- ,\n", "a: 1\n---\n,\n",
+                             "a: 1\n...\n,\n"})
+      EXPECT_ERROR_CONTAINS(c.merge_from_string(text, "comma.yaml"), "comma.yaml:", "cannot start with ','");
+    EXPECT_ERROR_CONTAINS(c.merge_from_string("MODEL:\n  DEVICE: [cpu, cuda]\n", "list.yaml"), "MODEL.DEVICE");
+  }
+
   void errorMalformedYaml() {
     glip::Config c = glip::Config::defaults();
     const std::string path = write_file("bad.yaml", "MODEL:\n  DEVICE: cpu\n  RPN:\n    ANCHOR_SIZES: [1, 2\n");
