@@ -30,8 +30,7 @@ CLI::Validator finite_range(double lo, double hi) {
 }
 
 std::string read_caption_file(const std::string& path) {
-  require_regular_file(path, "caption file");
-  std::string text = read_text_file(path, size_t{1} << 20);
+  std::string text = read_text_file(path, size_t{1} << 20, "caption file");
   if (!text.empty() && text.back() == '\n') text.pop_back();
   if (!text.empty() && text.back() == '\r') text.pop_back();
   return text;

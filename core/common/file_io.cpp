@@ -23,8 +23,8 @@ void require_regular_file(const std::string& path, const std::string& what) {
   if (!fs::is_regular_file(st)) throw Error(what + " '" + path + "' is not a regular file (a pipe or a device?)");
 }
 
-std::string read_text_file(const std::string& path, size_t max_bytes) {
-  require_regular_file(path);
+std::string read_text_file(const std::string& path, size_t max_bytes, const std::string& what) {
+  require_regular_file(path, what);
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error("cannot open '" + path + "' for reading (permission denied?)");
   std::string data;

@@ -13,9 +13,10 @@ constexpr size_t kMaxTextFileBytes = size_t{2} << 30;  // 2 GiB
 // folder, a named pipe (which would block a reader forever) or a device is refused before anything opens it.
 void require_regular_file(const std::string& path, const std::string& what = "file");
 
-// The whole file; glip::Error naming the path if it is missing, not a regular file, larger than `max_bytes`, or
-// cannot be read.
-std::string read_text_file(const std::string& path, size_t max_bytes = kMaxTextFileBytes);
+// The whole file; glip::Error naming the path (and `what` it is) if it is missing, not a regular file, larger than
+// `max_bytes`, or cannot be read.
+std::string read_text_file(const std::string& path, size_t max_bytes = kMaxTextFileBytes,
+                           const std::string& what = "file");
 
 // glip::Error naming the folder unless `path` can be created or replaced there: its folder exists and is writable,
 // and `path` is not a folder. Lets a command refuse a bad output path before hours of work, not after.

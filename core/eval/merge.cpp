@@ -28,9 +28,8 @@ std::string shard_record_name(const std::string& prefix, int k, int n) {
 
 namespace {
 
-std::string file_hash(const std::string& path) {
+std::string bytes_hash(const std::string& bytes) {
   Fnv1a h;
-  const std::string bytes = read_text_file(path);
   h.bytes(bytes.data(), bytes.size());
   return h.hex();
 }
@@ -48,7 +47,7 @@ std::string record_path_of(const std::string& results_file) {
 
 void write_shard_record(const std::string& results_file, ShardRecord record) {
   const std::string path = record_path_of(results_file);
-  record.results_hash = file_hash(results_file);
+  record.results_hash = bytes_hash(read_text_file(results_file));
   const nlohmann::json j = {{"glip_eval_shard", 1},           {"shard", {record.k, record.n}},
                             {"run", record.run},              {"results_fnv1a", record.results_hash},
                             {"image_ids", record.image_ids}};
@@ -136,8 +135,9 @@ MergeResult merge_shards(const std::string& dir, const std::string& prefix) {
       throw Error("merge: '" + name + "' and '" + run_from + "' come from different runs (config, weights, "
                   "dataset, prompt or number of shards differ); merge only the shards of one run");
     }
-    std::vector<coco::Result> dets = coco::read_results(path);
-    if (file_hash(path) != rec.results_hash)
+    const std::string bytes = read_text_file(path);  // read once: parsed and hashed
+    std::vector<coco::Result> dets = coco::parse_results(bytes, path);
+    if (bytes_hash(bytes) != rec.results_hash)
       throw Error("merge: '" + name + "' was changed or replaced after glip eval wrote it (its record's hash differs)");
     const std::unordered_set<int64_t> ran(rec.image_ids.begin(), rec.image_ids.end());
     for (const coco::Result& d : dets)
