@@ -1,7 +1,8 @@
-// glip::Fnv1a — the one content hash of the core (64-bit FNV-1a): cache keys of images and prompts in the engine,
-// the settings fingerprint of resumable evaluations. Not cryptographic; stable across runs and machines of the
-// same byte order.
+// The content hashes of the core. glip::Fnv1a (64-bit FNV-1a): cache keys of images and prompts in the engine, the
+// settings fingerprint of resumable evaluations. glip::crc32: the checksum PNG chunks and zip records carry. Neither
+// is cryptographic; both are stable across runs and machines of the same byte order.
 #pragma once
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -34,5 +35,22 @@ struct Fnv1a {
     return buf;
   }
 };
+
+// CRC-32 of ISO 3309 / ITU-T V.42 (polynomial 0xEDB88320, reflected), as PNG and zip define it.
+inline uint32_t crc32(const void* data, size_t n) {
+  static const std::array<uint32_t, 256> table = [] {
+    std::array<uint32_t, 256> t{};
+    for (uint32_t i = 0; i < 256; ++i) {
+      uint32_t c = i;
+      for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+      t[i] = c;
+    }
+    return t;
+  }();
+  const auto* p = static_cast<const unsigned char*>(data);
+  uint32_t c = 0xFFFFFFFFu;
+  for (size_t i = 0; i < n; ++i) c = table[(c ^ p[i]) & 0xFF] ^ (c >> 8);
+  return c ^ 0xFFFFFFFFu;
+}
 
 }  // namespace glip

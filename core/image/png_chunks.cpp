@@ -1,8 +1,8 @@
 // PNG chunk checks before decoding (see image_decode_internal.h).
-#include <array>
 #include <string>
 
 #include "core/common/error.h"
+#include "core/common/hash.h"
 #include "core/image/image_decode_internal.h"
 
 namespace glip::image::detail {
@@ -11,22 +11,6 @@ namespace {
 
 uint32_t be32(const uint8_t* p) {
   return (uint32_t(p[0]) << 24) | (uint32_t(p[1]) << 16) | (uint32_t(p[2]) << 8) | uint32_t(p[3]);
-}
-
-// CRC-32 of the PNG specification (ISO 3309, polynomial 0xEDB88320, reflected).
-uint32_t crc32(const uint8_t* p, size_t n) {
-  static const std::array<uint32_t, 256> table = [] {
-    std::array<uint32_t, 256> t{};
-    for (uint32_t i = 0; i < 256; ++i) {
-      uint32_t c = i;
-      for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-      t[i] = c;
-    }
-    return t;
-  }();
-  uint32_t c = 0xFFFFFFFFu;
-  for (size_t i = 0; i < n; ++i) c = table[(c ^ p[i]) & 0xFF] ^ (c >> 8);
-  return c ^ 0xFFFFFFFFu;
 }
 
 bool decoding_needs(const std::string& type) {

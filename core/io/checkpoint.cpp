@@ -1,6 +1,7 @@
 #include "core/io/checkpoint.h"
 
 #include <caffe2/serialize/inline_container.h>
+#include <caffe2/serialize/versions.h>
 #include <torch/serialize.h>
 
 #include <filesystem>
@@ -58,6 +59,35 @@ void check_inflated_sizes(const std::map<std::string, ZipEntry>& directory) {
   }
 }
 
+// What PyTorchStreamReader's constructor checks after it has opened the zip directory: the archive folder (named by
+// the first record), a version record, a supported version. A constructor that throws there leaks the zip reader's
+// state (libtorch 1.13), and a version that is no number escapes as std::invalid_argument: both are checked here
+// first, from the directory, so that the reader is only built for archives it will accept.
+void check_torch_layout(const std::string& path, const std::map<std::string, ZipEntry>& directory) {
+  if (directory.empty()) throw Error("zip archive has no records (not written by torch.save)");
+  const auto first = std::min_element(directory.begin(), directory.end(),
+                                      [](const auto& a, const auto& b) { return a.second.index < b.second.index; });
+  const size_t slash = first->first.find('/');
+  if (slash == std::string::npos)
+    throw Error("zip record '" + first->first + "' is not in an archive folder (not written by torch.save)");
+  const std::string folder = first->first.substr(0, slash + 1);
+  auto version = directory.find(folder + ".data/version");
+  if (version == directory.end()) version = directory.find(folder + "version");
+  if (version == directory.end()) throw Error("zip archive has no version record (not written by torch.save)");
+  const std::string text = read_stored_record(path, version->first, version->second, 64);
+  unsigned long long value = 0;
+  try {
+    value = std::stoull(text);  // as the reader parses it: leading blanks, a sign and a trailing rest pass
+  } catch (const std::exception&) {
+    throw Error("the archive's version record is not a number");
+  }
+  if (value < caffe2::serialize::kMinSupportedFileFormatVersion ||
+      value > caffe2::serialize::kMaxSupportedFileFormatVersion)
+    throw Error("archive format version " + std::to_string(value) + " is not supported (this libtorch reads " +
+                std::to_string(caffe2::serialize::kMinSupportedFileFormatVersion) + " to " +
+                std::to_string(caffe2::serialize::kMaxSupportedFileFormatVersion) + ")");
+}
+
 // Checks the file before handing it to the zip reader, so that common mistakes get a clear message.
 std::unique_ptr<PyTorchStreamReader> open_archive(const std::string& path) {
   std::error_code ec;
@@ -80,7 +110,9 @@ std::unique_ptr<PyTorchStreamReader> open_archive(const std::string& path) {
                   "torch.save(torch.load(f), f) in Python");
     throw Error("not a PyTorch file (not a zip archive as written by torch.save)");
   }
-  check_inflated_sizes(read_zip_directory(path));
+  const std::map<std::string, ZipEntry> directory = read_zip_directory(path);
+  check_inflated_sizes(directory);
+  check_torch_layout(path, directory);
   std::unique_ptr<PyTorchStreamReader> reader;
   try {
     reader = std::make_unique<PyTorchStreamReader>(path);

@@ -6,13 +6,14 @@
 #include <vector>
 
 #include "core/common/error.h"
+#include "core/common/hash.h"
 
 namespace glip::io {
 
 namespace {
 
 constexpr uint32_t kEndOfDirectory = 0x06054b50, kZip64End = 0x06064b50, kZip64Locator = 0x07064b50,
-                   kDirectoryEntry = 0x02014b50;
+                   kDirectoryEntry = 0x02014b50, kLocalHeader = 0x04034b50;
 constexpr uint64_t kMaxDirectoryBytes = uint64_t{256} << 20;  // far above any checkpoint's (a few hundred KiB)
 
 [[noreturn]] void damaged(const std::string& why) { throw Error("damaged or truncated zip archive (" + why + ")"); }
@@ -78,6 +79,9 @@ std::map<std::string, ZipEntry> read_zip_directory(const std::string& path) {
     const unsigned char* h = &dir[p];
     ZipEntry entry;
     entry.method = static_cast<uint16_t>(le(h + 10, 2));
+    entry.crc32 = static_cast<uint32_t>(le(h + 16, 4));
+    entry.local_header_offset = le(h + 42, 4);
+    entry.index = static_cast<size_t>(n);
     entry.compressed_size = le(h + 20, 4);
     entry.uncompressed_size = le(h + 24, 4);
     const size_t name_len = le(h + 28, 2), extra_len = le(h + 30, 2), comment_len = le(h + 32, 2);
@@ -91,14 +95,37 @@ std::map<std::string, ZipEntry> read_zip_directory(const std::string& path) {
       if (id == 0x0001) {
         size_t q = 4;
         if (entry.uncompressed_size == 0xFFFFFFFF && q + 8 <= 4 + len) entry.uncompressed_size = le(field + q, 8), q += 8;
-        if (entry.compressed_size == 0xFFFFFFFF && q + 8 <= 4 + len) entry.compressed_size = le(field + q, 8);
+        if (entry.compressed_size == 0xFFFFFFFF && q + 8 <= 4 + len) entry.compressed_size = le(field + q, 8), q += 8;
+        if (entry.local_header_offset == 0xFFFFFFFF && q + 8 <= 4 + len) entry.local_header_offset = le(field + q, 8);
       }
       x += 4 + len;
     }
-    out[std::move(name)] = entry;
+    if (!out.emplace(name, entry).second) damaged("record '" + name + "' appears twice");
     p += 46 + name_len + extra_len + comment_len;
   }
   return out;
+}
+
+std::string read_stored_record(const std::string& path, const std::string& name, const ZipEntry& entry,
+                               uint64_t max_bytes) {
+  if (entry.method != 0) damaged("record '" + name + "' is compressed; torch.save stores it uncompressed");
+  if (entry.compressed_size != entry.uncompressed_size) damaged("record '" + name + "' has two sizes");
+  if (entry.uncompressed_size > max_bytes)
+    damaged("record '" + name + "' of " + std::to_string(entry.uncompressed_size) + " bytes");
+  std::ifstream f(path, std::ios::binary);
+  if (!f) throw Error("cannot open the file for reading");
+  f.seekg(0, std::ios::end);
+  const uint64_t file_size = static_cast<uint64_t>(f.tellg());
+  if (entry.local_header_offset > file_size || file_size - entry.local_header_offset < 30)
+    damaged("record '" + name + "' outside the file");
+  const std::vector<unsigned char> h = read_at(f, entry.local_header_offset, 30);
+  if (le(h.data(), 4) != kLocalHeader) damaged("no local header for record '" + name + "'");
+  const uint64_t data_offset = entry.local_header_offset + 30 + le(h.data() + 26, 2) + le(h.data() + 28, 2);
+  if (data_offset > file_size || file_size - data_offset < entry.compressed_size)
+    damaged("record '" + name + "' outside the file");
+  const std::vector<unsigned char> data = read_at(f, data_offset, entry.compressed_size);
+  if (crc32(data.data(), data.size()) != entry.crc32) damaged("CRC error in record '" + name + "'");
+  return std::string(data.begin(), data.end());
 }
 
 }  // namespace glip::io
