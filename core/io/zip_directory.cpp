@@ -100,6 +100,13 @@ std::map<std::string, ZipEntry> read_zip_directory(const std::string& path) {
       }
       x += 4 + len;
     }
+    // A zip reader (miniz, inside libtorch) extracts nothing for a directory entry — a name ending in '/' or the DOS
+    // directory attribute — and leaves the caller's buffer as it was: one that declares bytes would be read as
+    // uninitialised memory.
+    const bool directory = (!name.empty() && name.back() == '/') || (le(h + 38, 4) & 0x10) != 0;
+    if (directory && entry.uncompressed_size > 0)
+      damaged("record '" + name + "' is marked as a directory but declares " + std::to_string(entry.uncompressed_size) +
+              " bytes");
     if (!out.emplace(name, entry).second) damaged("record '" + name + "' appears twice");
     p += 46 + name_len + extra_len + comment_len;
   }
