@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <fstream>
+#include <set>
 #include <vector>
 
 #include "core/common/error.h"
@@ -73,6 +74,7 @@ std::map<std::string, ZipEntry> read_zip_directory(const std::string& path) {
   const std::vector<unsigned char> dir = read_at(f, dir_offset, dir_size);
 
   std::map<std::string, ZipEntry> out;
+  std::set<std::string> folded_names;
   size_t p = 0;
   for (uint64_t n = 0; n < entries; ++n) {
     if (p + 46 > dir.size() || le(&dir[p], 4) != kDirectoryEntry) damaged("central directory entry " + std::to_string(n));
@@ -107,7 +109,15 @@ std::map<std::string, ZipEntry> read_zip_directory(const std::string& path) {
     if (directory && entry.uncompressed_size > 0)
       damaged("record '" + name + "' is marked as a directory but declares " + std::to_string(entry.uncompressed_size) +
               " bytes");
-    if (!out.emplace(name, entry).second) damaged("record '" + name + "' appears twice");
+    // Encrypted, patched or masked records cannot be read by libtorch's zip reader (nor written by torch.save).
+    if (le(h + 8, 2) & (0x0001 | 0x0020 | 0x0040 | 0x2000))
+      damaged("record '" + name + "' is encrypted or patched (not supported)");
+    // That reader finds records by name without regard to case: two names that differ only in case are one name.
+    std::string folded = name;
+    std::transform(folded.begin(), folded.end(), folded.begin(),
+                   [](unsigned char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : char(c); });
+    if (!folded_names.insert(folded).second) damaged("record '" + name + "' appears twice (names ignore case)");
+    out.emplace(name, entry);
     p += 46 + name_len + extra_len + comment_len;
   }
   return out;

@@ -18,8 +18,8 @@ struct ZipEntry {
 
 // Entries by name as stored (torch.save names them "<archive>/data.pkl", "<archive>/data/0", ...). Reads only the
 // end-of-central-directory records (ZIP64 included) and the directory. glip::Error starting with "damaged or
-// truncated zip archive" when they are missing, inconsistent with the file size, name one record twice, or mark a
-// record that declares bytes as a directory.
+// truncated zip archive" when they are missing, inconsistent with the file size, name one record twice (ignoring
+// case, as libtorch's reader looks names up), mark a record that declares bytes as a directory, or encrypt one.
 std::map<std::string, ZipEntry> read_zip_directory(const std::string& path);
 
 // The bytes of one stored (uncompressed) record of at most max_bytes, checked as a zip reader checks them: local

@@ -324,6 +324,8 @@ class TestCheckpoint : public QObject {
     expect_error(io("layout_version_crc.pth"), {"CRC error in record 'archive/version'"});
     expect_error(io("layout_no_folder.pth"), {"zip record 'data.pkl' is not in an archive folder"});
     expect_error(io("layout_twice.pth"), {"record 'archive/data.pkl' appears twice"});
+    expect_error(io("layout_twice_case.pth"), {"record 'archive/VERSION' appears twice (names ignore case)"});
+    expect_error(io("layout_encrypted.pth"), {"record 'archive/version' is encrypted or patched"});
     // The DOS directory attribute on a record with bytes: libtorch's reader would hand back uninitialised memory
     // (found by fuzz_checkpoint: "Couldn't parse the version @ as Long Long").
     expect_error(io("layout_directory_flag.pth"), {"'archive/version' is marked as a directory but declares 2 bytes"});
