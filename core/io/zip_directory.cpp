@@ -57,18 +57,26 @@ std::map<std::string, ZipEntry> read_zip_directory(const std::string& path) {
   const unsigned char* e = &tail[static_cast<size_t>(eocd)];
   uint64_t entries = le(e + 10, 2), dir_size = le(e + 12, 4), dir_offset = le(e + 16, 4);
   const uint64_t eocd_pos = file_size - tail_size + static_cast<uint64_t>(eocd);
-  if (entries == 0xFFFF || dir_size == 0xFFFFFFFF || dir_offset == 0xFFFFFFFF) {
-    if (eocd_pos < 20) damaged("ZIP64 locator missing");
+  // ZIP64: a locator right before the end record points at the ZIP64 end record, whose counts replace the 16- and
+  // 32-bit ones. As libtorch's reader (miniz) does, they are used whenever both records are there, saturated fields
+  // or not, so that both readers see the same directory.
+  bool zip64 = false;
+  if (eocd_pos >= 20) {
     const std::vector<unsigned char> loc = read_at(f, eocd_pos - 20, 20);
-    if (le(loc.data(), 4) != kZip64Locator) damaged("ZIP64 locator missing");
-    const uint64_t z64_pos = le(loc.data() + 8, 8);
-    if (z64_pos > file_size - 56) damaged("ZIP64 end record outside the file");
-    const std::vector<unsigned char> z = read_at(f, z64_pos, 56);
-    if (le(z.data(), 4) != kZip64End) damaged("ZIP64 end record missing");
-    entries = le(z.data() + 32, 8);
-    dir_size = le(z.data() + 40, 8);
-    dir_offset = le(z.data() + 48, 8);
+    if (le(loc.data(), 4) == kZip64Locator) {
+      const uint64_t z64_pos = le(loc.data() + 8, 8);
+      if (file_size < 56 || z64_pos > file_size - 56) damaged("ZIP64 end record outside the file");
+      const std::vector<unsigned char> z = read_at(f, z64_pos, 56);
+      if (le(z.data(), 4) == kZip64End) {
+        zip64 = true;
+        entries = le(z.data() + 32, 8);
+        dir_size = le(z.data() + 40, 8);
+        dir_offset = le(z.data() + 48, 8);
+      }
+    }
   }
+  if (!zip64 && (entries == 0xFFFF || dir_size == 0xFFFFFFFF || dir_offset == 0xFFFFFFFF))
+    damaged("ZIP64 end record missing");
   if (dir_offset > file_size || dir_size > file_size - dir_offset) damaged("central directory outside the file");
   if (dir_size > kMaxDirectoryBytes) damaged("central directory of " + std::to_string(dir_size >> 20) + " MiB");
   const std::vector<unsigned char> dir = read_at(f, dir_offset, dir_size);
