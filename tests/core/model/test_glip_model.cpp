@@ -78,8 +78,10 @@ class TestGlipModel : public QObject {
     }
     const long hwm_before = proc_status_kb("VmHWM:");
     auto m = Model::load(tiny_params());
-    const long hwm = proc_status_kb("VmHWM:");
+    // RSS first: the high-water mark, read after it, can only be at or above it (read the other way round, memory
+    // another thread touches between the two reads makes RSS exceed the mark read before it).
     const long rss_after = proc_status_kb("VmRSS:");
+    const long hwm = proc_status_kb("VmHWM:");
     qInfo("Model::load(tiny-a): RSS %.1f MB before, %.1f MB after; peak RSS during the load %.1f MB "
           "(peak before %.1f MB); %s",
           rss_before / 1024.0, rss_after / 1024.0, hwm / 1024.0, hwm_before / 1024.0, m->description().c_str());
