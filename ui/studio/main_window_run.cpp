@@ -179,7 +179,8 @@ void MainWindow::runCurrentAt(int minSize) {
       resultSizeOf_.insert(doc->imagePath(), size);
       applyResult(doc, *cached, input, true);
       refreshPreviewLabel();
-      statusBar()->showMessage(tr("Cached result: no inference needed"), 4000);
+      const QString message = tr("Cached result: no inference needed");
+      statusBar()->showMessage(size > 0 ? tr("Preview %1 px: %2").arg(size).arg(message) : message, 4000);
       emit resultApplied(doc->imagePath());
       return;
     }
