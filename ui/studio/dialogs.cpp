@@ -308,10 +308,10 @@ SettingsDialog::SettingsDialog(StudioSettings* settings, const QList<QAction*>& 
   if (const int size = settings->previewSize(); previewSize_->findData(size) < 0)  // another value, from the INI
     previewSize_->addItem(tr("%1 px").arg(size), size);
   previewSize_->setCurrentIndex(std::max(0, previewSize_->findData(settings->previewSize())));
-  previewSize_->setToolTip(tr("Runs on a single image resize it so that its shorter side has this size instead of the "
-                              "model's own size: faster, but less precise (small objects may be missed). Use Model ▸ "
-                              "Run at full size for the model's result. Batches always run at the model's size. A "
-                              "preview size not smaller than the model's size runs at the model's size."));
+  previewSize_->setToolTip(tr("Single-image runs resize the image so that its shorter side has this size instead of "
+                              "the model's own size: faster, but less precise (small objects may be missed). Model ▸ "
+                              "Run at full size gives the model's result. Batches always run at the model's size, and "
+                              "so does a preview size that is not smaller than the model's own."));
   form->addRow(tr("Preview size:"), previewSize_);
   lay->addLayout(form);
 
