@@ -1341,8 +1341,8 @@
         <translation>预览 %1 像素</translation>
     </message>
     <message>
-        <source>These boxes come from a run at the preview size (shorter side %1 px): faster, less precise. %2 runs at the model&apos;s size.</source>
-        <translation>这些框来自预览尺寸（短边 %1 像素）的运行：更快，但精度较低。“%2”以模型的尺寸运行。</translation>
+        <source>These boxes come from a run at the preview size (shorter side %1 px): faster, less precise. Model ▸ Run at full size runs at the model&apos;s size.</source>
+        <translation>这些框来自预览尺寸（短边 %1 像素）的运行：更快，但精度较低。“模型 ▸ 以完整尺寸运行”以模型的尺寸运行。</translation>
     </message>
 </context>
 <context>

@@ -211,9 +211,8 @@ void MainWindow::refreshPreviewLabel() {
   previewLabel_->setVisible(size > 0);
   previewLabel_->setText(size > 0 ? tr("Preview %1 px").arg(size) : QString());
   previewLabel_->setToolTip(size > 0 ? tr("These boxes come from a run at the preview size (shorter side %1 px): "
-                                          "faster, less precise. %2 runs at the model's size.")
+                                          "faster, less precise. Model ▸ Run at full size runs at the model's size.")
                                            .arg(size)
-                                           .arg(actions_.value("run_full_size")->text().remove(QLatin1Char('&')))
                                      : QString());
 }
 
