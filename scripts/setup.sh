@@ -23,7 +23,7 @@ PACKAGES=(
 BUILD_DIR=${BUILD_DIR:-build}
 # ccache across clones: paths relative to the checkout; PCH-compatible.
 export CCACHE_BASEDIR="$PWD"
-export CCACHE_SLOPPINESS="pch_defines,time_macros,include_file_mtime,include_file_ctime"
+export CCACHE_SLOPPINESS="pch_defines,time_macros"
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
