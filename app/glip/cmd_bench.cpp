@@ -94,6 +94,8 @@ int run_bench(BenchArgs a) {
   using Clock = std::chrono::steady_clock;
   if (a.stage != "all" && a.stage != "vision" && a.stage != "language")
     throw Error("--stage must be all, vision or language, not \"" + a.stage + "\"");
+  if (a.min_size != 0 && (a.min_size < 32 || a.min_size > 4096))  // the engine's rule, told before loading
+    throw Error("preview size " + std::to_string(a.min_size) + " is outside 32..4096 (--min-size; 0 = the model's)");
   if (a.model.config_file.empty()) a.model.config_file = find_shipped("models/glip_Swin_T_O365_GoldG.yaml");
   if (a.model.threads <= 0) a.model.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   RgbImage img;
