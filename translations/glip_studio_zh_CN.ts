@@ -1324,6 +1324,26 @@
         <source>Labels</source>
         <translation>标签</translation>
     </message>
+    <message>
+        <source>Run at &amp;full size</source>
+        <translation>以完整尺寸运行(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Run on this image at the model&apos;s own size, replacing a preview result (Settings ▸ Preview size)</source>
+        <translation>以模型自身的尺寸在此图像上运行，替换预览结果（设置 ▸ 预览尺寸）</translation>
+    </message>
+    <message>
+        <source>Preview %1 px: %2</source>
+        <translation>预览 %1 像素：%2</translation>
+    </message>
+    <message>
+        <source>Preview %1 px</source>
+        <translation>预览 %1 像素</translation>
+    </message>
+    <message>
+        <source>These boxes come from a run at the preview size (shorter side %1 px): faster, less precise. Model ▸ Run at full size runs at the model&apos;s size.</source>
+        <translation>这些框来自预览尺寸（短边 %1 像素）的运行：更快，但精度较低。“模型 ▸ 以完整尺寸运行”以模型的尺寸运行。</translation>
+    </message>
 </context>
 <context>
     <name>glip::studio::ModelDialog</name>
@@ -1609,6 +1629,22 @@ traffic light</translation>
     <message>
         <source>“%1” is not a valid shortcut (row “%2”).</source>
         <translation>“%1”不是有效的快捷键（“%2”一行）。</translation>
+    </message>
+    <message>
+        <source>Off (model size)</source>
+        <translation>关闭（模型尺寸）</translation>
+    </message>
+    <message>
+        <source>%1 px</source>
+        <translation>%1 像素</translation>
+    </message>
+    <message>
+        <source>Preview size:</source>
+        <translation>预览尺寸：</translation>
+    </message>
+    <message>
+        <source>Single-image runs resize the image so that its shorter side has this size instead of the model&apos;s own size: faster, but less precise (small objects may be missed). Model ▸ Run at full size gives the model&apos;s result. Batches always run at the model&apos;s size, and so does a preview size that is not smaller than the model&apos;s own.</source>
+        <translation>对单张图像运行时，将图像缩放到短边为此尺寸，而不是模型自身的尺寸：更快，但精度较低（可能漏检小物体）。“模型 ▸ 以完整尺寸运行”给出模型的结果。批量处理始终以模型的尺寸运行；不小于模型自身尺寸的预览尺寸也以模型的尺寸运行。</translation>
     </message>
 </context>
 <context>

@@ -56,6 +56,7 @@ std::shared_ptr<const Model> load_model(const ModelArgs& args, bool random_init)
   if (cores > 0 && args.threads > static_cast<int>(cores))
     spdlog::warn("--threads {} is more than this machine's {} cores: expect no speed-up", args.threads, cores);
   mp.random_init = random_init;
+  mp.warm_up = args.warm_up;
   auto model = Model::load(mp);
   spdlog::info("model: {}", model->description());
   return model;

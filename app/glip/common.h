@@ -13,6 +13,7 @@ namespace glip::cli {
 struct ModelArgs {
   std::string config_file, weight, device = "cpu";
   int threads = 0;
+  bool warm_up = true;                 // ModelParams::warm_up
   std::vector<std::string> overrides;  // trailing KEY VALUE pairs
 };
 

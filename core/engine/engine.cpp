@@ -60,6 +60,33 @@ void copy_probes(const TensorProbe& probe, std::map<std::string, at::Tensor>& ou
   for (const auto& [k, v] : probe.tensors()) out[k] = v;
 }
 
+// The preprocessing of one run: the model's, or a preview size (DetectParams::min_size) with the longer side's cap
+// scaled alike.
+image::PreprocessParams preprocess_for(const image::PreprocessParams& model, int64_t min_size) {
+  if (min_size <= 0 || min_size == model.min_size) return model;
+  if (min_size < 32 || min_size > 4096) throw Error("preview size " + std::to_string(min_size) + " is outside 32..4096");
+  image::PreprocessParams p = model;
+  p.min_size = min_size;
+  if (model.max_size > 0)
+    p.max_size = std::max<int64_t>(min_size, (model.max_size * min_size + model.min_size / 2) / model.min_size);
+  return p;
+}
+
+// One detect() on a small grey image with a one-category prompt, result discarded: every module runs once, so the
+// lazy one-time work of the libraries under it (OpenMP and BLAS thread pools, oneDNN's kernel generation and caches,
+// the allocator's first pages) is done at load time instead of in the user's first detect().
+void warm_up(const std::shared_ptr<const Model>& model) {
+  const auto t0 = Clock::now();
+  RgbImage img;
+  img.height = img.width = 96;
+  img.pixels.assign(static_cast<size_t>(img.height * img.width * 3), 128);
+  DetectParams dp;
+  dp.min_size = 64;
+  Session session(model);
+  session.detect(img, Prompt::categories({"object"}), dp);
+  spdlog::debug("warm-up: {:.3f} s", seconds_since(t0));
+}
+
 // The model's modules, for running them: torch modules have no const forward, but inference never mutates them
 // (weights are read-only under InferenceMode), so a const Model is shared safely between sessions.
 GlipModelImpl& net(const Model::Impl& m) { return *m.net.ptr(); }
@@ -213,8 +240,13 @@ std::shared_ptr<const Model> Model::load(const ModelParams& params, const Progre
   impl->net->eval();
   if (impl->device != "cpu") impl->net->to(torch::Device(impl->device));
   for (const auto& p : impl->net->parameters()) impl->parameter_count += p.numel();
+  std::shared_ptr<const Model> model(new Model(std::move(impl)));
+  if (params.warm_up) {
+    report(0.95, "warming up");
+    warm_up(model);
+  }
   report(1.0, "ready");
-  return std::shared_ptr<const Model>(new Model(std::move(impl)));
+  return model;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -253,6 +285,9 @@ std::string Session::encode_image(const RgbImage& img, const DetectParams& param
   h.bytes(img.pixels.data(), img.pixels.size());
   h.value(params.pad_to_height);
   h.value(params.pad_to_width);
+  const image::PreprocessParams preprocess = preprocess_for(m.preprocess, params.min_size);
+  h.value(preprocess.min_size);
+  h.value(preprocess.max_size);
   const std::string key = "img:" + h.hex();
   if (ImageEntry* e = s.images.find(key); e && (e->probed || !params.probe)) return key;
 
@@ -262,7 +297,7 @@ std::string Session::encode_image(const RgbImage& img, const DetectParams& param
   TensorProbe* pp = params.probe ? &probe : nullptr;
   ImageEntry e;
   auto t0 = Clock::now();
-  image::PreprocessedImage pre = image::preprocess(img, m.preprocess);
+  image::PreprocessedImage pre = image::preprocess(img, preprocess);
   if (params.pad_to_height > pre.padded.height || params.pad_to_width > pre.padded.width) {
     // One image of a batch: to_image_list pads it (zeros, in normalised space) to the batch's size.
     const image::SizeHW target = image::padded_size(
@@ -520,8 +555,9 @@ DetectResult Session::detect(const RgbImage& image, const Prompt& prompt, const 
   return params.score_threshold > 0 ? select(params.score_threshold) : r;
 }
 
-std::array<int64_t, 2> Session::resized_size(int64_t height, int64_t width) const {
-  const image::SizeHW r = image::compute_resized_size({height, width}, model_impl(*impl_->model).preprocess);
+std::array<int64_t, 2> Session::resized_size(int64_t height, int64_t width, int64_t min_size) const {
+  const image::SizeHW r =
+      image::compute_resized_size({height, width}, preprocess_for(model_impl(*impl_->model).preprocess, min_size));
   return {r.height, r.width};
 }
 

@@ -53,6 +53,10 @@ struct ModelParams {
   bool random_init = false;            // build without loading weights (benchmarks, tests)
   std::string device = "cpu";          // "cpu" or "cuda" (when libtorch was built with CUDA)
   int num_threads = 0;                 // intra-op threads; 0 -> number of cores
+  // Run the whole pipeline once on a small synthetic image inside load(), so that the one-time costs of the first
+  // inference (thread pools, kernel generation, first-touch memory) are paid there and the first detect() runs at
+  // the warm speed (docs/PERFORMANCE.md, "First run").
+  bool warm_up = true;
 };
 
 struct DetectParams {
@@ -63,6 +67,11 @@ struct DetectParams {
   // image of a batch to the batch's largest size (rounded up to SIZE_DIVISIBILITY). Swin attends over padded
   // pixels, so this changes results exactly as batching does officially. 0 = pad this image alone.
   int64_t pad_to_height = 0, pad_to_width = 0;
+  // Preview size: the shorter side the image is resized to instead of INPUT.MIN_SIZE_TEST, the longer side's cap
+  // (INPUT.MAX_SIZE_TEST) scaled by the same factor (480 -> 480x800 for GLIP-T's 800x1333). Faster and less
+  // precise than the model's own size: for interactive exploration. Boxes are in original-image pixels either way.
+  // 0 = the model's size (what evaluation, batches and the golden tests use).
+  int64_t min_size = 0;
 };
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -260,7 +269,8 @@ class Session {
   // The whole pipeline; each stage reuses its cache when its inputs are unchanged.
   DetectResult detect(const RgbImage& image, const Prompt& prompt, const DetectParams& params = {});
   // The size (height, width) this model resizes an image of the given size to, before padding (GLIP's rule).
-  std::array<int64_t, 2> resized_size(int64_t height, int64_t width) const;
+  // min_size: as DetectParams::min_size (0 = the model's size).
+  std::array<int64_t, 2> resized_size(int64_t height, int64_t width, int64_t min_size = 0) const;
 
   // Stages, for callers that drive them separately. Keys identify cached results.
   std::string encode_image(const RgbImage& image, const DetectParams& params = {});  // -> image key

@@ -301,6 +301,18 @@ SettingsDialog::SettingsDialog(StudioSettings* settings, const QList<QAction*>& 
   batchReplace_ = new QCheckBox(tr("Batch runs replace the boxes of edited and reviewed images"), this);
   batchReplace_->setChecked(settings->batchReplacesBoxes());
   form->addRow(batchReplace_);
+  previewSize_ = new QComboBox(this);
+  previewSize_->setObjectName(QStringLiteral("previewSize"));
+  previewSize_->addItem(tr("Off (model size)"), 0);
+  for (const int size : {480, 640}) previewSize_->addItem(tr("%1 px").arg(size), size);
+  if (const int size = settings->previewSize(); previewSize_->findData(size) < 0)  // another value, from the INI
+    previewSize_->addItem(tr("%1 px").arg(size), size);
+  previewSize_->setCurrentIndex(std::max(0, previewSize_->findData(settings->previewSize())));
+  previewSize_->setToolTip(tr("Single-image runs resize the image so that its shorter side has this size instead of "
+                              "the model's own size: faster, but less precise (small objects may be missed). Model ▸ "
+                              "Run at full size gives the model's result. Batches always run at the model's size, and "
+                              "so does a preview size that is not smaller than the model's own."));
+  form->addRow(tr("Preview size:"), previewSize_);
   lay->addLayout(form);
 
   auto* help = new QLabel(tr("Shortcuts: click a field under “Press keys” and press the keys, or type them "
@@ -404,6 +416,7 @@ void SettingsDialog::accept() {
   settings_->setLanguage(language_->currentData().toString());
   settings_->setAutosaveSeconds(autosave_->value());
   settings_->setBatchReplacesBoxes(batchReplace_->isChecked());
+  settings_->setPreviewSize(previewSize_->currentData().toInt());
   for (int i = 0; i < actions_.size(); ++i) settings_->setShortcuts(actions_[i]->objectName(), parsed[i]);
   settings_->sync();
   applyShortcuts(*settings_, actions_);

@@ -100,6 +100,7 @@ class SettingsDialog : public QDialog {
   QComboBox* language_;
   QSpinBox* autosave_;
   QCheckBox* batchReplace_;
+  QComboBox* previewSize_;  // 0 (off), 480, 640: StudioSettings::previewSize
   QTableWidget* table_;
 };
 

@@ -176,7 +176,7 @@ const glip::RgbImage& InferenceWorker::image(const QString& path) {
 }
 
 DetectReply InferenceWorker::detectOne(quint64 id, const QString& path, const glip::Prompt& prompt,
-                                       const QString& promptKey, bool inspect) {
+                                       const QString& promptKey, int minSize, bool inspect) {
   DetectReply reply;
   reply.id = id;
   reply.imagePath = path;
@@ -197,6 +197,13 @@ DetectReply InferenceWorker::detectOne(quint64 id, const QString& path, const gl
     try {
       const glip::RgbImage& img = image(path);
       glip::DetectParams params;
+      // A preview size runs only where it makes the model's input smaller (a preview is never slower).
+      if (minSize > 0) {
+        const auto full = session_->resized_size(img.height, img.width);
+        const auto preview = session_->resized_size(img.height, img.width, minSize);
+        if (preview[0] * preview[1] < full[0] * full[1]) params.min_size = minSize;
+      }
+      reply.minSize = static_cast<int>(params.min_size);
       params.probe = inspect;
       params.probe_attention = inspect && inspectAttention_.load();
       auto result = std::make_shared<glip::DetectResult>(session_->detect(img, prompt, params));
@@ -222,7 +229,7 @@ DetectReply InferenceWorker::detectOne(quint64 id, const QString& path, const gl
 
 void InferenceWorker::doDetect(const DetectRequest& r) {
   emit detectStarted(r.id);
-  emit detectFinished(detectOne(r.id, r.imagePath, r.prompt, r.promptKey, inspect_.load()));
+  emit detectFinished(detectOne(r.id, r.imagePath, r.prompt, r.promptKey, r.minSize, inspect_.load()));
 }
 
 void InferenceWorker::doBatch(const BatchRequest& r) {
@@ -230,7 +237,7 @@ void InferenceWorker::doBatch(const BatchRequest& r) {
   int i = std::max(0, r.start);
   for (; i < total; ++i) {
     if (cancelRequested_.load()) break;
-    DetectReply reply = detectOne(r.id, r.images[i], r.prompt, r.promptKey);
+    DetectReply reply = detectOne(r.id, r.images[i], r.prompt, r.promptKey, /*minSize=*/0);
     if (reply.cancelled) break;  // not done: resume starts here
     emit batchItemFinished(r.id, i, total, reply);
   }

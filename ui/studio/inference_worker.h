@@ -5,7 +5,7 @@
 //   InferenceWorker w;
 //   connect(&w, &InferenceWorker::detectFinished, ...);
 //   w.loadModel({params, "demo"});
-//   quint64 id = w.detect({imagePath, prompt, promptKey});
+//   quint64 id = w.detect({imagePath, prompt, promptKey});        // minSize: a preview size (0 = the model's)
 //
 // A batch is one request too: it runs the prompt over a list of images from `start`, reports each image, and on
 // cancel reports where it stopped so that it can be resumed.
@@ -36,8 +36,12 @@ struct DetectRequest {
   QString imagePath;
   glip::Prompt prompt;
   QString promptKey;
+  // Preview size (glip::DetectParams::min_size): the shorter side to resize the image to; 0 = the model's size.
+  // A size that would not make the model's input smaller runs at the model's size (DetectReply::minSize says so).
+  int minSize = 0;
 };
 
+// Batches always run at the model's size (no preview size).
 struct BatchRequest {
   quint64 id = 0;  // assigned by runBatch()
   QStringList images;
@@ -51,6 +55,7 @@ struct DetectReply {
   QString imagePath;
   QString promptKey;
   QString modelKey;
+  int minSize = 0;  // the preview size it ran at (DetectParams::min_size); 0 = the model's size
   std::shared_ptr<const glip::DetectResult> result;  // every GLIP output (threshold 0); null on error/cancel
   std::shared_ptr<const glip::inspect::Snapshot> inspect;  // probe snapshot for the inspector (setInspect), else null
   double seconds = 0;        // wall time of this request on the worker
@@ -100,7 +105,7 @@ class InferenceWorker : public QObject {
   void doDetect(const DetectRequest& r);
   void doBatch(const BatchRequest& r);
   DetectReply detectOne(quint64 id, const QString& path, const glip::Prompt& prompt, const QString& promptKey,
-                        bool inspect = false);
+                        int minSize = 0, bool inspect = false);
   const glip::RgbImage& image(const QString& path);
 
   mutable std::mutex mu_;

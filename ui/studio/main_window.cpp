@@ -246,6 +246,10 @@ void MainWindow::buildActions() {
 
   connect(addAction_("choose_model", tr("&Choose model…"), {QKeySequence(QStringLiteral("Ctrl+M"))}), &QAction::triggered, this, &MainWindow::chooseModel);
   connect(addAction_("run", tr("&Run on this image"), {QKeySequence(QStringLiteral("Ctrl+Return"))}), &QAction::triggered, this, &MainWindow::runCurrent);
+  QAction* fullSize = addAction_("run_full_size", tr("Run at &full size"), {QKeySequence(QStringLiteral("Ctrl+Shift+Return"))});
+  fullSize->setToolTip(tr("Run on this image at the model's own size, replacing a preview result (Settings ▸ "
+                          "Preview size)"));
+  connect(fullSize, &QAction::triggered, this, &MainWindow::runFullSize);
   connect(addAction_("cancel_run", tr("C&ancel"), {QKeySequence(QStringLiteral("Ctrl+."))}), &QAction::triggered, this, &MainWindow::cancelRun);
   connect(addAction_("batch", tr("&Batch over all images…"), {QKeySequence(QStringLiteral("Ctrl+B"))}), &QAction::triggered, this, &MainWindow::showBatchDialog);
   QAction* autoRun = addAction_("auto_run", tr("Run &automatically"), {});
@@ -280,7 +284,7 @@ void MainWindow::buildMenus() {
   add(view, {"fit", "zoom_in", "zoom_out", "actual_size", "", "show_boxes", "show_labels", "", "next_image", "prev_image",
              "next_unreviewed", ""});
   for (QDockWidget* d : findChildren<QDockWidget*>()) view->addAction(d->toggleViewAction());
-  add(menuBar()->addMenu(tr("&Model")), {"choose_model", "", "run", "cancel_run", "batch", "auto_run"});
+  add(menuBar()->addMenu(tr("&Model")), {"choose_model", "", "run", "run_full_size", "cancel_run", "batch", "auto_run"});
   add(menuBar()->addMenu(tr("&Help")), {"shortcuts_help", "model_help", "about"});
 
   QToolBar* tb = addToolBar(tr("Main"));
@@ -382,6 +386,10 @@ void MainWindow::buildStatusBar() {
   cancelButton_->setEnabled(false);
   imageCounter_ = new QLabel(this);
   imageCounter_->setObjectName(QStringLiteral("imageCounter"));
+  previewLabel_ = new QLabel(this);
+  previewLabel_->setObjectName(QStringLiteral("previewLabel"));
+  previewLabel_->hide();
+  statusBar()->addPermanentWidget(previewLabel_);
   statusBar()->addPermanentWidget(imageCounter_);
   statusBar()->addPermanentWidget(posLabel_);
   statusBar()->addPermanentWidget(zoomLabel_);
@@ -489,6 +497,7 @@ void MainWindow::refreshActions() {
   actions_.value("relabel")->setEnabled(hasSel);
   actions_.value("mark_reviewed")->setEnabled(doc && doc->status() != ReviewStatus::Reviewed);
   actions_.value("run")->setEnabled(doc && modelReady_ && !batchRunning());
+  actions_.value("run_full_size")->setEnabled(doc && modelReady_ && !batchRunning() && settings_->previewSize() > 0);
   actions_.value("export_coco")->setEnabled(project_->imageCount() > 0);
   actions_.value("batch")->setEnabled(project_->imageCount() > 0 && modelReady_);
   actions_.value("cancel_run")->setEnabled(busy);
@@ -498,6 +507,7 @@ void MainWindow::refreshActions() {
   actions_.value("paste_boxes")->setEnabled(doc && !boxClipboard_.isEmpty());
   actions_.value("next_unreviewed")->setEnabled(project_->imageCount() > 0);
   refreshImageCounter();
+  refreshPreviewLabel();
 }
 
 QString MainWindow::demoBannerText() const {
@@ -574,7 +584,9 @@ void MainWindow::nextImage(int step) {
 
 void MainWindow::showSettings() {
   SettingsDialog dlg(settings_, rebindable_, this);
-  if (dlg.exec() == QDialog::Accepted) project_->setAutosaveInterval(settings_->autosaveSeconds() * 1000);
+  if (dlg.exec() != QDialog::Accepted) return;
+  project_->setAutosaveInterval(settings_->autosaveSeconds() * 1000);
+  refreshActions();  // Run at full size follows the preview size
 }
 
 void MainWindow::showAbout() {

@@ -63,7 +63,12 @@ class MainWindow : public QMainWindow {
   void loadDemoModel();
   void setThreshold(double t);
   double threshold() const { return threshold_; }
-  void runCurrent();  // run the prompt on the current image (cache first)
+  void runCurrent();  // run the prompt on the current image (cache first) at the preview size, if one is set
+  void runFullSize();  // the same at the model's size (Model ▸ Run at full size): replaces a preview result
+  // The preview size of the current image's result (DetectReply::minSize); 0 = the model's size or no result.
+  int shownPreviewSize() const;
+  // The current image's result (every GLIP output, threshold 0); null when it has none.
+  std::shared_ptr<const glip::DetectResult> shownResult() const;
   bool waitForIdle(int timeoutMs);  // processes events until the worker is idle and its results are applied
   bool isDemoModel() const { return demo_; }
   bool modelReady() const { return modelReady_; }
@@ -159,6 +164,8 @@ class MainWindow : public QMainWindow {
   void applyThreshold(quint64 gesture = 0);
   quint64 thresholdGesture();  // the undo-merge key of this threshold change (one drag = one undo step)
   void onPromptChanged();
+  void runCurrentAt(int minSize);  // minSize: a preview size (DetectRequest::minSize), 0 = the model's size
+  void refreshPreviewLabel();      // "Preview 480 px" in the status bar while the current result is a preview
   void cancelRun();
   void showBatchDialog();
   void updateTimings(const DetectReply& reply);
@@ -206,6 +213,7 @@ class MainWindow : public QMainWindow {
   QLabel* zoomLabel_ = nullptr;
   QLabel* posLabel_ = nullptr;
   QLabel* imageCounter_ = nullptr;
+  QLabel* previewLabel_ = nullptr;
   QProgressBar* progress_ = nullptr;
   QToolButton* cancelButton_ = nullptr;
   QTimer* promptTimer_ = nullptr;
@@ -231,6 +239,7 @@ class MainWindow : public QMainWindow {
   quint64 lastDetectId_ = 0;
   bool pendingRun_ = false;  // run once the model is loaded
   QHash<QString, QString> resultKeyOf_;  // image path -> cache key of the result its predictions came from
+  QHash<QString, int> resultSizeOf_;     // image path -> that result's preview size (0 = the model's size)
   QHash<QString, PromptInput> resultInputOf_;
   QHash<quint64, PromptInput> requestInput_;  // detect request id -> the prompt as the user wrote it
   qint64 batchStartMs_ = 0;

@@ -72,7 +72,7 @@ void MainWindow::showInspector(bool attention) {
 }
 
 void MainWindow::onInspectReply(const DetectReply& reply) {
-  const QString key = ResultCache::key(reply.imagePath, reply.promptKey, reply.modelKey);
+  const QString key = ResultCache::key(reply.imagePath, reply.promptKey, reply.modelKey, reply.minSize);
   if (reply.cancelled && key == inspectRequested_) inspectRequested_.clear();  // ask again later
   ImageDocument* doc = currentDocument();
   if (!reply.inspect || !doc || doc->imagePath() != reply.imagePath) return;
@@ -100,6 +100,7 @@ void MainWindow::syncInspector() {
   r.imagePath = doc->imagePath();
   r.prompt = std::move(prompt);
   r.promptKey = input.key();
+  r.minSize = resultSizeOf_.value(doc->imagePath());  // the size of the result it explains (the same cache key)
   worker_->detect(std::move(r));
   statusBar()->showMessage(tr("Recording the inspector's data for %1…").arg(QFileInfo(doc->imagePath()).fileName()), 4000);
 }

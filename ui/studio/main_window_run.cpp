@@ -151,7 +151,11 @@ void MainWindow::onModelFailed(const QString& error) {
 // ----------------------------------------------------------------------------------------------------------------
 // Run
 
-void MainWindow::runCurrent() {
+void MainWindow::runCurrent() { runCurrentAt(settings_->previewSize()); }
+
+void MainWindow::runFullSize() { runCurrentAt(0); }
+
+void MainWindow::runCurrentAt(int minSize) {
   ImageDocument* doc = currentDocument();
   if (!doc || !doc->readError().isEmpty()) return;  // an unreadable image: the canvas already says why
   if (!modelReady_) {
@@ -165,21 +169,51 @@ void MainWindow::runCurrent() {
     statusBar()->showMessage(error, 8000);
     return;
   }
-  const QString key = ResultCache::key(doc->imagePath(), input.key(), modelKey_);
-  if (auto cached = cache_.find(key)) {
-    resultKeyOf_.insert(doc->imagePath(), key);
-    applyResult(doc, *cached, input, true);
-    statusBar()->showMessage(tr("Cached result: no inference needed"), 4000);
-    emit resultApplied(doc->imagePath());
-    return;
+  // The model's size first: where its result is cached, it is better than a preview and as cheap.
+  QList<int> sizes{0};
+  if (minSize > 0) sizes << minSize;
+  for (const int size : std::as_const(sizes)) {
+    const QString key = ResultCache::key(doc->imagePath(), input.key(), modelKey_, size);
+    if (auto cached = cache_.find(key)) {
+      resultKeyOf_.insert(doc->imagePath(), key);
+      resultSizeOf_.insert(doc->imagePath(), size);
+      applyResult(doc, *cached, input, true);
+      refreshPreviewLabel();
+      const QString message = tr("Cached result: no inference needed");
+      statusBar()->showMessage(size > 0 ? tr("Preview %1 px: %2").arg(size).arg(message) : message, 4000);
+      emit resultApplied(doc->imagePath());
+      return;
+    }
   }
   DetectRequest r;
   r.imagePath = doc->imagePath();
   r.prompt = std::move(prompt);
   r.promptKey = input.key();
+  r.minSize = minSize;
   lastDetectId_ = worker_->detect(std::move(r));
   requestInput_.insert(lastDetectId_, input);
   statusBar()->showMessage(tr("Running GLIP on %1…").arg(QFileInfo(doc->imagePath()).fileName()));
+}
+
+int MainWindow::shownPreviewSize() const {
+  const ImageDocument* doc = currentDocument();
+  return doc && resultKeyOf_.contains(doc->imagePath()) ? resultSizeOf_.value(doc->imagePath()) : 0;
+}
+
+std::shared_ptr<const glip::DetectResult> MainWindow::shownResult() const {
+  const ImageDocument* doc = currentDocument();
+  return doc ? cache_.peek(resultKeyOf_.value(doc->imagePath())) : nullptr;
+}
+
+void MainWindow::refreshPreviewLabel() {
+  if (!previewLabel_) return;  // before the status bar is built
+  const int size = shownPreviewSize();
+  previewLabel_->setVisible(size > 0);
+  previewLabel_->setText(size > 0 ? tr("Preview %1 px").arg(size) : QString());
+  previewLabel_->setToolTip(size > 0 ? tr("These boxes come from a run at the preview size (shorter side %1 px): "
+                                          "faster, less precise. Model ▸ Run at full size runs at the model's size.")
+                                           .arg(size)
+                                     : QString());
 }
 
 void MainWindow::cancelRun() {
@@ -221,7 +255,8 @@ void MainWindow::updateTimings(const DetectReply& reply) {
 void MainWindow::onDetectFinished(const DetectReply& reply) {
   const PromptInput input = requestInput_.take(reply.id);
   updateTimings(reply);
-  if (reply.result) cache_.insert(ResultCache::key(reply.imagePath, reply.promptKey, reply.modelKey), reply.result);
+  const QString key = ResultCache::key(reply.imagePath, reply.promptKey, reply.modelKey, reply.minSize);
+  if (reply.result) cache_.insert(key, reply.result);
   if (reply.id != lastDetectId_) return;  // superseded by a newer request (its result stays cached)
   if (reply.cancelled) {
     statusBar()->showMessage(tr("Cancelled"), 4000);
@@ -234,14 +269,17 @@ void MainWindow::onDetectFinished(const DetectReply& reply) {
   if (reply.modelKey != modelKey_) return;
   ImageDocument* doc = project_->image(project_->indexOfPath(reply.imagePath));
   if (!doc) return;
-  resultKeyOf_.insert(reply.imagePath, ResultCache::key(reply.imagePath, reply.promptKey, reply.modelKey));
+  resultKeyOf_.insert(reply.imagePath, key);
+  resultSizeOf_.insert(reply.imagePath, reply.minSize);
   applyResult(doc, *reply.result, input, true);
+  refreshPreviewLabel();
   QStringList warnings;
   for (const std::string& w : reply.result->warnings) warnings << QString::fromStdString(w);
   if (input.key() == prompt_->spec().key()) prompt_->setRunWarnings(warnings);
-  statusBar()->showMessage(warnings.isEmpty() ? tr("%n box(es) above the threshold", nullptr, int(doc->boxes().size()))
-                                              : warnings.join(QLatin1Char(' ')),
-                           warnings.isEmpty() ? 4000 : 15000);
+  QString message = warnings.isEmpty() ? tr("%n box(es) above the threshold", nullptr, int(doc->boxes().size()))
+                                       : warnings.join(QLatin1Char(' '));
+  if (reply.minSize > 0) message = tr("Preview %1 px: %2").arg(reply.minSize).arg(message);
+  statusBar()->showMessage(message, warnings.isEmpty() ? 4000 : 15000);
   emit resultApplied(reply.imagePath);
 }
 
@@ -400,11 +438,13 @@ void MainWindow::onBatchItem(quint64 id, int index, int total, const DetectReply
   batchNext_ = index + 1;
   ++batchDoneThisRun_;
   if (reply.result) {
-    cache_.insert(ResultCache::key(reply.imagePath, reply.promptKey, reply.modelKey), reply.result);
+    const QString key = ResultCache::key(reply.imagePath, reply.promptKey, reply.modelKey, reply.minSize);
+    cache_.insert(key, reply.result);
     ImageDocument* doc = project_->image(project_->indexOfPath(reply.imagePath));
     const bool handWork = doc && (doc->status() == ReviewStatus::Edited || doc->status() == ReviewStatus::Reviewed);
     if (doc && (batchReplace_ || !handWork)) {
-      resultKeyOf_.insert(reply.imagePath, ResultCache::key(reply.imagePath, reply.promptKey, reply.modelKey));
+      resultKeyOf_.insert(reply.imagePath, key);
+      resultSizeOf_.insert(reply.imagePath, reply.minSize);  // 0: batches run at the model's size
       applyResult(doc, *reply.result, batchInput_, true);
     }
   } else if (!reply.error.isEmpty()) {

@@ -2,8 +2,8 @@
 
 namespace glip::studio {
 
-QString ResultCache::key(const QString& imagePath, const QString& promptKey, const QString& modelKey) {
-  return imagePath + QChar(0x1e) + promptKey + QChar(0x1e) + modelKey;
+QString ResultCache::key(const QString& imagePath, const QString& promptKey, const QString& modelKey, int minSize) {
+  return imagePath + QChar(0x1e) + promptKey + QChar(0x1e) + modelKey + QChar(0x1e) + QString::number(minSize);
 }
 
 std::shared_ptr<const glip::DetectResult> ResultCache::find(const QString& key) {

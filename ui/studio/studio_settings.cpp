@@ -13,6 +13,7 @@ constexpr const char* kCategories = "prompt/categories";
 constexpr const char* kCaption = "prompt/caption";
 constexpr const char* kThreshold = "run/threshold";
 constexpr const char* kBatchReplace = "run/batch_replace";
+constexpr const char* kPreviewSize = "run/preview_size";
 constexpr const char* kLastDir = "files/last_directory";
 constexpr const char* kRecent = "files/recent_projects";
 constexpr const char* kAutosave = "files/autosave_seconds";
@@ -57,6 +58,13 @@ double StudioSettings::scoreThreshold() const {
 void StudioSettings::setScoreThreshold(double t) { s_->setValue(kThreshold, std::clamp(t, 0.0, 1.0)); }
 bool StudioSettings::batchReplacesBoxes() const { return s_->value(kBatchReplace, false).toBool(); }
 void StudioSettings::setBatchReplacesBoxes(bool replace) { s_->setValue(kBatchReplace, replace); }
+int StudioSettings::validPreviewSize(int shorterSide) { return shorterSide <= 0 ? 0 : std::clamp(shorterSide, 32, 4096); }
+int StudioSettings::previewSize() const {
+  bool ok = false;
+  const int v = s_->value(kPreviewSize, 0).toInt(&ok);
+  return ok ? validPreviewSize(v) : 0;
+}
+void StudioSettings::setPreviewSize(int shorterSide) { s_->setValue(kPreviewSize, validPreviewSize(shorterSide)); }
 
 QString StudioSettings::lastDirectory() const { return s_->value(kLastDir).toString(); }
 void StudioSettings::setLastDirectory(const QString& dir) { s_->setValue(kLastDir, dir); }

@@ -42,6 +42,12 @@ class StudioSettings {
   void setScoreThreshold(double t);
   bool batchReplacesBoxes() const;  // default false: keep existing boxes of edited/reviewed images
   void setBatchReplacesBoxes(bool replace);
+  // Preview size: the shorter side single-image runs resize to (glip::DetectParams::min_size), for faster
+  // interactive exploration; batches always run at the model's size. 0 = off (the default, the model's size);
+  // otherwise 32..4096 (values outside are clamped, negative ones are off).
+  int previewSize() const;
+  void setPreviewSize(int shorterSide);
+  static int validPreviewSize(int shorterSide);  // the clamping rule above
 
   // Files
   QString lastDirectory() const;

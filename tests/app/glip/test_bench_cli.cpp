@@ -69,6 +69,15 @@ class TestBenchCli : public QObject {
     const double total = j.at("total_s").get<double>();
     QVERIFY(total > 0);
     QCOMPARE(j.at("best_total_s").get<double>(), total);  // one run
+    QCOMPARE(j.at("first_run_s").get<double>(), total);
+    QVERIFY(j.at("warm_s").is_null());  // no second run
+    QVERIFY(j.at("caption_edit_s").get<double>() > 0);
+    QCOMPARE(j.at("min_size").get<int64_t>(), int64_t(0));
+    QVERIFY(j.at("minor_faults_first_run").get<int64_t>() > 0);  // the first run touches fresh memory
+    QVERIFY(j.at("minor_faults_warm_run").is_null());
+    const double share = j.at("system_time_share").get<double>();
+    QVERIFY(share >= 0 && share <= 1);
+    QCOMPARE(j.at("allocator").get<std::string>(), std::string(GLIP_EXPECTED_ALLOCATOR));
     // Every stage of the pipeline, timed once each: together no longer than the whole run.
     const json& stages = j.at("stages");
     const std::set<std::string> names = keys_of(stages);
@@ -90,8 +99,10 @@ class TestBenchCli : public QObject {
     QVERIFY2(contains(r.out, "input 800x1200 ("), r.out.c_str());
     QVERIFY2(contains(r.out, "COCO-80 prompt, 2 threads"), r.out.c_str());
     QVERIFY2(contains(r.out, "  bert ") && !contains(r.out, "  swin "), r.out.c_str());
-    QVERIFY2(contains(r.out, "  total ") && contains(r.out, "(best of 2: "), r.out.c_str());
-    QVERIFY2(contains(r.out, "  peak RSS ") && contains(r.out, " MiB"), r.out.c_str());
+    QVERIFY2(contains(r.out, "  total (first run) ") && contains(r.out, "  total (warm) "), r.out.c_str());
+    QVERIFY2(contains(r.out, " s (best of 1)\n") && !contains(r.out, "caption edit"), r.out.c_str());
+    QVERIFY2(contains(r.out, "  peak RSS ") && contains(r.out, " MiB ("), r.out.c_str());
+    QVERIFY2(contains(r.out, "  minor page faults ") && contains(r.out, " per warm run; system time "), r.out.c_str());
 
     const ProcessRun v = bench({"--stage", "vision", "--json"});
     QVERIFY2(v.exit_code == 0, v.err.c_str());
@@ -101,6 +112,23 @@ class TestBenchCli : public QObject {
     QCOMPARE(j.at("detections").get<int64_t>(), int64_t(0));
   }
 
+  // --min-size: the preview size of the studio. 480 with the 800 / 1333 setting gives a 480-pixel shorter side
+  // (the cap scales to 800); the whole pipeline runs, then a caption edit on the cached image.
+  void preview_size_and_caption_edit() {
+    const ProcessRun r = bench({"--json", "--min-size", "480", "--repeat", "2"});
+    QVERIFY2(r.exit_code == 0, r.err.c_str());
+    const json j = json::parse(r.out);
+    QCOMPARE(j.at("min_size").get<int64_t>(), int64_t(480));
+    QCOMPARE(j.at("input_hw")[0].get<int64_t>(), int64_t(480));
+    QVERIFY(j.at("input_hw")[1].get<int64_t>() <= 800);
+    QVERIFY(j.at("detections").get<int64_t>() > 0);
+    QVERIFY(j.at("warm_s").get<double>() > 0);
+    QVERIFY(j.at("caption_edit_s").get<double>() > 0);
+    const ProcessRun t = bench({"--min-size", "480"});
+    QVERIFY2(t.exit_code == 0, t.err.c_str());
+    QVERIFY2(contains(t.out, "input 480x") && contains(t.out, "  caption edit "), t.out.c_str());
+  }
+
   void bad_input() {
     QTemporaryDir tmp;
     const QString cfg = q(glip::test::tiny_config());
@@ -108,6 +136,7 @@ class TestBenchCli : public QObject {
         {{"bench", "--config-file", cfg, "--stage", "heads"}, "--stage must be all, vision or language"},
         {{"bench", "--config-file", cfg, "--image", tmp.filePath("missing.png")}, "missing.png"},
         {{"bench", "--config-file", tmp.filePath("none.yaml")}, "none.yaml"},
+        {{"bench", "--config-file", cfg, "--min-size", "16"}, "preview size 16 is outside 32..4096"},
     };
     for (const auto& [args, reason] : cases) {
       const ProcessRun r = run_glip(args);

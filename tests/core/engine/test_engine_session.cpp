@@ -115,6 +115,42 @@ class TestEngineSession : public QObject {
     QCOMPARE(s.inference_count(), int64_t{10});
   }
 
+  // A preview size (DetectParams::min_size) is GLIP's own resize at another size: tiny-a's config says 304 / 1333,
+  // so a preview at 800 resizes the coffee photo (no cap reached) as the official run with INPUT.MIN_SIZE_TEST 800
+  // INPUT.MAX_SIZE_TEST 1333 did, and must give that golden run's detections. The model's own size is the
+  // default; the image is encoded once per size; a size below 32 is refused.
+  void previewSize() {
+    c10::InferenceMode guard;
+    const GoldenRun run = golden_run("coffee.coco80.800x1333");
+    const RgbImage coffee = golden_image("coffee");
+    Session s(tiny_model());
+    DetectParams preview;
+    preview.min_size = 800;
+    const DetectResult r = s.detect(coffee, run.prompt, preview);
+    QCOMPARE(r.resized_height, run.json.at("prompt").at("image_size_hw")[0].get<int>());
+    QCOMPARE(r.resized_width, run.json.at("prompt").at("image_size_hw")[1].get<int>());
+    const auto hw = s.resized_size(coffee.height, coffee.width, 800);
+    QCOMPARE(hw[0], int64_t{r.resized_height});
+    QCOMPARE(hw[1], int64_t{r.resized_width});
+    const DetMatch m = match_detections(r.detections, golden_detections(run.json), 1e-2, 1e-4);
+    QVERIFY2(m.ok, m.error.c_str());
+    QCOMPARE(s.inference_count(), int64_t{3});
+
+    // At the model's size (0, or 304 said explicitly): another image encoding, and the plain result.
+    const DetectResult full = s.detect(coffee, run.prompt);
+    QCOMPARE(s.inference_count(), int64_t{5});  // image + fuse; the text is cached
+    QVERIFY(full.resized_height < r.resized_height);
+    preview.min_size = 304;
+    expect_same(s.detect(coffee, run.prompt, preview).detections, full.detections);
+    QCOMPARE(s.inference_count(), int64_t{5});  // the same input as the model's size: cached
+    preview.min_size = 800;
+    expect_same(s.detect(coffee, run.prompt, preview).detections, r.detections);
+    QCOMPARE(s.inference_count(), int64_t{5});
+
+    preview.min_size = 16;
+    QVERIFY_THROWS_EXCEPTION(Error, s.detect(coffee, run.prompt, preview));
+  }
+
   // probe = true after an unprobed run re-runs the stages to record them; afterwards an unprobed run is a hit.
   void probeAfterCache() {
     c10::InferenceMode guard;

@@ -1,8 +1,10 @@
 // StudioSettings: defaults, round trips through a real INI file, clamping, shortcuts and the recent list.
+// Preview size: default off, 0 or 32..4096, the dialog's combo.
 // SettingsDialog: OK on fresh settings (actions without a default shortcut), invalid entries and conflicts name
 // their rows, shortcuts recorded by pressing keys. KeyboardShortcutsDialog lists the actions and their keys.
 #include <QAction>
 #include <QApplication>
+#include <QComboBox>
 #include <QDialogButtonBox>
 #include <QKeySequenceEdit>
 #include <QLineEdit>
@@ -61,6 +63,7 @@ class TestStudioSettings : public QObject {
     QCOMPARE(s.promptMode(), StudioSettings::PromptMode::Caption);
     QCOMPARE(s.autosaveSeconds(), 60);
     QCOMPARE(s.batchReplacesBoxes(), false);
+    QCOMPARE(s.previewSize(), 0);  // off: the model's size
     QCOMPARE(s.shortcut("run", QKeySequence("Ctrl+Return")), QKeySequence("Ctrl+Return"));
   }
   void roundTripThroughFile() {
@@ -78,6 +81,7 @@ class TestStudioSettings : public QObject {
       s.setBatchReplacesBoxes(true);
       s.setLanguage("zh_CN");
       s.setAutosaveSeconds(15);
+      s.setPreviewSize(480);
       s.setShortcut("run", QKeySequence("Ctrl+Shift+R"));
       s.sync();
     }
@@ -92,6 +96,7 @@ class TestStudioSettings : public QObject {
     QCOMPARE(s.batchReplacesBoxes(), true);
     QCOMPARE(s.language(), QStringLiteral("zh_CN"));
     QCOMPARE(s.autosaveSeconds(), 15);
+    QCOMPARE(s.previewSize(), 480);
     QCOMPARE(s.shortcut("run", QKeySequence("Ctrl+Return")), QKeySequence("Ctrl+Shift+R"));
     s.resetShortcuts();
     QCOMPARE(s.shortcut("run", QKeySequence("Ctrl+Return")), QKeySequence("Ctrl+Return"));
@@ -107,6 +112,52 @@ class TestStudioSettings : public QObject {
     QCOMPARE(s.device(), QStringLiteral("cpu"));  // unknown devices fall back to the CPU
     s.setAutosaveSeconds(-5);
     QCOMPARE(s.autosaveSeconds(), 0);
+    // Preview size: 0 (off) or 32..4096.
+    s.setPreviewSize(640);
+    QCOMPARE(s.previewSize(), 640);
+    s.setPreviewSize(8);
+    QCOMPARE(s.previewSize(), 32);
+    s.setPreviewSize(100000);
+    QCOMPARE(s.previewSize(), 4096);
+    s.setPreviewSize(-3);
+    QCOMPARE(s.previewSize(), 0);
+  }
+  void previewSizeFromAHandEditedFile() {
+    // What an edited INI says is validated when read, not only when written.
+    QTemporaryDir dir;
+    const QString ini = dir.filePath("s.ini");
+    for (const auto& [text, expected] : {std::pair<QString, int>{"640", 640}, {"5", 32}, {"9999", 4096}, {"-1", 0},
+                                         {"big", 0}, {"0", 0}}) {
+      {
+        QSettings raw(ini, QSettings::IniFormat);
+        raw.setValue("run/preview_size", text);
+      }
+      QCOMPARE(StudioSettings(ini).previewSize(), expected);
+    }
+  }
+  void settingsDialogPreviewSize() {
+    QTemporaryDir dir;
+    StudioSettings s(dir.filePath("s.ini"));
+    SettingsDialog d(&s, {});
+    auto* combo = d.findChild<QComboBox*>("previewSize");
+    QVERIFY(combo);
+    QCOMPARE(combo->count(), 3);
+    QCOMPARE(combo->currentData().toInt(), 0);  // fresh settings: off
+    QCOMPARE(combo->itemData(1).toInt(), 480);
+    QCOMPARE(combo->itemData(2).toInt(), 640);
+    QCOMPARE(combo->itemText(1), QStringLiteral("480 px"));
+    QVERIFY(combo->toolTip().contains("Batches always run at the model's size"));
+    combo->setCurrentIndex(2);
+    QCOMPARE(clickOk(d), QString());
+    QCOMPARE(d.result(), int(QDialog::Accepted));
+    QCOMPARE(StudioSettings(dir.filePath("s.ini")).previewSize(), 640);
+    // A value set elsewhere is shown as it is, and kept by OK.
+    s.setPreviewSize(320);
+    SettingsDialog e(&s, {});
+    auto* other = e.findChild<QComboBox*>("previewSize");
+    QCOMPARE(other->currentData().toInt(), 320);
+    QCOMPARE(clickOk(e), QString());
+    QCOMPARE(s.previewSize(), 320);
   }
   void recentProjects() {
     QTemporaryDir dir;
