@@ -57,6 +57,7 @@ struct Usage {
   double user_s = 0, system_s = 0;
   long minor_faults = 0;
   Usage operator-(const Usage& o) const { return {user_s - o.user_s, system_s - o.system_s, minor_faults - o.minor_faults}; }
+  Usage operator+(const Usage& o) const { return {user_s + o.user_s, system_s + o.system_s, minor_faults + o.minor_faults}; }
 };
 Usage usage() {
   struct rusage ru {};
@@ -138,13 +139,11 @@ int run_bench(BenchArgs a) {
       first_usage = used;
     } else {
       warm = warm < 0 ? wall : std::min(warm, wall);
-      warm_usage = {warm_usage.user_s + used.user_s, warm_usage.system_s + used.system_s,
-                    warm_usage.minor_faults + used.minor_faults};
+      warm_usage = warm_usage + used;
     }
   }
   const int warm_runs = a.repeat - 1;
-  const Usage all_runs{first_usage.user_s + warm_usage.user_s, first_usage.system_s + warm_usage.system_s,
-                       first_usage.minor_faults + warm_usage.minor_faults};
+  const Usage all_runs = first_usage + warm_usage;
   const double system_share = all_runs.system_s / std::max(1e-9, all_runs.user_s + all_runs.system_s);
   double caption_edit = -1;
   if (a.stage == "all") {  // the image of the last run is cached: only the text side and the head run again
