@@ -60,6 +60,7 @@ int main(int argc, char** argv) {
   const QCommandLineOption config("config", "GLIP config (YAML).", "file");
   const QCommandLineOption weights("weights", "GLIP weights (.pth).", "file");
   const QCommandLineOption device("device", "cpu or cuda.", "device", "cpu");
+  const QCommandLineOption precision("precision", "fp32 (default) or bf16 (with --config).", "precision", "fp32");
   const QCommandLineOption threshold("threshold", "Score threshold (0..1).", "t");
   const QCommandLineOption screenshot("screenshot", "Render offscreen after inference, save to this PNG and exit.", "png");
   const QCommandLineOption size("size", "Window size for --screenshot, WxH.", "WxH", "1400x860");
@@ -67,8 +68,8 @@ int main(int argc, char** argv) {
   const QCommandLineOption settingsFile("settings", "Use this INI file for the settings.", "ini");
   const QCommandLineOption batch("batch", "Run the prompt over every opened image (Model > Batch), then quit.");
   const QCommandLineOption exportCoco("export-coco", "Export the boxes as a COCO dataset to this file, then quit.", "json");
-  cli.addOptions({demo, open, caption, categories, config, weights, device, threshold, screenshot, size, lang, settingsFile,
-                  batch, exportCoco});
+  cli.addOptions({demo, open, caption, categories, config, weights, device, precision, threshold, screenshot, size, lang,
+                  settingsFile, batch, exportCoco});
   glip::inspect::addViewOptions(cli);
   cli.process(app);
   glip::inspect::ViewRequest viewRequest;
@@ -122,16 +123,20 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "glip-studio: --batch needs --caption TEXT or --categories A,B,...\n");
     return 2;
   }
+  if (const QString p = cli.value(precision); p != QLatin1String("fp32") && p != QLatin1String("bf16")) {
+    std::fprintf(stderr, "glip-studio: --precision must be fp32 or bf16\n");
+    return 2;
+  }
   if (job && cli.isSet(weights) && !cli.isSet(config)) {
     std::fprintf(stderr, "glip-studio: --weights needs --config\n");
     return 2;
   }
 
   // The model: --config, else --demo's demo model, else the remembered one, else the demo model.
-  if (cli.isSet(config)) w.loadModel({cli.value(config), cli.value(weights), cli.value(device)});
+  if (cli.isSet(config)) w.loadModel({cli.value(config), cli.value(weights), cli.value(device), cli.value(precision)});
   else if (cli.isSet(demo) || settings->modelConfig().isEmpty() || !QFileInfo::exists(settings->modelConfig()))
     w.loadDemoModel();
-  else w.loadModel({settings->modelConfig(), settings->modelWeights(), settings->device()});
+  else w.loadModel({settings->modelConfig(), settings->modelWeights(), settings->device(), settings->precision()});
   if (job) {
     HeadlessJob j;
     j.openPaths = paths;

@@ -1,7 +1,8 @@
 // glip bench — speed and memory of the full pipeline, per stage.
 //
 //   glip bench [--config-file models/glip_Swin_T_O365_GoldG.yaml] [--weight W.pth] [--image IMG]
-//              [--stage all|vision|language] [--threads N] [--repeat N] [--min-size N] [--json] [KEY VALUE ...]
+//              [--stage all|vision|language] [--threads N] [--repeat N] [--min-size N] [--precision fp32|bf16]
+//              [--agreement] [--json] [KEY VALUE ...]
 //
 // Default: full-size GLIP-T built from the shipped config with random weights (no download needed), the demo photo
 // resized to 1333x800 (so the model input is 800x1333 after GLIP's resize), the COCO-80 detection prompt
@@ -11,6 +12,9 @@
 // post-processing only, what the studio runs when the caption changes. --min-size runs at a preview size (the
 // studio's "Preview size"). Peak RSS is the process' high-water mark; minor page faults and the system share of CPU
 // time over the runs show memory churn; the allocator is named (tcmalloc when linked, see GLIP_TCMALLOC).
+// --agreement then loads the same model again in fp32 (random weights: the same seed) and runs it at the model's
+// size, and reports how closely the first run reproduced it (compare_detections: top-100 detections keeping their
+// label with IoU >= 0.9, largest score difference): the deviation of --precision bf16 and/or of --min-size.
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 #include <dlfcn.h>
@@ -82,6 +86,7 @@ struct BenchArgs {
   std::string image, stage = "all";
   int repeat = 1;
   int64_t min_size = 0;  // DetectParams::min_size
+  bool agreement = false;
   bool json = false;
 };
 
@@ -95,6 +100,7 @@ int run_bench(BenchArgs a) {
   using Clock = std::chrono::steady_clock;
   if (a.stage != "all" && a.stage != "vision" && a.stage != "language")
     throw Error("--stage must be all, vision or language, not \"" + a.stage + "\"");
+  if (a.agreement && a.stage != "all") throw Error("--agreement needs --stage all (it compares detections)");
   if (a.min_size != 0 && (a.min_size < 32 || a.min_size > 4096))  // the engine's rule, told before loading
     throw Error("preview size " + std::to_string(a.min_size) + " is outside 32..4096 (--min-size; 0 = the model's)");
   if (a.model.config_file.empty()) a.model.config_file = find_shipped("models/glip_Swin_T_O365_GoldG.yaml");
@@ -109,14 +115,16 @@ int run_bench(BenchArgs a) {
   const auto t_load = Clock::now();
   std::shared_ptr<const Model> model = load_model(a.model, /*random_init=*/a.model.weight.empty());
   const double load_s = std::chrono::duration<double>(Clock::now() - t_load).count();
-  Session session(model);
+  auto session_ptr = std::make_unique<Session>(model);
+  Session& session = *session_ptr;
   const Prompt prompt = Prompt::categories(coco80());
 
   DetectParams params;
   params.min_size = a.min_size;
-  StageTimings first;
+  StageTimings first, best_warm;  // stage timings of the first run and of the fastest warm run
   double warm = -1;
   size_t detections = 0;
+  std::vector<Detection> first_detections;
   Usage first_usage, warm_usage;
   for (int i = 0; i < a.repeat; ++i) {
     session.clear_cache();
@@ -129,6 +137,7 @@ int run_bench(BenchArgs a) {
     } else {
       DetectResult r = session.detect(img, prompt, params);
       detections = r.detections.size();
+      if (i == 0) first_detections = std::move(r.detections);
     }
     StageTimings st = session.last_timings();
     const double wall = std::chrono::duration<double>(Clock::now() - t0).count();
@@ -138,6 +147,7 @@ int run_bench(BenchArgs a) {
       first = st;
       first_usage = used;
     } else {
+      if (warm < 0 || wall < warm) best_warm = st;
       warm = warm < 0 ? wall : std::min(warm, wall);
       warm_usage = warm_usage + used;
     }
@@ -152,11 +162,30 @@ int run_bench(BenchArgs a) {
     session.detect(img, edited, params);
     caption_edit = std::chrono::duration<double>(Clock::now() - t0).count();
   }
-  const double best = warm < 0 ? first.seconds["wall"] : std::min(warm, first.seconds["wall"]);
+  const double peak_rss = peak_rss_mib();  // before a reference model is loaded
   const auto [rh, rw] = session.resized_size(img.height, img.width, a.min_size);
-  nlohmann::json stages = nlohmann::json::object();
+  const std::string description = model->description();
+
+  nlohmann::json agreement(nullptr);
+  if (a.agreement) {
+    session_ptr.reset();
+    model.reset();  // one model in memory at a time
+    ModelArgs ref = a.model;
+    ref.precision = "fp32";
+    Session ref_session(load_model(ref, /*random_init=*/a.model.weight.empty()));
+    const Agreement ag = compare_detections(ref_session.detect(img, prompt).detections, first_detections);
+    agreement = {{"reference", "fp32 at the model's size"},
+                 {"compared", ag.compared},
+                 {"kept", ag.kept},
+                 {"share", ag.share()},
+                 {"max_score_diff", ag.max_score_diff}};
+  }
+  const double best = warm < 0 ? first.seconds["wall"] : std::min(warm, first.seconds["wall"]);
+  nlohmann::json stages = nlohmann::json::object(), warm_stages = nlohmann::json::object();
   for (const auto& [k, v] : first.seconds)
     if (k != "wall") stages[k] = v;
+  for (const auto& [k, v] : best_warm.seconds)
+    if (k != "wall") warm_stages[k] = v;
   nlohmann::json out = {{"config", a.model.config_file},
                         {"weights", a.model.weight.empty() ? "random" : a.model.weight},
                         {"image", a.image},
@@ -164,6 +193,7 @@ int run_bench(BenchArgs a) {
                         {"prompt_tokens", 194},
                         {"stage", a.stage},
                         {"threads", a.model.threads},
+                        {"precision", a.model.precision},
                         {"load_s", load_s},
                         {"warm_up", a.model.warm_up},
                         {"min_size", a.min_size},
@@ -173,19 +203,21 @@ int run_bench(BenchArgs a) {
                         {"best_total_s", best},
                         {"caption_edit_s", caption_edit < 0 ? nlohmann::json(nullptr) : nlohmann::json(caption_edit)},
                         {"repeat", a.repeat},
-                        {"peak_rss_mib", peak_rss_mib()},
+                        {"peak_rss_mib", peak_rss},
                         {"allocator", allocator_name()},
                         {"minor_faults_first_run", first_usage.minor_faults},
                         {"minor_faults_warm_run", warm_runs > 0 ? nlohmann::json(warm_usage.minor_faults / warm_runs)
                                                                 : nlohmann::json(nullptr)},
                         {"system_time_share", system_share},
                         {"detections", detections},
-                        {"stages", stages}};
+                        {"agreement", agreement},
+                        {"stages", stages},
+                        {"warm_stages", warm_stages}};
   if (a.json) {
     std::cout << out.dump() << "\n";
     return 0;
   }
-  std::cout << "GLIP bench: " << model->description() << "\n"
+  std::cout << "GLIP bench: " << description << "\n"
             << "  input " << rh << "x" << rw << " (" << a.image << "), COCO-80 prompt, " << a.model.threads
             << " threads\n";
   for (const auto& [k, v] : first.seconds)
@@ -193,10 +225,14 @@ int run_bench(BenchArgs a) {
   std::printf("  %-28s %8.3f s\n", "total (first run)", first.seconds["wall"]);
   if (warm >= 0) std::printf("  %-28s %8.3f s (best of %d)\n", "total (warm)", warm, a.repeat - 1);
   if (caption_edit >= 0) std::printf("  %-28s %8.3f s\n", "caption edit", caption_edit);
-  std::printf("  %-28s %8.0f MiB (%s)\n", "peak RSS", peak_rss_mib(), allocator_name().c_str());
+  std::printf("  %-28s %8.0f MiB (%s)\n", "peak RSS", peak_rss, allocator_name().c_str());
   std::printf("  %-28s %8ld first run", "minor page faults", first_usage.minor_faults);
   if (warm_runs > 0) std::printf(", %ld per warm run", warm_usage.minor_faults / warm_runs);
   std::printf("; system time %.1f %% of CPU time\n", 100 * system_share);
+  if (!agreement.is_null())
+    std::printf("  %-28s %zu of the top %zu kept (label, IoU >= 0.9), max |score diff| %.4f\n", "agreement with fp32",
+                agreement["kept"].get<size_t>(), agreement["compared"].get<size_t>(),
+                agreement["max_score_diff"].get<double>());
   return 0;
 }
 
@@ -213,6 +249,8 @@ void add_bench_command(CLI::App& app) {
       ->check(finite_range(0, 4096));
   c->add_flag("--no-warm-up", [a](int64_t) { a->model.warm_up = false; },
               "skip the warm-up run inside model loading (shows what the first detect() costs without it)");
+  c->add_flag("--agreement", a->agreement,
+              "also run the model in fp32 at its own size and report how closely the first run reproduced it");
   c->add_flag("--json", a->json, "print one JSON object (total_s, peak_rss_mib, stages)");
   c->allow_extras();
   c->callback([a, c]() {

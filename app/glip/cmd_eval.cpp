@@ -2,7 +2,7 @@
 //
 // Model-driven: the official zero-shot evaluation (tools/test_grounding_net.py), same command line:
 //   glip eval --config-file CFG.yaml --weight W.pth [--ann-file A.json --image-dir DIR] [--shard K/N]
-//             [--no-resume] [--device cpu|cuda] [--threads T]
+//             [--no-resume] [--device cpu|cuda] [--threads T] [--precision fp32|bf16]
 //             TEST.IMS_PER_BATCH 1 MODEL.DYHEAD.SCORE_AGG "MEAN" TEST.EVAL_TASK detection OUTPUT_DIR ./out ...
 // Without --ann-file/--image-dir, DATASETS.TEST (coco_2017_val) is found as GLIP finds it (coco/annotations/
 // instances_val2017.json and coco/val2017 under ./, $DATASET, ./DATASET, ./OUTPUT, ./data or ./MODEL). Writes
@@ -168,6 +168,7 @@ void add_eval_command(CLI::App& app) {
   cmd->add_option("--device", o->model.device, "cpu (default) or cuda");
   cmd->add_option("--threads", o->model.threads, "threads for inference and evaluation (0 = all cores)")
       ->check(finite_range(0, kMaxThreads));
+  add_precision_option(*cmd, o->model);
   cmd->add_option("--ann-file", o->ann_file, "COCO annotation file (ground truth); default: from DATASETS.TEST");
   cmd->add_option("--image-dir", o->image_dir, "folder of the annotation file's images (with --config-file)");
   cmd->add_option("--shard", o->shard, "run only slice K of N (1-based), e.g. 3/8; combine with `glip merge`");

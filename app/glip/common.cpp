@@ -43,6 +43,14 @@ void add_model_options(CLI::App& cmd, ModelArgs& args, bool config_required) {
   cmd.add_option("--device", args.device, "cpu (default) or cuda");
   cmd.add_option("--threads", args.threads, "intra-op threads (default 0: all cores)")
       ->check(finite_range(0, kMaxThreads));
+  add_precision_option(cmd, args);
+}
+
+void add_precision_option(CLI::App& cmd, ModelArgs& args) {
+  cmd.add_option("--precision", args.precision,
+                 "fp32 (default, the reference) or bf16 (CPUs with AVX512_BF16/AMX: ~2x faster, see "
+                 "docs/PERFORMANCE.md for its deviation)")
+      ->check(CLI::IsMember({"fp32", "bf16"}));
 }
 
 std::shared_ptr<const Model> load_model(const ModelArgs& args, bool random_init) {
@@ -57,6 +65,8 @@ std::shared_ptr<const Model> load_model(const ModelArgs& args, bool random_init)
     spdlog::warn("--threads {} is more than this machine's {} cores: expect no speed-up", args.threads, cores);
   mp.random_init = random_init;
   mp.warm_up = args.warm_up;
+  if (!parse_precision(args.precision, &mp.precision))
+    throw Error("--precision must be fp32 or bf16, got '" + args.precision + "'");
   auto model = Model::load(mp);
   spdlog::info("model: {}", model->description());
   return model;

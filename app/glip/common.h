@@ -14,6 +14,7 @@ struct ModelArgs {
   std::string config_file, weight, device = "cpu";
   int threads = 0;
   bool warm_up = true;                 // ModelParams::warm_up
+  std::string precision = "fp32";      // ModelParams::precision: fp32 | bf16
   std::vector<std::string> overrides;  // trailing KEY VALUE pairs
 };
 
@@ -26,8 +27,10 @@ constexpr int kMaxThreads = 1024;                   // --threads: 0 (all cores) 
 // limit. glip::Error for a missing, non-regular or over 1 MiB file.
 std::string read_caption_file(const std::string& path);
 
-// --config-file (required), --weight, --device, --threads.
+// --config-file (required), --weight, --device, --threads, --precision.
 void add_model_options(CLI::App& cmd, ModelArgs& args, bool config_required = true);
 std::shared_ptr<const Model> load_model(const ModelArgs& args, bool random_init = false);
+// --precision fp32|bf16 on `cmd`.
+void add_precision_option(CLI::App& cmd, ModelArgs& args);
 
 }  // namespace glip::cli

@@ -154,6 +154,7 @@ int64_t Model::parameter_count() const { return impl_->parameter_count; }
 std::string Model::description() const {
   std::ostringstream o;
   o << "GLIP Swin-T/BERT, " << (impl_->parameter_count / 1e6) << " M parameters, " << impl_->device
+    << (impl_->params.precision == Precision::bf16 ? ", bf16" : "")
     << (impl_->weight_file.empty() ? ", random weights" : ", " + fs::path(impl_->weight_file).filename().string());
   return o.str();
 }
@@ -208,6 +209,13 @@ std::shared_ptr<const Model> Model::load(const ModelParams& params, const Progre
       throw Error("device \"" + impl->device + "\" requested but this libtorch has no CUDA device available");
   }
 
+  if (params.precision == Precision::bf16) {
+    std::string why;
+    if (impl->device != "cpu")
+      throw Error("bf16 precision is for the CPU; device \"" + impl->device + "\" runs fp32");
+    if (!bf16_supported(&why)) throw Error("bf16 precision is not available: " + why + "; use fp32");
+  }
+
   // The weights are found before the model is built: a missing file is told at once, not after building GLIP-T.
   std::string weight;
   if (!params.random_init) {
@@ -226,6 +234,7 @@ std::shared_ptr<const Model> Model::load(const ModelParams& params, const Progre
 
   report(0.05, "building the model");
   c10::InferenceMode guard;
+  if (params.random_init) torch::manual_seed(params.random_seed);
   impl->net = GlipModel(glip_model_options(cfg));
   impl->preprocess = image::preprocess_params_from_config(cfg);
   impl->prompt_options = text::prompt_options_from_config(cfg);
@@ -238,6 +247,7 @@ std::shared_ptr<const Model> Model::load(const ModelParams& params, const Progre
     impl->weight_file = weight;
   }
   impl->net->eval();
+  if (params.precision == Precision::bf16) convert_gemm_weights(*impl->net, at::kBFloat16);
   if (impl->device != "cpu") impl->net->to(torch::Device(impl->device));
   for (const auto& p : impl->net->parameters()) impl->parameter_count += p.numel();
   std::shared_ptr<const Model> model(new Model(std::move(impl)));

@@ -46,17 +46,30 @@ using image::RgbImage;
 // ---------------------------------------------------------------------------------------------------------------
 // Parameters (defaults are written here once).
 
+// Arithmetic of the GEMM- and convolution-heavy layers (Swin, FPN, BERT, the fusion head's projections and
+// attention products, DyConv). fp32 is the reference (the golden tests); bf16 rounds their inputs to bfloat16 and
+// accumulates in fp32 (about 2x faster on CPUs with AVX512_BF16 or AMX; refused elsewhere, see bf16_supported()),
+// keeping softmax, clamps, normalisation, the prediction layers and post-processing in fp32. Its deviation from
+// fp32 is measured in docs/PERFORMANCE.md.
+enum class Precision { fp32, bf16 };
+const char* precision_name(Precision p);                  // "fp32", "bf16"
+bool parse_precision(const std::string& s, Precision* p);  // false for anything else
+// Whether Precision::bf16 can run here; `why` gets the reason when not.
+bool bf16_supported(std::string* why = nullptr);
+
 struct ModelParams {
   std::string config_file;             // a GLIP YAML config (official files load as they are)
   std::vector<std::string> overrides;  // KEY VALUE ... as on GLIP's command line
   std::string weight_file;             // "" -> MODEL.WEIGHT resolved relative to the config file
   bool random_init = false;            // build without loading weights (benchmarks, tests)
+  uint64_t random_seed = 0;            // random_init: the weights are drawn from this seed (reproducible)
   std::string device = "cpu";          // "cpu" or "cuda" (when libtorch was built with CUDA)
   int num_threads = 0;                 // intra-op threads; 0 -> number of cores
   // Run the whole pipeline once on a small synthetic image inside load(), so that the one-time costs of the first
   // inference (thread pools, kernel generation, first-touch memory) are paid there and the first detect() runs at
   // the warm speed (docs/PERFORMANCE.md, "First run").
   bool warm_up = true;
+  Precision precision = Precision::fp32;  // bf16: load() refuses with a clear message where bf16_supported() is false
 };
 
 struct DetectParams {
@@ -224,6 +237,20 @@ struct TensorView {
 // in their order. The UI re-filters cached results with it too.
 std::vector<Detection> select_detections(const std::vector<Detection>& detections, float score_threshold);
 
+// How closely another run of the same image and prompt (bf16 against fp32, a preview size against the model's
+// size) reproduces a reference run: of the reference's `top_k` highest-scoring detections, how many the other run
+// also has with the same label and IoU >= min_iou (each of its detections matched at most once, the reference
+// taken in score order, the unmatched same-label detection of highest IoU chosen), and the largest score
+// difference among those pairs. IoU of the boxes as continuous areas.
+struct Agreement {
+  size_t compared = 0;         // min(top_k, reference detections)
+  size_t kept = 0;             // matched with the same label and IoU >= min_iou
+  float max_score_diff = 0;    // over the matched pairs
+  double share() const { return compared ? static_cast<double>(kept) / compared : 1.0; }
+};
+Agreement compare_detections(const std::vector<Detection>& reference, const std::vector<Detection>& other,
+                             size_t top_k = 100, float min_iou = 0.9f);
+
 // ---------------------------------------------------------------------------------------------------------------
 // Model: weights and configuration, immutable after load.
 
@@ -235,7 +262,7 @@ class Model {
 
   const ModelParams& params() const;
   const ModelInfo& info() const;
-  std::string description() const;  // e.g. "GLIP Swin-T, 231.8 M parameters, cpu"
+  std::string description() const;  // e.g. "GLIP Swin-T/BERT, 231.8 M parameters, cpu, bf16, random weights"
   // The chunks this model runs for `prompt`, built the official way: one per chunk of at most MAX_QUERY_LEN
   // tokens, labels keeping their global ids (what encode_text() feeds BERT). glip::Error for an empty or
   // unreadable prompt.

@@ -2,8 +2,12 @@
 // the parts of core/engine/engine.h that need no tensor.
 #include <torch/cuda.h>
 
+#include <algorithm>
+#include <cmath>
+
 #include "core/config/config.h"
 #include "core/engine/engine_impl.h"
+#include "core/ops/precision/precision.h"
 #include "core/probe/level_name.h"
 #include "core/text/bert_tokenizer.h"
 
@@ -35,11 +39,59 @@ const ModelInfo& default_model_info() {
 
 bool cuda_available() { return torch::cuda::is_available(); }
 
+const char* precision_name(Precision p) { return p == Precision::bf16 ? "bf16" : "fp32"; }
+
+bool parse_precision(const std::string& s, Precision* p) {
+  if (s == "fp32" || s == "bf16") {
+    *p = s == "bf16" ? Precision::bf16 : Precision::fp32;
+    return true;
+  }
+  return false;
+}
+
+bool bf16_supported(std::string* why) { return ops::cpu_has_bf16(why); }
+
 std::vector<Detection> select_detections(const std::vector<Detection>& detections, float score_threshold) {
   std::vector<Detection> kept;
   for (const Detection& d : detections)
     if (d.score >= score_threshold) kept.push_back(d);
   return kept;
+}
+
+namespace {
+float box_iou(const std::array<float, 4>& a, const std::array<float, 4>& b) {
+  const float iw = std::min(a[2], b[2]) - std::max(a[0], b[0]), ih = std::min(a[3], b[3]) - std::max(a[1], b[1]);
+  if (iw <= 0 || ih <= 0) return 0;
+  const float inter = iw * ih;
+  const float uni = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter;
+  return uni > 0 ? inter / uni : 0;
+}
+}  // namespace
+
+Agreement compare_detections(const std::vector<Detection>& reference, const std::vector<Detection>& other,
+                             size_t top_k, float min_iou) {
+  std::vector<size_t> order(reference.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return reference[a].score > reference[b].score; });
+  Agreement a;
+  a.compared = std::min(top_k, order.size());
+  std::vector<bool> used(other.size(), false);
+  for (size_t r = 0; r < a.compared; ++r) {
+    const Detection& ref = reference[order[r]];
+    size_t best = other.size();
+    float best_iou = -1;
+    for (size_t o = 0; o < other.size(); ++o) {
+      if (used[o] || other[o].label != ref.label) continue;
+      const float iou = box_iou(ref.box, other[o].box);
+      if (iou > best_iou) best_iou = iou, best = o;
+    }
+    if (best == other.size() || best_iou < min_iou) continue;
+    used[best] = true;
+    ++a.kept;
+    a.max_score_diff = std::max(a.max_score_diff, std::abs(other[best].score - ref.score));
+  }
+  return a;
 }
 
 PromptChunk prompt_chunk(const text::TokenizedPrompt& prompt) {

@@ -11,6 +11,7 @@
 #include "core/probe/level_name.h"
 #include "core/probe/probe.h"
 #include "core/ops/deform_conv/deform_conv.h"
+#include "core/ops/precision/precision.h"
 
 namespace glip::head {
 
@@ -68,7 +69,8 @@ Conv3x3NormImpl::Conv3x3NormImpl(int64_t in, int64_t out, int64_t stride, const 
 }
 
 at::Tensor Conv3x3NormImpl::forward(const at::Tensor& x, const at::Tensor& offset, const at::Tensor& mask) {
-  at::Tensor y = dconv_ ? dconv_->forward(x, offset, mask) : conv_->forward(x);  // N x Cout x Ho x Wo
+  at::Tensor y = dconv_ ? dconv_->forward(x, offset, mask)
+                       : ops::conv2d(x, conv_->weight, conv_->bias, (*conv_->options.stride())[0], 1);  // N x Cout x Ho x Wo
   return bn_ ? bn_->forward(y) : y;
 }
 

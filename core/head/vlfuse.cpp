@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "core/common/error.h"
+#include "core/ops/precision/precision.h"
 #include "core/probe/level_name.h"
 #include "core/probe/probe.h"
 
@@ -13,8 +14,10 @@ namespace glip::head {
 namespace {
 // x (M x K, contiguous) times w^T (w: Nout x K) plus bias (Nout or undefined) -> M x Nout. Runs as a 1x1
 // convolution over M "pixels" in channels-last layout, which oneDNN does markedly faster than the BLAS addmm of
-// this libtorch build at the sizes of the fusion attention (M = ~22k visual tokens).
-at::Tensor linear_rows(const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias) {
+// this libtorch build at the sizes of the fusion attention (M = ~22k visual tokens). In bf16 (`compute`), oneDNN's
+// bf16 matmul is faster than the convolution route: ops::linear with w rounded to bf16.
+at::Tensor linear_rows(const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias, at::ScalarType compute) {
+  if (compute == at::kBFloat16) return ops::linear(x, w.to(at::kBFloat16), bias);  // M x Nout
   const int64_t m = x.size(0), k = x.size(1), nout = w.size(0);
   at::Tensor in = x.contiguous().view({1, m, 1, k}).permute({0, 3, 1, 2});                // 1 x K x M x 1 (NHWC)
   at::Tensor out = at::conv2d(in, w.contiguous().view({nout, k, 1, 1}), bias);            // 1 x Nout x M x 1
@@ -58,8 +61,12 @@ BiAttentionOutput BiMultiHeadAttentionImpl::forward(const at::Tensor& v, const a
     throw Error("BiMultiHeadAttention: text mask must be B x T");
   const double scale = std::pow(static_cast<double>(d), -0.5);
 
-  at::Tensor k = l_proj->forward(l).view({bsz, t, heads, d}).transpose(1, 2);         // B x H x T x d
-  at::Tensor val_l = values_l_proj->forward(l).view({bsz, t, heads, d}).transpose(1, 2);  // B x H x T x d
+  // The layer's precision is that of its text-side projections (convert_gemm_weights): with bf16 they and the
+  // three N-row products below run in bf16; the folds of the visual-side weights stay fp32.
+  const at::ScalarType compute = l_proj->weight.scalar_type();
+  at::Tensor k = ops::linear(l, l_proj->weight, l_proj->bias).view({bsz, t, heads, d}).transpose(1, 2);  // B x H x T x d
+  at::Tensor val_l =
+      ops::linear(l, values_l_proj->weight, values_l_proj->bias).view({bsz, t, heads, d}).transpose(1, 2);  // B x H x T x d
   at::Tensor wq = v_proj->weight.view({heads, d, c});                                 // H x d x C
   at::Tensor wo_t = out_v_proj->weight.view({c, heads, d}).permute({1, 2, 0});        // H x d x C
   at::Tensor wvv_t = values_v_proj->weight.view({heads, d, c}).transpose(1, 2);       // H x C x d
@@ -71,7 +78,7 @@ BiAttentionOutput BiMultiHeadAttentionImpl::forward(const at::Tensor& v, const a
     at::Tensor kb = k[b];                                                     // H x T x d
     at::Tensor a_t = at::matmul(kb, wq).mul_(scale).reshape({heads * t, c});  // HT x C
     at::Tensor c0 = at::matmul(kb, bq).mul_(scale).reshape({1, heads * t});   // 1 x HT
-    scores_all.push_back(linear_rows(v[b], a_t, c0.view({heads * t})).contiguous());  // N x HT
+    scores_all.push_back(linear_rows(v[b], a_t, c0.view({heads * t}), compute).contiguous());  // N x HT
   }
   if (o_.stable_softmax_2d) {  // the official max is over the whole batch
     at::Tensor mx = scores_all[0].max();
@@ -100,10 +107,10 @@ BiAttentionOutput BiMultiHeadAttentionImpl::forward(const at::Tensor& v, const a
     at::Tensor inv_sum = e.sum(0).reciprocal_().unsqueeze(1);                      // HT x 1
 
     at::Tensor bo_t = at::matmul(val_l[b], wo_t).reshape({heads * t, c}).t();  // C x HT
-    dv.push_back(linear_rows(p_v, bo_t, out_v_proj->bias));                     // N x C
-    at::Tensor g = at::mm(e.t(), v[b]).mul_(inv_sum).view({heads, t, c});  // H x T x C  (= P_l^T v)
+    dv.push_back(linear_rows(p_v, bo_t, out_v_proj->bias, compute));            // N x C
+    at::Tensor g = ops::matmul(e.t(), v[b], compute).mul_(inv_sum).view({heads, t, c});  // H x T x C  (= P_l^T v)
     at::Tensor ol = at::matmul(g, wvv_t).add_(bvv);                         // H x T x d
-    dl.push_back(out_l_proj->forward(ol.transpose(0, 1).reshape({t, heads * d})));  // T x D
+    dl.push_back(ops::linear(ol.transpose(0, 1).reshape({t, heads * d}), out_l_proj->weight, out_l_proj->bias));  // T x D
     if (maps) {
       m_v2l.push_back(p_v.view({n, heads, t}).permute({1, 0, 2}).contiguous());  // H x N x T
       m_l2v.push_back((e * inv_sum.t()).view({n, heads, t}).permute({1, 2, 0}).contiguous());  // H x T x N

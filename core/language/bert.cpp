@@ -7,6 +7,7 @@
 #include <string>
 
 #include "core/common/error.h"
+#include "core/ops/precision/precision.h"
 
 namespace glip {
 
@@ -67,9 +68,9 @@ BertSelfAttentionImpl::BertSelfAttentionImpl(const BertLayerOptions& o)
 at::Tensor BertSelfAttentionImpl::forward(const at::Tensor& hidden, const at::Tensor& additive_mask) {
   const int64_t B = hidden.size(0), T = hidden.size(1), D = hidden.size(2);
   auto heads = [&](const at::Tensor& t) { return t.view({B, T, num_heads, head_dim}).permute({0, 2, 1, 3}); };
-  at::Tensor q = heads(at::linear(hidden, query->weight, query->bias));          // B x H x T x d
-  at::Tensor k = heads(at::linear(hidden, key->weight, key->bias));              // B x H x T x d
-  at::Tensor v = heads(at::linear(hidden, value->weight, value->bias));          // B x H x T x d
+  at::Tensor q = heads(ops::linear(hidden, query->weight, query->bias));          // B x H x T x d
+  at::Tensor k = heads(ops::linear(hidden, key->weight, key->bias));              // B x H x T x d
+  at::Tensor v = heads(ops::linear(hidden, value->weight, value->bias));          // B x H x T x d
   at::Tensor scores = at::matmul(q, k.transpose(-1, -2));                        // B x H x T x T
   scores = scores / std::sqrt(static_cast<double>(head_dim));                    // B x H x T x T
   if (clamp_min_) scores.clamp_min_(-kClamp);
@@ -88,7 +89,7 @@ BertResidualOutputImpl::BertResidualOutputImpl(int64_t in_features, const BertLa
 }
 
 at::Tensor BertResidualOutputImpl::forward(const at::Tensor& x, const at::Tensor& residual) {
-  at::Tensor h = at::linear(x, dense->weight, dense->bias);                      // B x T x D
+  at::Tensor h = ops::linear(x, dense->weight, dense->bias);                      // B x T x D
   if (clamp_) h = clamp50k(h);
   h = LayerNorm(h + residual);                                                   // B x T x D
   return clamp_ ? clamp50k(h) : h;
@@ -108,7 +109,7 @@ BertIntermediateImpl::BertIntermediateImpl(const BertLayerOptions& o) : clamp_(o
 }
 
 at::Tensor BertIntermediateImpl::forward(const at::Tensor& x) {
-  at::Tensor h = at::linear(x, dense->weight, dense->bias);                      // B x T x I
+  at::Tensor h = ops::linear(x, dense->weight, dense->bias);                      // B x T x I
   if (!clamp_) return at::gelu(h);                                               // erf GELU
   return clamp50k(at::gelu(clamp50k(h)));
 }

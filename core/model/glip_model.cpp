@@ -84,4 +84,38 @@ size_t load_glip_weights(GlipModelImpl& model, const std::string& checkpoint_pat
   return report.matched;
 }
 
+namespace {
+bool starts_with(const std::string& s, const std::string& prefix) { return s.rfind(prefix, 0) == 0; }
+
+// Whether the layer owning weight `name` (state-dict name, ending in ".weight") runs in low precision.
+bool low_precision_layer(const std::string& name) {
+  if (starts_with(name, "backbone.fpn.") || starts_with(name, "language_backbone.body.model.encoder."))
+    return true;
+  const std::string tower = "rpn.head.dyhead_tower.";
+  if (!starts_with(name, tower)) return false;
+  const size_t dot = name.find('.', tower.size());  // after the tower slot number
+  if (dot == std::string::npos) return false;
+  const std::string rest = name.substr(dot + 1);
+  for (const char* prefix : {"DyConv.", "attention.", "intermediate.", "output.", "b_attn.attn.l_proj.",
+                             "b_attn.attn.values_l_proj.", "b_attn.attn.out_l_proj."})
+    if (starts_with(rest, prefix)) return true;
+  return false;
+}
+}  // namespace
+
+size_t convert_gemm_weights(GlipModelImpl& model, at::ScalarType dtype) {
+  if (dtype == at::kFloat) return 0;
+  torch::NoGradGuard no_grad;
+  size_t converted = 0;
+  for (auto& p : model.named_parameters(true)) {
+    const std::string& name = p.key();
+    at::Tensor& t = p.value();
+    if (t.dim() < 2 || name.size() < 7 || name.compare(name.size() - 7, 7, ".weight") != 0) continue;
+    if (!low_precision_layer(name)) continue;
+    t.set_data(t.to(dtype));
+    ++converted;
+  }
+  return converted;
+}
+
 }  // namespace glip

@@ -31,7 +31,9 @@ inline const QStringList& allowedWords() {
                              "red", "sofa", "MODEL", "WEIGHT", "pth", "pt", "yaml", "yml", "json", "glipstudio",
                              "png", "jpg", "jpeg", "bmp", "tif", "tiff", "webp", "s", "x", "y",
                              // technical terms of the inspector, kept as in the GLIP paper
-                             "IoU", "FPN", "NMS", "k", "top-k", "logit", "sigmoid", "sqrt", "dyhead"};
+                             "IoU", "FPN", "NMS", "k", "top-k", "logit", "sigmoid", "sqrt", "dyhead",
+                             // number formats and CPU features (bf16, fp32, bfloat16, AVX512-BF16, AMX)
+                             "bf", "fp", "bfloat", "AVX", "BF", "AMX"};
   return k;
 }
 

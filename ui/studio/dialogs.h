@@ -63,6 +63,7 @@ struct ModelChoice {
   QString config;   // GLIP YAML
   QString weights;  // "" -> MODEL.WEIGHT relative to the config
   QString device;   // "cpu" / "cuda"
+  QString precision = QStringLiteral("fp32");  // "fp32" / "bf16" (glip::ModelParams::precision)
 };
 
 class ModelDialog : public QDialog {
@@ -75,6 +76,7 @@ class ModelDialog : public QDialog {
   QComboBox* config_;
   QLineEdit* weights_;
   QComboBox* device_;
+  QComboBox* precision_;
 };
 
 class SettingsDialog : public QDialog {

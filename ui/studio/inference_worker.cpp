@@ -147,11 +147,12 @@ void InferenceWorker::doLoad(const ModelRequest& r) {
     auto session = std::make_unique<glip::Session>(model);
     // Model::description() in the interface language (core's text is English).
     const QString weights = QFileInfo(QString::fromStdString(r.params.weight_file)).fileName();
+    QString device = QString::fromStdString(model->params().device).toUpper();
+    if (model->params().precision == glip::Precision::bf16) device += QStringLiteral(", bf16");
     const QString description =
         tr("GLIP Swin-T/BERT, %1 M parameters, %2, %3")
             .arg(model->parameter_count() / 1e6, 0, 'f', 1)
-            .arg(QString::fromStdString(model->params().device).toUpper(),
-                 weights.isEmpty() ? tr("weights of the configuration") : weights);
+            .arg(device, weights.isEmpty() ? tr("weights of the configuration") : weights);
     {
       std::lock_guard<std::mutex> lock(mu_);
       session_ = std::move(session);  // under the lock: cancel() reads session_

@@ -372,6 +372,7 @@ void MainWindow::buildDocks() {
 
 void MainWindow::buildStatusBar() {
   modelLabel_ = new QLabel(tr("No model"), this);
+  modelLabel_->setObjectName(QStringLiteral("modelLabel"));
   timingLabel_ = new QLabel(this);
   timingLabel_->setObjectName(QStringLiteral("timingLabel"));
   countLabel_ = new QLabel(this);
@@ -617,7 +618,9 @@ void MainWindow::showModelHelp() {
 QList<QDialog*> MainWindow::createDialogs() {
   QList<QDialog*> out;
   out << new LabelDialog(knownLabels(), QString(), this);
-  out << new ModelDialog(ModelChoice{settings_->modelConfig(), settings_->modelWeights(), settings_->device()}, this);
+  out << new ModelDialog(
+      ModelChoice{settings_->modelConfig(), settings_->modelWeights(), settings_->device(), settings_->precision()},
+      this);
   out << new SettingsDialog(settings_, rebindable_, this);
   out << new BatchDialog(this);
   out << new KeyboardShortcutsDialog(rebindable_, this);

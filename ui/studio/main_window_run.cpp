@@ -74,6 +74,7 @@ void MainWindow::loadModel(const ModelChoice& choice) {
   p.config_file = QFile::encodeName(choice.config).toStdString();
   p.weight_file = QFile::encodeName(choice.weights).toStdString();
   p.device = choice.device.isEmpty() ? std::string("cpu") : choice.device.toStdString();
+  if (!glip::parse_precision(choice.precision.toStdString(), &p.precision)) p.precision = glip::Precision::fp32;
   demo_ = isDemoConfig(choice.config);
   fallbackReason_.clear();  // onModelFailed sets both after this call when the demo model replaces a failed one
   modelError_.clear();
@@ -81,11 +82,12 @@ void MainWindow::loadModel(const ModelChoice& choice) {
   bannerText_->setToolTip(QString());
   modelReady_ = false;
   modelLabel_->setText(tr("Loading %1…").arg(QFileInfo(choice.config).fileName()));
-  worker_->loadModel({p, glip::studio::modelKey(choice.config, choice.weights, choice.device)});
+  worker_->loadModel({p, glip::studio::modelKey(choice.config, choice.weights, choice.device, choice.precision)});
   if (!demo_) {
     settings_->setModelConfig(choice.config);
     settings_->setModelWeights(choice.weights);
     settings_->setDevice(choice.device);
+    settings_->setPrecision(choice.precision);
   }
   refreshActions();
 }
@@ -101,7 +103,8 @@ void MainWindow::loadDemoModel() {
 }
 
 void MainWindow::chooseModel() {
-  ModelDialog dlg({settings_->modelConfig(), settings_->modelWeights(), settings_->device()}, this);
+  ModelDialog dlg({settings_->modelConfig(), settings_->modelWeights(), settings_->device(), settings_->precision()},
+                  this);
   if (dlg.exec() == QDialog::Accepted) loadModel(dlg.choice());
 }
 

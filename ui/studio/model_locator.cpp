@@ -59,12 +59,13 @@ QStringList scanConfigs(const QString& dir) {
   return out;
 }
 
-QString modelKey(const QString& config, const QString& weights, const QString& device) {
+QString modelKey(const QString& config, const QString& weights, const QString& device, const QString& precision) {
   const auto canon = [](const QString& p) {
     const QString c = QFileInfo(p).canonicalFilePath();
     return c.isEmpty() ? p : c;
   };
-  return canon(config) + QLatin1Char('|') + (weights.isEmpty() ? QString() : canon(weights)) + QLatin1Char('|') + device;
+  return canon(config) + QLatin1Char('|') + (weights.isEmpty() ? QString() : canon(weights)) + QLatin1Char('|') + device +
+         (precision == QLatin1String("bf16") ? QStringLiteral("|bf16") : QString());
 }
 
 }  // namespace glip::studio

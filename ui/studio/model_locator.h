@@ -15,7 +15,9 @@ bool isDemoConfig(const QString& configPath);
 QString findResourcesDir();
 // *.yaml files under `dir` (recursively), sorted, as absolute paths.
 QStringList scanConfigs(const QString& dir);
-// A stable key for result caches: canonical config + weights + device.
-QString modelKey(const QString& config, const QString& weights, const QString& device);
+// A stable key for result caches: canonical config + weights + device (+ "|bf16" for that precision: its results
+// differ from fp32's).
+QString modelKey(const QString& config, const QString& weights, const QString& device,
+                 const QString& precision = QStringLiteral("fp32"));
 
 }  // namespace glip::studio

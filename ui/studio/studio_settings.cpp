@@ -14,6 +14,7 @@ constexpr const char* kCaption = "prompt/caption";
 constexpr const char* kThreshold = "run/threshold";
 constexpr const char* kBatchReplace = "run/batch_replace";
 constexpr const char* kPreviewSize = "run/preview_size";
+constexpr const char* kPrecision = "model/precision";
 constexpr const char* kLastDir = "files/last_directory";
 constexpr const char* kRecent = "files/recent_projects";
 constexpr const char* kAutosave = "files/autosave_seconds";
@@ -38,6 +39,10 @@ QString StudioSettings::device() const {
   return d == QLatin1String("cuda") ? d : QStringLiteral("cpu");
 }
 void StudioSettings::setDevice(const QString& device) { s_->setValue(kDevice, device); }
+QString StudioSettings::precision() const {
+  return s_->value(kPrecision).toString() == QLatin1String("bf16") ? QStringLiteral("bf16") : QStringLiteral("fp32");
+}
+void StudioSettings::setPrecision(const QString& precision) { s_->setValue(kPrecision, precision); }
 
 StudioSettings::PromptMode StudioSettings::promptMode() const {
   return s_->value(kPromptMode).toString() == QLatin1String("categories") ? PromptMode::Categories

@@ -29,6 +29,8 @@ class StudioSettings {
   void setModelWeights(const QString& path);
   QString device() const;  // "cpu" (default) or "cuda"
   void setDevice(const QString& device);
+  QString precision() const;  // "fp32" (default) or "bf16" (glip::ModelParams::precision)
+  void setPrecision(const QString& precision);
 
   // Prompt and run
   enum class PromptMode { Categories, Caption };

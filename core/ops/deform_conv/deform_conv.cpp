@@ -34,8 +34,10 @@ at::Tensor modulated_deform_conv2d(const at::Tensor& input, const at::Tensor& of
     fail("stride, dilation, groups and deformable_groups must be >= 1 and padding >= 0");
   const auto st = input.scalar_type();
   if (st != at::kFloat && st != at::kDouble) fail("input must be float32 or float64");
+  const bool bf16_weight = st == at::kFloat && weight.scalar_type() == at::kBFloat16 && input.device().is_cpu();
   for (const at::Tensor* t : {&offset, &mask, &weight}) {
-    if (t->scalar_type() != st) fail("offset, mask and weight must have the input's dtype");
+    if (t->scalar_type() != st && !(t == &weight && bf16_weight))
+      fail("offset, mask and weight must have the input's dtype (or, on the CPU, a bf16 weight for a float32 input)");
     if (t->device() != input.device()) fail("all tensors must be on the input's device");
   }
   const int64_t n = input.size(0), cin = input.size(1), h = input.size(2), w = input.size(3);

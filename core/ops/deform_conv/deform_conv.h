@@ -6,7 +6,9 @@
 //   offset channel (g*kh*kw + k)*2     = dy, (g*kh*kw + k)*2 + 1 = dx;  mask channel g*kh*kw + k.
 // Sampling is bilinear; samples outside the input read zeros (per corner), exactly as the official kernel.
 // Forward only (inference): no autograd support for offset/mask gradients.
-// Bad shapes/dtypes/devices throw glip::Error. float32 and float64.
+// Bad shapes/dtypes/devices throw glip::Error. float32 and float64; on the CPU also a float32 input with a bf16
+// weight (ModelParams::precision bf16): sampling in fp32, the samples rounded to bf16 for the convolution (fp32
+// accumulation), an fp32 result.
 #pragma once
 #include <ATen/Tensor.h>
 

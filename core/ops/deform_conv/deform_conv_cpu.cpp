@@ -38,8 +38,9 @@ struct Geometry {
 
 // im: (H+2) x (W+2) x Cin channels-last with a zero border. off: 2*dg*kk x Ho*Wo; msk: dg*kk x Ho*Wo.
 // Fills output rows [r0, r1) of E, written at band row (ho - r0): E band = ((r1-r0)*kh) x (Wo*kw) x Cin.
-template <typename T>
-void sample_band(const T* im, const T* off, const T* msk, const Geometry& g, int64_t r0, int64_t r1, T* e) {
+// Samples are computed in T and stored as E_t (T, or bf16 for a bf16 convolution).
+template <typename T, typename E_t>
+void sample_band(const T* im, const T* off, const T* msk, const Geometry& g, int64_t r0, int64_t r1, E_t* e) {
   const int64_t kk = g.kh * g.kw, npos = g.ho * g.wo, wp = g.w + 2, cin = g.cin, cpdg = cin / g.dg;
   const int64_t e_row = g.wo * g.kw * cin;  // elements per row of E
   const T fh = static_cast<T>(g.h), fw = static_cast<T>(g.w);
@@ -48,19 +49,19 @@ void sample_band(const T* im, const T* off, const T* msk, const Geometry& g, int
       for (int64_t ow = 0; ow < g.wo; ++ow) {
         const int64_t pos = oh * g.wo + ow;
         for (int64_t i = 0; i < g.kh; ++i) {
-          T* dst_row = e + ((oh - r0) * g.kh + i) * e_row + ow * g.kw * cin;
+          E_t* dst_row = e + ((oh - r0) * g.kh + i) * e_row + ow * g.kw * cin;
           for (int64_t j = 0; j < g.kw; ++j) {
             const int64_t k = i * g.kw + j;
-            T* dst = dst_row + j * cin;
+            E_t* dst = dst_row + j * cin;
             for (int64_t d = 0; d < g.dg; ++d) {
               const T dy = off[(d * 2 * kk + 2 * k) * npos + pos];
               const T dx = off[(d * 2 * kk + 2 * k + 1) * npos + pos];
               const T m = msk[(d * kk + k) * npos + pos];
               const T h_im = static_cast<T>(oh * g.stride - g.pad + i * g.dil) + dy;
               const T w_im = static_cast<T>(ow * g.stride - g.pad + j * g.dil) + dx;
-              T* out = dst + d * cpdg;
+              E_t* out = dst + d * cpdg;
               if (!(h_im > -1 && w_im > -1 && h_im < fh && w_im < fw)) {
-                for (int64_t c = 0; c < cpdg; ++c) out[c] = T(0) * m;  // the kernel's val = 0, times the mask
+                for (int64_t c = 0; c < cpdg; ++c) out[c] = static_cast<E_t>(T(0) * m);  // the kernel's val = 0, times the mask
                 continue;
               }
               const int64_t h_low = static_cast<int64_t>(std::floor(h_im));
@@ -72,7 +73,8 @@ void sample_band(const T* im, const T* off, const T* msk, const Geometry& g, int
               const T* v2 = v1 + cin;
               const T* v3 = v1 + wp * cin;
               const T* v4 = v3 + cin;
-              for (int64_t c = 0; c < cpdg; ++c) out[c] = (w1 * v1[c] + w2 * v2[c] + w3 * v3[c] + w4 * v4[c]) * m;
+              for (int64_t c = 0; c < cpdg; ++c)
+                out[c] = static_cast<E_t>((w1 * v1[c] + w2 * v2[c] + w3 * v3[c] + w4 * v4[c]) * m);
             }
           }
         }
@@ -82,8 +84,8 @@ void sample_band(const T* im, const T* off, const T* msk, const Geometry& g, int
 }
 
 // dst[c * ldd + r] = src[r * lds + c] for r < rows, c < cols, in 16 x 16 tiles (both sides stay in L1).
-template <typename T>
-void transpose_block(const T* src, int64_t rows, int64_t cols, int64_t lds, T* dst, int64_t ldd) {
+template <typename S, typename T>
+void transpose_block(const S* src, int64_t rows, int64_t cols, int64_t lds, T* dst, int64_t ldd) {
   constexpr int64_t kTile = 16;
   for (int64_t r0 = 0; r0 < rows; r0 += kTile) {
     const int64_t r1 = std::min(rows, r0 + kTile);
@@ -91,7 +93,7 @@ void transpose_block(const T* src, int64_t rows, int64_t cols, int64_t lds, T* d
       const int64_t c1 = std::min(cols, c0 + kTile);
       for (int64_t c = c0; c < c1; ++c) {
         T* d = dst + c * ldd;
-        for (int64_t r = r0; r < r1; ++r) d[r] = src[r * lds + c];
+        for (int64_t r = r0; r < r1; ++r) d[r] = static_cast<T>(src[r * lds + c]);
       }
     }
   }
@@ -114,8 +116,8 @@ void to_padded_channels_last(const T* src, int64_t cin, int64_t h, int64_t w, T*
 }
 
 // src: npos x cout (a channels-last conv output band) -> dst: cout x npos with row stride ldd (the NCHW output).
-template <typename T>
-void band_to_nchw(const T* src, int64_t npos, int64_t cout, T* dst, int64_t ldd) {
+template <typename S, typename T>
+void band_to_nchw(const S* src, int64_t npos, int64_t cout, T* dst, int64_t ldd) {
   constexpr int64_t kChunk = 64;
   at::parallel_for(0, (npos + kChunk - 1) / kChunk, 1, [&](int64_t t0, int64_t t1) {
     for (int64_t t = t0; t < t1; ++t) {
@@ -150,14 +152,21 @@ at::Tensor modulated_deform_conv2d_cpu(const at::Tensor& input, const at::Tensor
   const at::Tensor in = input.contiguous();
   at::Tensor padded = at::empty({h + 2, w + 2, cin}, input.options());  // one image, channels-last, zero border
   at::Tensor output = at::empty({n, cout, ho, wo}, input.options());
-  const int64_t row_bytes = kh * wo * kw * cin * static_cast<int64_t>(input.element_size());
+  // bf16 weight (ModelParams::precision): E is sampled in fp32, stored in bf16, convolved in bf16 (fp32
+  // accumulation); the bias joins the convolution rounded to bf16, and the output is converted back to fp32.
+  const bool bf16 = weight.scalar_type() == at::kBFloat16 && input.scalar_type() == at::kFloat;
+  const auto e_options = input.options().dtype(bf16 ? at::kBFloat16 : input.scalar_type());
+  const at::Tensor conv_bias = bf16 && bias.defined() ? bias.to(at::kBFloat16) : bias;
+  const int64_t row_bytes = kh * wo * kw * cin * static_cast<int64_t>(e_options.dtype().itemsize());
   const int64_t band_bytes = std::min(kBandBytesMax, kBandBytesPerThread * std::max(1, at::get_num_threads()));
   const int64_t band = std::max<int64_t>(1, std::min<int64_t>(ho, band_bytes / std::max<int64_t>(row_bytes, 1)));
   // oneDNN reads a channels-last weight without reordering it from NCHW for every band.
   const at::Tensor wt = weight.contiguous(at::MemoryFormat::ChannelsLast);
-  at::Tensor e_buf = at::empty({1, band * kh, wo * kw, cin}, input.options());
+  at::Tensor e_buf = at::empty({1, band * kh, wo * kw, cin}, e_options);
 
-  AT_DISPATCH_FLOATING_TYPES(input.scalar_type(), "modulated_deform_conv2d_cpu", [&] {
+  auto run = [&](auto scalar, auto e_scalar) {
+    using scalar_t = decltype(scalar);
+    using e_t = decltype(e_scalar);
     for (int64_t b = 0; b < n; ++b) {
       to_padded_channels_last<scalar_t>(in[b].data_ptr<scalar_t>(), cin, h, w, padded.data_ptr<scalar_t>());
       const scalar_t* im = padded.data_ptr<scalar_t>();
@@ -165,20 +174,24 @@ at::Tensor modulated_deform_conv2d_cpu(const at::Tensor& input, const at::Tensor
       const scalar_t* msk = mask[b].data_ptr<scalar_t>();
       for (int64_t r0 = 0; r0 < ho; r0 += band) {
         const int64_t r1 = std::min(ho, r0 + band);
-        sample_band<scalar_t>(im, off, msk, geo, r0, r1, e_buf.data_ptr<scalar_t>());
+        sample_band<scalar_t, e_t>(im, off, msk, geo, r0, r1, e_buf.data_ptr<e_t>());
         // 1 x Cin x rows*kh x Wo*kw with channels-last strides, so at::conv2d takes its channels-last path
         // (the batch stride must stay the full buffer's for the strides to be recognised as channels-last).
         const at::Tensor e = e_buf.narrow(1, 0, (r1 - r0) * kh).permute({0, 3, 1, 2});
-        const at::Tensor y = at::conv2d(e, wt, bias, at::IntArrayRef{kh, kw}, at::IntArrayRef{0},
+        const at::Tensor y = at::conv2d(e, wt, conv_bias, at::IntArrayRef{kh, kw}, at::IntArrayRef{0},
                                         at::IntArrayRef{1}, p.groups);  // 1 x Cout x rows x Wo
         if (y.is_contiguous(at::MemoryFormat::ChannelsLast))  // rows*Wo x Cout in memory
-          band_to_nchw<scalar_t>(y.data_ptr<scalar_t>(), (r1 - r0) * wo, cout,
-                                 output[b].data_ptr<scalar_t>() + r0 * wo, ho * wo);
+          band_to_nchw<e_t, scalar_t>(y.data_ptr<e_t>(), (r1 - r0) * wo, cout,
+                                      output[b].data_ptr<scalar_t>() + r0 * wo, ho * wo);
         else
           output[b].narrow(1, r0, r1 - r0).copy_(y[0]);
       }
     }
-  });
+  };
+  if (bf16)
+    run(float{}, c10::BFloat16{});
+  else
+    AT_DISPATCH_FLOATING_TYPES(input.scalar_type(), "modulated_deform_conv2d_cpu", [&] { run(scalar_t{}, scalar_t{}); });
   return output;
 }
 

@@ -73,6 +73,9 @@ class TestBenchCli : public QObject {
     QVERIFY(j.at("warm_s").is_null());  // no second run
     QVERIFY(j.at("caption_edit_s").get<double>() > 0);
     QCOMPARE(j.at("min_size").get<int64_t>(), int64_t(0));
+    QCOMPARE(j.at("precision").get<std::string>(), std::string("fp32"));
+    QVERIFY(j.at("agreement").is_null());
+    QVERIFY(j.at("warm_stages").empty());  // no warm run
     QVERIFY(j.at("minor_faults_first_run").get<int64_t>() > 0);  // the first run touches fresh memory
     QVERIFY(j.at("minor_faults_warm_run").is_null());
     const double share = j.at("system_time_share").get<double>();
@@ -129,6 +132,28 @@ class TestBenchCli : public QObject {
     QVERIFY2(contains(t.out, "input 480x") && contains(t.out, "  caption edit "), t.out.c_str());
   }
 
+  // --precision bf16 --agreement: the bf16 run against an fp32 run of the same model and image; on the golden COCO-80
+  // run (100 detections) within the bounds of docs/PERFORMANCE.md (>= 90 % kept, scores within 0.02), as
+  // test_engine_precision proves against the official outputs.
+  void bf16_agreement() {
+    const ProcessRun r = bench({"--json", "--precision", "bf16", "--agreement", "--repeat", "2"});
+    if (r.exit_code == 1 && contains(r.err, "bf16 precision is not available")) QSKIP("no bf16 on this CPU");
+    QVERIFY2(r.exit_code == 0, r.err.c_str());
+    const json j = json::parse(r.out);
+    QCOMPARE(j.at("precision").get<std::string>(), std::string("bf16"));
+    const json& a = j.at("agreement");
+    QCOMPARE(a.at("compared").get<int64_t>(), int64_t(100));
+    QVERIFY(a.at("kept").get<int64_t>() >= 90);
+    QCOMPARE(a.at("share").get<double>(), a.at("kept").get<double>() / 100);
+    QVERIFY(a.at("max_score_diff").get<double>() <= 0.02);
+    QVERIFY(a.at("max_score_diff").get<double>() > 0);  // bf16 did change something
+    const std::set<std::string> warm = keys_of(j.at("warm_stages"));
+    QVERIFY(warm.count("swin") && warm.count("bert"));
+    const ProcessRun t = bench({"--precision", "bf16", "--agreement"});
+    QVERIFY2(t.exit_code == 0, t.err.c_str());
+    QVERIFY2(contains(t.out, ", bf16, ") && contains(t.out, "  agreement with fp32 "), t.out.c_str());
+  }
+
   void bad_input() {
     QTemporaryDir tmp;
     const QString cfg = q(glip::test::tiny_config());
@@ -137,6 +162,7 @@ class TestBenchCli : public QObject {
         {{"bench", "--config-file", cfg, "--image", tmp.filePath("missing.png")}, "missing.png"},
         {{"bench", "--config-file", tmp.filePath("none.yaml")}, "none.yaml"},
         {{"bench", "--config-file", cfg, "--min-size", "16"}, "preview size 16 is outside 32..4096"},
+        {{"bench", "--config-file", cfg, "--stage", "vision", "--agreement"}, "--agreement needs --stage all"},
     };
     for (const auto& [args, reason] : cases) {
       const ProcessRun r = run_glip(args);
@@ -148,6 +174,9 @@ class TestBenchCli : public QObject {
     const ProcessRun r = bench({"--image", tmp.filePath("other.png")});
     QVERIFY(r.exit_code != 0 && r.exit_code != -1);
     QVERIFY2(contains(r.err, "--image"), r.err.c_str());
+    const ProcessRun p = bench({"--precision", "fp16"});  // not a CPU precision
+    QVERIFY(p.exit_code != 0 && p.exit_code != -1);
+    QVERIFY2(contains(p.err, "--precision"), p.err.c_str());
   }
 };
 

@@ -95,6 +95,41 @@ class TestEngineApi : public QObject {
     QVERIFY(select_detections(d, 0.95f).empty());
   }
 
+  // compare_detections, by hand: boxes 10x10; IoU of [0,0,10,10] and [1,0,11,10] = 90/110 = 0.818, and of
+  // [0,0,10,10] and [0,0,10,9.5] = 95/100 = 0.95.
+  void compareDetectionsByHand() {
+    auto det = [](int label, float score, std::array<float, 4> box) {
+      Detection d;
+      d.label = label;
+      d.score = score;
+      d.box = box;
+      return d;
+    };
+    const std::vector<Detection> ref = {det(1, 0.5f, {0, 0, 10, 10}), det(2, 0.9f, {20, 20, 30, 30}),
+                                        det(1, 0.7f, {40, 0, 50, 10}), det(3, 0.1f, {0, 0, 10, 10})};
+    QCOMPARE(compare_detections(ref, ref).kept, size_t{4});
+    QCOMPARE(compare_detections(ref, ref).max_score_diff, 0.0f);
+    const std::vector<Detection> other = {
+        det(1, 0.52f, {0, 0, 10, 9.5f}),   // ref 0: IoU 0.95, score +0.02
+        det(1, 0.88f, {20, 20, 30, 30}),   // same box as ref 1 but label 1: no match
+        det(2, 0.85f, {21, 20, 31, 30}),   // ref 1: IoU 0.818 < 0.9
+        det(1, 0.69f, {40, 0, 50, 10})};   // ref 2: exact, score -0.01
+    const Agreement a = compare_detections(ref, other);
+    QCOMPARE(a.compared, size_t{4});
+    QCOMPARE(a.kept, size_t{2});
+    QCOMPARE(a.share(), 0.5);
+    QVERIFY(std::abs(a.max_score_diff - 0.02f) < 1e-6f);
+    QCOMPARE(compare_detections(ref, other, 4, 0.8f).kept, size_t{3});  // ref 1 matches at IoU 0.818
+    // top_k takes the reference's highest scores: ref 1 (0.9) and ref 2 (0.7).
+    const Agreement top2 = compare_detections(ref, other, 2);
+    QCOMPARE(top2.compared, size_t{2});
+    QCOMPARE(top2.kept, size_t{1});
+    QVERIFY(std::abs(top2.max_score_diff - 0.01f) < 1e-6f);
+    // Each detection of the other run matches once: two identical references, one candidate.
+    QCOMPARE(compare_detections({ref[0], ref[0]}, {ref[0]}).kept, size_t{1});
+    QCOMPARE(compare_detections({}, other).share(), 1.0);
+  }
+
   void previewOfCategoriesAndCaptions() {
     const TokenPreview c = preview_tokens(Prompt::categories({"traffic_light", "cat"}));
     QCOMPARE(c.chunks, 1);

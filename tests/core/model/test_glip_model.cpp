@@ -123,6 +123,41 @@ class TestGlipModel : public QObject {
     QVERIFY(load_error(tiny_params(save("bare.pth", ckpt_))).empty());
   }
 
+  // ModelParams::precision bf16: exactly the weights of the layers convert_gemm_weights names are bf16 (and
+  // equal the checkpoint's values rounded), everything else is the checkpoint's fp32 tensor.
+  void bf16Weights() {
+    if (!bf16_supported()) QSKIP("no bf16 on this CPU");
+    ModelParams p = tiny_params();
+    p.precision = Precision::bf16;
+    auto m = Model::load(p);
+    const GlipModelImpl& net = *model_impl(*m).net;
+    auto low = [](const std::string& k) {
+      auto has = [&](const char* s) { return k.find(s) != std::string::npos; };
+      if (k.size() < 7 || k.compare(k.size() - 7, 7, ".weight") != 0) return false;
+      if (has("backbone.fpn.") || has("language_backbone.body.model.encoder.")) return true;
+      if (!has("rpn.head.dyhead_tower.")) return false;
+      return has(".DyConv.") || has(".attention.self.") || has(".attention.output.dense") ||
+             has(".intermediate.dense") || (has(".output.dense") && !has("attention")) ||
+             has(".b_attn.attn.l_proj") || has(".b_attn.attn.values_l_proj") || has(".b_attn.attn.out_l_proj");
+    };
+    size_t bf16 = 0;
+    for (const auto& t : net.named_parameters(true)) {
+      const std::string& k = t.key();
+      const bool want = low(k) && t.value().dim() >= 2;
+      QVERIFY2((t.value().scalar_type() == at::kBFloat16) == want, k.c_str());
+      const at::Tensor ref = want ? ckpt_.at(k).to(at::kBFloat16) : ckpt_.at(k);
+      QVERIFY2(torch::equal(t.value(), ref), k.c_str());
+      bf16 += want;
+    }
+    qInfo("%zu weights in bf16", bf16);
+    // tiny-a: FPN 6 convs + P6/P7; BERT 2 layers x 6; per fusion slot DyConv 3 convs, BERT 6, VLFuse 3.
+    QVERIFY(bf16 > 20);
+    for (const auto& t : net.named_parameters(true))
+      if (t.key().rfind("backbone.body.", 0) == 0 || t.key().find("cls_logits") != std::string::npos ||
+          t.key().find(".offset.") != std::string::npos || t.key().find("v_proj") != std::string::npos)
+        QVERIFY2(t.value().scalar_type() == at::kFloat, t.key().c_str());
+  }
+
   // A checkpoint without some keys: glip::Error naming each missing key.
   void missingKey() {
     io::TensorMap t = ckpt_;

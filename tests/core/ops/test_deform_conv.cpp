@@ -249,6 +249,36 @@ class TestDeformConv : public QObject {
     QVERIFY(max_abs_diff(got.to(at::kFloat), naive_reference(x, off, mask, wt, at::Tensor(), p)) < 1e-4);
   }
 
+  // A bf16 weight with a float32 input (ModelParams::precision bf16): the samples are computed in fp32 and
+  // rounded to bf16, the product accumulates in fp32, the bias is rounded to bf16, the result is float32. Against
+  // the exact result with the bf16-rounded weight, each output may then differ by the rounding of its samples,
+  // of the bias and of the output itself (relative 2^-9 each, 2^-8 taken): err <= 2^-8 (sum|w||sample| + |b| + |y|),
+  // where sum|w||sample| <= the same deformable convolution of |x| with |w| (bilinear weights and mask are >= 0).
+  void bf16_weight() {
+    c10::InferenceMode guard;
+    DeformConvParams p{1, 1, 1, 1, 1};
+    const int64_t n = 1, cin = 16, cout = 8, h = 13, w = 10;
+    at::Tensor x = at::randn({n, cin, h, w});
+    at::Tensor wt16 = at::randn({cout, cin, 3, 3}).to(at::kBFloat16);
+    at::Tensor bias = at::randn({cout});
+    at::Tensor off = make_offsets(n, 18, h, w, 3.0);
+    at::Tensor mask = at::rand({n, 9, h, w});
+    at::Tensor got = modulated_deform_conv2d(x, off, mask, wt16, bias, p);
+    QCOMPARE(got.scalar_type(), at::kFloat);
+    at::Tensor wt = wt16.to(at::kFloat);
+    at::Tensor want = naive_reference(x, off, mask, wt, bias, p);
+    at::Tensor mag = naive_reference(x.abs(), off, mask, wt.abs(), at::Tensor(), p);
+    at::Tensor bound = (mag + bias.abs().view({1, -1, 1, 1}) + want.abs()) * std::ldexp(1.0, -8);
+    const double excess = ((got - want).abs() - bound).max().item<double>();
+    qInfo("bf16: max |deform - naive| = %.3g, max bound %.3g", max_abs_diff(got, want), bound.max().item<double>());
+    QVERIFY(excess <= 0);
+    // It did run in bf16: the fp32 kernel with the same (rounded) weight gives other values.
+    QVERIFY(max_abs_diff(got, modulated_deform_conv2d(x, off, mask, wt, bias, p)) > 1e-4);
+    // bf16 weights need a float32 input on the CPU.
+    QVERIFY_THROWS_EXCEPTION(glip::Error, modulated_deform_conv2d(x.to(at::kDouble), off.to(at::kDouble),
+                                                                  mask.to(at::kDouble), wt16, {}, p));
+  }
+
   void bad_input_throws() {
     c10::InferenceMode guard;
     DeformConvParams p;

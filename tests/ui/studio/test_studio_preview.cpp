@@ -5,7 +5,9 @@
 //   even right after a preview;
 // - the main window: with a preview size set, single-image runs are previews (status bar "Preview N px"), Run at
 //   full size replaces it with the model's result, a full-size result is then preferred from the cache, a batch
-//   runs at the model's size, and the action is disabled when the preview is off.
+//   runs at the model's size, and the action is disabled when the preview is off;
+// - the model's precision: bf16 chosen in Model > Choose model loads a bf16 model (its own result-cache key) whose
+//   boxes are the engine's bf16 result.
 #include <QAction>
 #include <QApplication>
 #include <QComboBox>
@@ -200,6 +202,46 @@ class TestStudioPreview : public glip::test::StudioWindowTest {
     w->action(QStringLiteral("settings"))->trigger();
     QCOMPARE(settings->previewSize(), 0);
     QVERIFY(!fullSize->isEnabled());
+  }
+
+  void bf16FromTheModelDialog() {
+    if (!glip::bf16_supported()) QSKIP("no bf16 on this CPU");
+    QVERIFY(openDemoWindow());
+    const QString fp32Key = w->modelKey();
+    QVERIFY(!fp32Key.endsWith(QStringLiteral("|bf16")));
+    QTimer::singleShot(0, this, [] {
+      auto* dlg = qobject_cast<ModelDialog*>(QApplication::activeModalWidget());
+      QVERIFY(dlg);
+      auto* precision = dlg->findChild<QComboBox*>(QStringLiteral("modelPrecision"));
+      QVERIFY(precision);
+      QCOMPARE(precision->currentData().toString(), QStringLiteral("fp32"));  // the default
+      auto* config = dlg->findChild<QComboBox*>(QStringLiteral("modelConfig"));
+      QCOMPARE(config->currentText(), demoConfigPath());
+      precision->setCurrentIndex(precision->findData(QStringLiteral("bf16")));
+      dlg->accept();
+    });
+    w->action(QStringLiteral("choose_model"))->trigger();
+    QVERIFY(w->waitForIdle(120000));
+    QCOMPARE(w->modelKey(), fp32Key + QStringLiteral("|bf16"));
+    QVERIFY2(w->findChild<QLabel*>(QStringLiteral("modelLabel"))->toolTip().contains(QStringLiteral(", bf16")),
+             qPrintable(w->findChild<QLabel*>(QStringLiteral("modelLabel"))->toolTip()));
+
+    w->openPaths({golden("astronaut.png")});
+    QVERIFY(w->waitForIdle(120000));
+    QVERIFY(w->currentDocument());
+    glip::ModelParams bf16 = demoParams();
+    bf16.precision = glip::Precision::bf16;
+    glip::Session engine(glip::Model::load(bf16));
+    glip::DetectParams p;
+    p.score_threshold = float(w->threshold());
+    const glip::RgbImage img = glip::image::load_image(golden("astronaut.png").toStdString());
+    const glip::DetectResult reference = engine.detect(img, glip::Prompt::grounding(kCaption.toStdString()), p);
+    QVERIFY(!reference.detections.empty());
+    QCOMPARE(w->currentDocument()->boxes().size(), qsizetype(reference.detections.size()));
+    for (size_t i = 0; i < reference.detections.size(); ++i) {
+      QCOMPARE(w->currentDocument()->boxes()[int(i)].score, reference.detections[i].score);
+      QCOMPARE(float(w->currentDocument()->boxes()[int(i)].rect.left()), reference.detections[i].box[0]);
+    }
   }
 };
 

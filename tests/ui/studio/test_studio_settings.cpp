@@ -59,6 +59,7 @@ class TestStudioSettings : public QObject {
     StudioSettings s(dir.filePath("s.ini"));
     QCOMPARE(s.modelConfig(), QString());
     QCOMPARE(s.device(), QStringLiteral("cpu"));
+    QCOMPARE(s.precision(), QStringLiteral("fp32"));
     QCOMPARE(s.scoreThreshold(), 0.5);
     QCOMPARE(s.promptMode(), StudioSettings::PromptMode::Caption);
     QCOMPARE(s.autosaveSeconds(), 60);
@@ -74,6 +75,7 @@ class TestStudioSettings : public QObject {
       s.setModelConfig("/m/a.yaml");
       s.setModelWeights("/m/a.pth");
       s.setDevice("cuda");
+      s.setPrecision("bf16");
       s.setPromptMode(StudioSettings::PromptMode::Categories);
       s.setCategoriesText("person\ncar");
       s.setCaptionText("a dog");
@@ -89,6 +91,7 @@ class TestStudioSettings : public QObject {
     QCOMPARE(s.modelConfig(), QStringLiteral("/m/a.yaml"));
     QCOMPARE(s.modelWeights(), QStringLiteral("/m/a.pth"));
     QCOMPARE(s.device(), QStringLiteral("cuda"));
+    QCOMPARE(s.precision(), QStringLiteral("bf16"));
     QCOMPARE(s.promptMode(), StudioSettings::PromptMode::Categories);
     QCOMPARE(s.categoriesText(), QStringLiteral("person\ncar"));
     QCOMPARE(s.captionText(), QStringLiteral("a dog"));
@@ -110,6 +113,8 @@ class TestStudioSettings : public QObject {
     QCOMPARE(s.scoreThreshold(), 0.0);
     s.setDevice("tpu");
     QCOMPARE(s.device(), QStringLiteral("cpu"));  // unknown devices fall back to the CPU
+    s.setPrecision("fp16");
+    QCOMPARE(s.precision(), QStringLiteral("fp32"));  // unknown precisions fall back to fp32
     s.setAutosaveSeconds(-5);
     QCOMPARE(s.autosaveSeconds(), 0);
     // Preview size: 0 (off) or 32..4096.
