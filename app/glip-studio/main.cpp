@@ -20,6 +20,7 @@
 #include <QScreen>
 #include <cstdio>
 
+#include "app/allocator.h"
 #include "ui/inspect/inspect_cli.h"
 #include "ui/studio/dialogs.h"
 #include "ui/studio/headless_job.h"
@@ -36,6 +37,7 @@ constexpr const char* kDemoCaption = "an astronaut in a white spacesuit holding 
 }
 
 int main(int argc, char** argv) {
+  glip::app::tune_allocator();
   // stdout carries what scripted runs print (the written file): the engine's log goes to stderr.
   spdlog::set_default_logger(spdlog::stderr_color_mt("glip-studio"));
   // --screenshot renders offscreen: choose the platform before QApplication exists.

@@ -17,7 +17,6 @@
 // label with IoU >= 0.9, largest score difference): the deviation of --precision bf16 and/or of --min-size.
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
-#include <dlfcn.h>
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -26,6 +25,7 @@
 #include <iostream>
 #include <thread>
 
+#include "app/allocator.h"
 #include "app/glip/commands.h"
 #include "app/glip/common.h"
 #include "core/engine/engine.h"
@@ -70,8 +70,6 @@ Usage usage() {
           ru.ru_minflt};
 }
 
-// The malloc the process runs with: tcmalloc when the executable was linked with it (GLIP_TCMALLOC) or preloaded.
-std::string allocator_name() { return dlsym(RTLD_DEFAULT, "tc_malloc") ? "tcmalloc" : "glibc"; }
 
 // First existing candidate for a file shipped with the sources (cwd, then next to the build tree).
 std::string find_shipped(const std::string& rel) {
@@ -173,8 +171,12 @@ int run_bench(BenchArgs a) {
     ModelArgs ref = a.model;
     ref.precision = "fp32";
     Session ref_session(load_model(ref, /*random_init=*/a.model.weight.empty()));
-    const Agreement ag = compare_detections(ref_session.detect(img, prompt).detections, first_detections);
+    const std::vector<Detection> reference = ref_session.detect(img, prompt).detections;
+    const Agreement ag = compare_detections(reference, first_detections);
+    float top = 0;  // the scale of the score differences (random weights score low)
+    for (const Detection& d : reference) top = std::max(top, d.score);
     agreement = {{"reference", "fp32 at the model's size"},
+                 {"reference_top_score", top},
                  {"compared", ag.compared},
                  {"kept", ag.kept},
                  {"share", ag.share()},
@@ -204,7 +206,7 @@ int run_bench(BenchArgs a) {
                         {"caption_edit_s", caption_edit < 0 ? nlohmann::json(nullptr) : nlohmann::json(caption_edit)},
                         {"repeat", a.repeat},
                         {"peak_rss_mib", peak_rss},
-                        {"allocator", allocator_name()},
+                        {"allocator", app::allocator_name()},
                         {"minor_faults_first_run", first_usage.minor_faults},
                         {"minor_faults_warm_run", warm_runs > 0 ? nlohmann::json(warm_usage.minor_faults / warm_runs)
                                                                 : nlohmann::json(nullptr)},
@@ -225,7 +227,7 @@ int run_bench(BenchArgs a) {
   std::printf("  %-28s %8.3f s\n", "total (first run)", first.seconds["wall"]);
   if (warm >= 0) std::printf("  %-28s %8.3f s (best of %d)\n", "total (warm)", warm, a.repeat - 1);
   if (caption_edit >= 0) std::printf("  %-28s %8.3f s\n", "caption edit", caption_edit);
-  std::printf("  %-28s %8.0f MiB (%s)\n", "peak RSS", peak_rss, allocator_name().c_str());
+  std::printf("  %-28s %8.0f MiB (%s)\n", "peak RSS", peak_rss, app::allocator_name().c_str());
   std::printf("  %-28s %8ld first run", "minor page faults", first_usage.minor_faults);
   if (warm_runs > 0) std::printf(", %ld per warm run", warm_usage.minor_faults / warm_runs);
   std::printf("; system time %.1f %% of CPU time\n", 100 * system_share);

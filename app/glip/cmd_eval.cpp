@@ -112,7 +112,9 @@ void run_model_eval(const EvalOptions& o) {
     ro.shard_count = std::stoi(m[2]);
     eval::shard_range(1, ro.shard_index, ro.shard_count);
   }
-  const std::shared_ptr<const Model> model = load_model(o.model);
+  ModelArgs args = o.model;
+  args.warm_up = false;  // thousands of images: the first one's one-time costs do not matter
+  const std::shared_ptr<const Model> model = load_model(args);
   ProgressBar bar(!o.no_progress);
   ro.on_progress = [&bar](const eval::EvalProgress& p) {
     bar.update(p);

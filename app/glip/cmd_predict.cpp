@@ -77,6 +77,7 @@ int run_predict(PredictArgs a) {
   }
   if (!a.output.empty() && a.output != "-") require_writable_destination(a.output);
   if (!a.dump_tensors.empty()) require_writable_destination(a.dump_tensors);
+  a.model.warm_up = false;  // a one-shot run: a warm-up at full size would cost as much as it saves
   std::shared_ptr<const Model> model = load_model(a.model);
   Session session(model);
   DetectParams dp;

@@ -5,10 +5,12 @@
 #include <exception>
 #include <iostream>
 
+#include "app/allocator.h"
 #include "app/glip/commands.h"
 #include "core/common/error.h"
 
 int main(int argc, char** argv) {
+  glip::app::tune_allocator();
   // stdout carries the JSON outputs: logs go to stderr.
   spdlog::set_default_logger(spdlog::stderr_color_mt("glip"));
   CLI::App app{"glip — GLIP (Grounded Language-Image Pre-training) in C++"};

@@ -72,19 +72,23 @@ image::PreprocessParams preprocess_for(const image::PreprocessParams& model, int
   return p;
 }
 
-// One detect() on a small grey image with a one-category prompt, result discarded: every module runs once, so the
-// lazy one-time work of the libraries under it (OpenMP and BLAS thread pools, oneDNN's kernel generation and caches,
-// the allocator's first pages) is done at load time instead of in the user's first detect().
+// One detect() on a grey 5:3 image at the model's size (INPUT.MIN_SIZE_TEST high, at most INPUT.MAX_SIZE_TEST wide:
+// 800 x 1333 for GLIP-T) with a one-category prompt, result discarded: every module runs once at full size, so the lazy
+// one-time work of the libraries under it (OpenMP and BLAS thread pools, oneDNN's kernels and primitive caches for
+// these shapes, and above all the first touch of the activations' memory, which the allocator then keeps) is done
+// at load time instead of in the user's first detect(). A smaller warm-up input leaves most of it to the first run
+// (docs/PERFORMANCE.md, "First runs").
 void warm_up(const std::shared_ptr<const Model>& model) {
   const auto t0 = Clock::now();
+  const image::PreprocessParams& pp = model_impl(*model).preprocess;
   RgbImage img;
-  img.height = img.width = 96;
-  img.pixels.assign(static_cast<size_t>(img.height * img.width * 3), 128);
-  DetectParams dp;
-  dp.min_size = 64;
+  img.height = std::max<int64_t>(32, pp.min_size);
+  img.width = img.height * 5 / 3;  // a 5:3 photo, GLIP-T's 800 x 1333
+  if (pp.max_size > 0) img.width = std::max(img.height, std::min(img.width, pp.max_size));
+  img.pixels.assign(static_cast<size_t>(img.height) * img.width * 3, 128);
   Session session(model);
-  session.detect(img, Prompt::categories({"object"}), dp);
-  spdlog::debug("warm-up: {:.3f} s", seconds_since(t0));
+  session.detect(img, Prompt::categories({"object"}));
+  spdlog::debug("warm-up at {}x{}: {:.3f} s", img.height, img.width, seconds_since(t0));
 }
 
 // The model's modules, for running them: torch modules have no const forward, but inference never mutates them

@@ -65,9 +65,10 @@ struct ModelParams {
   uint64_t random_seed = 0;            // random_init: the weights are drawn from this seed (reproducible)
   std::string device = "cpu";          // "cpu" or "cuda" (when libtorch was built with CUDA)
   int num_threads = 0;                 // intra-op threads; 0 -> number of cores
-  // Run the whole pipeline once on a small synthetic image inside load(), so that the one-time costs of the first
-  // inference (thread pools, kernel generation, first-touch memory) are paid there and the first detect() runs at
-  // the warm speed (docs/PERFORMANCE.md, "First run").
+  // Run the whole pipeline once inside load() on a synthetic image of the model's largest input (800 x 1333 for
+  // GLIP-T), so that the one-time costs of the first inference (thread pools, kernel generation, first-touch
+  // memory) are paid there and the first detect() runs at the warm speed (docs/PERFORMANCE.md, "First runs"). It
+  // costs about one run at load time: worth it for interactive use, not for a one-shot command.
   bool warm_up = true;
   Precision precision = Precision::fp32;  // bf16: load() refuses with a clear message where bf16_supported() is false
 };
