@@ -114,7 +114,9 @@ void MainWindow::onModelLoaded(const QString& key, const QString& description) {
   modelReady_ = true;
   banner_->setVisible(demo_);
   if (demo_ && !fallbackReason_.isEmpty()) bannerText_->setText(fallbackReason_);
-  modelLabel_->setText(demo_ ? tr("Demo model (random boxes)") : description);
+  // The demo's short label names bf16 too (modelKey() ends in "|bf16" for it, see model_locator.h).
+  const QString precision = key.endsWith(QStringLiteral("|bf16")) ? QStringLiteral(", bf16") : QString();
+  modelLabel_->setText(demo_ ? tr("Demo model (random boxes)") + precision : description);
   modelLabel_->setToolTip(description);
   statusBar()->showMessage(tr("Model ready: %1").arg(description), 5000);
   showStageCount(worker_->inferenceCount());

@@ -223,6 +223,7 @@ class TestStudioPreview : public glip::test::StudioWindowTest {
     w->action(QStringLiteral("choose_model"))->trigger();
     QVERIFY(w->waitForIdle(120000));
     QCOMPARE(w->modelKey(), fp32Key + QStringLiteral("|bf16"));
+    QVERIFY(w->findChild<QLabel*>(QStringLiteral("modelLabel"))->text().endsWith(QStringLiteral(", bf16")));
     QVERIFY2(w->findChild<QLabel*>(QStringLiteral("modelLabel"))->toolTip().contains(QStringLiteral(", bf16")),
              qPrintable(w->findChild<QLabel*>(QStringLiteral("modelLabel"))->toolTip()));
 
