@@ -99,8 +99,9 @@ int run_bench(BenchArgs a) {
   if (a.stage != "all" && a.stage != "vision" && a.stage != "language")
     throw Error("--stage must be all, vision or language, not \"" + a.stage + "\"");
   if (a.agreement && a.stage != "all") throw Error("--agreement needs --stage all (it compares detections)");
-  if (a.min_size != 0 && (a.min_size < 32 || a.min_size > 4096))  // the engine's rule, told before loading
-    throw Error("preview size " + std::to_string(a.min_size) + " is outside 32..4096 (--min-size; 0 = the model's)");
+  if (a.min_size != 0 && (a.min_size < kMinPreviewSize || a.min_size > kMaxPreviewSize))  // told before loading
+    throw Error("preview size " + std::to_string(a.min_size) + " is outside " + std::to_string(kMinPreviewSize) + ".." +
+                std::to_string(kMaxPreviewSize) + " (--min-size; 0 = the model's)");
   if (a.model.config_file.empty()) a.model.config_file = find_shipped("models/glip_Swin_T_O365_GoldG.yaml");
   if (a.model.threads <= 0) a.model.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   RgbImage img;
@@ -248,7 +249,7 @@ void add_bench_command(CLI::App& app) {
   c->add_option("--stage", a->stage, "all (default), vision (Swin+FPN) or language (BERT)");
   c->add_option("--repeat", a->repeat, "runs (caches cleared between runs; 1..1000)")->check(finite_range(1, 1000));
   c->add_option("--min-size", a->min_size, "preview size: shorter side of the model input (default 0: the model's)")
-      ->check(finite_range(0, 4096));
+      ->check(finite_range(0, static_cast<double>(kMaxPreviewSize)));
   c->add_flag("--no-warm-up", [a](int64_t) { a->model.warm_up = false; },
               "skip the warm-up run inside model loading (shows what the first detect() costs without it)");
   c->add_flag("--agreement", a->agreement,

@@ -64,7 +64,9 @@ void copy_probes(const TensorProbe& probe, std::map<std::string, at::Tensor>& ou
 // scaled alike.
 image::PreprocessParams preprocess_for(const image::PreprocessParams& model, int64_t min_size) {
   if (min_size <= 0 || min_size == model.min_size) return model;
-  if (min_size < 32 || min_size > 4096) throw Error("preview size " + std::to_string(min_size) + " is outside 32..4096");
+  if (min_size < kMinPreviewSize || min_size > kMaxPreviewSize)
+    throw Error("preview size " + std::to_string(min_size) + " is outside " + std::to_string(kMinPreviewSize) + ".." +
+                std::to_string(kMaxPreviewSize));
   image::PreprocessParams p = model;
   p.min_size = min_size;
   if (model.max_size > 0)

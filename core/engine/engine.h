@@ -87,6 +87,8 @@ struct DetectParams {
   // 0 = the model's size (what evaluation, batches and the golden tests use).
   int64_t min_size = 0;
 };
+// The preview sizes DetectParams::min_size accepts besides 0 (the CLI and the studio check against these too).
+constexpr int64_t kMinPreviewSize = 32, kMaxPreviewSize = 4096;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Prompts

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/engine/engine.h"
+
 namespace glip::studio {
 
 namespace {
@@ -63,7 +65,11 @@ double StudioSettings::scoreThreshold() const {
 void StudioSettings::setScoreThreshold(double t) { s_->setValue(kThreshold, std::clamp(t, 0.0, 1.0)); }
 bool StudioSettings::batchReplacesBoxes() const { return s_->value(kBatchReplace, false).toBool(); }
 void StudioSettings::setBatchReplacesBoxes(bool replace) { s_->setValue(kBatchReplace, replace); }
-int StudioSettings::validPreviewSize(int shorterSide) { return shorterSide <= 0 ? 0 : std::clamp(shorterSide, 32, 4096); }
+int StudioSettings::validPreviewSize(int shorterSide) {
+  return shorterSide <= 0 ? 0
+                          : std::clamp(shorterSide, static_cast<int>(glip::kMinPreviewSize),
+                                       static_cast<int>(glip::kMaxPreviewSize));
+}
 int StudioSettings::previewSize() const {
   bool ok = false;
   const int v = s_->value(kPreviewSize, 0).toInt(&ok);

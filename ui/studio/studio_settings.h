@@ -46,7 +46,7 @@ class StudioSettings {
   void setBatchReplacesBoxes(bool replace);
   // Preview size: the shorter side single-image runs resize to (glip::DetectParams::min_size), for faster
   // interactive exploration; batches always run at the model's size. 0 = off (the default, the model's size);
-  // otherwise 32..4096 (values outside are clamped, negative ones are off).
+  // otherwise glip::kMinPreviewSize..kMaxPreviewSize, 32..4096 (values outside are clamped, negative ones are off).
   int previewSize() const;
   void setPreviewSize(int shorterSide);
   static int validPreviewSize(int shorterSide);  // the clamping rule above
