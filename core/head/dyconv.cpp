@@ -69,8 +69,9 @@ Conv3x3NormImpl::Conv3x3NormImpl(int64_t in, int64_t out, int64_t stride, const 
 }
 
 at::Tensor Conv3x3NormImpl::forward(const at::Tensor& x, const at::Tensor& offset, const at::Tensor& mask) {
-  at::Tensor y = dconv_ ? dconv_->forward(x, offset, mask)
-                       : ops::conv2d(x, conv_->weight, conv_->bias, (*conv_->options.stride())[0], 1);  // N x Cout x Ho x Wo
+  const int64_t stride = conv_ ? (*conv_->options.stride())[0] : 1;
+  at::Tensor y = dconv_ ? dconv_->forward(x, offset, mask)                               // N x Cout x Ho x Wo
+                        : ops::conv2d(x, conv_->weight, conv_->bias, stride, /*padding=*/1);
   return bn_ ? bn_->forward(y) : y;
 }
 

@@ -64,9 +64,9 @@ BiAttentionOutput BiMultiHeadAttentionImpl::forward(const at::Tensor& v, const a
   // The layer's precision is that of its text-side projections (convert_gemm_weights): with bf16 they and the
   // three N-row products below run in bf16; the folds of the visual-side weights stay fp32.
   const at::ScalarType compute = l_proj->weight.scalar_type();
-  at::Tensor k = ops::linear(l, l_proj->weight, l_proj->bias).view({bsz, t, heads, d}).transpose(1, 2);  // B x H x T x d
-  at::Tensor val_l =
-      ops::linear(l, values_l_proj->weight, values_l_proj->bias).view({bsz, t, heads, d}).transpose(1, 2);  // B x H x T x d
+  auto heads_of = [&](const at::Tensor& x) { return x.view({bsz, t, heads, d}).transpose(1, 2); };
+  at::Tensor k = heads_of(ops::linear(l, l_proj->weight, l_proj->bias));                      // B x H x T x d
+  at::Tensor val_l = heads_of(ops::linear(l, values_l_proj->weight, values_l_proj->bias));    // B x H x T x d
   at::Tensor wq = v_proj->weight.view({heads, d, c});                                 // H x d x C
   at::Tensor wo_t = out_v_proj->weight.view({c, heads, d}).permute({1, 2, 0});        // H x d x C
   at::Tensor wvv_t = values_v_proj->weight.view({heads, d, c}).transpose(1, 2);       // H x C x d
@@ -110,7 +110,8 @@ BiAttentionOutput BiMultiHeadAttentionImpl::forward(const at::Tensor& v, const a
     dv.push_back(linear_rows(p_v, bo_t, out_v_proj->bias, compute));            // N x C
     at::Tensor g = ops::matmul(e.t(), v[b], compute).mul_(inv_sum).view({heads, t, c});  // H x T x C  (= P_l^T v)
     at::Tensor ol = at::matmul(g, wvv_t).add_(bvv);                         // H x T x d
-    dl.push_back(ops::linear(ol.transpose(0, 1).reshape({t, heads * d}), out_l_proj->weight, out_l_proj->bias));  // T x D
+    at::Tensor ol_rows = ol.transpose(0, 1).reshape({t, heads * d});                     // T x H*d
+    dl.push_back(ops::linear(ol_rows, out_l_proj->weight, out_l_proj->bias));            // T x D
     if (maps) {
       m_v2l.push_back(p_v.view({n, heads, t}).permute({1, 0, 2}).contiguous());  // H x N x T
       m_l2v.push_back((e * inv_sum.t()).view({n, heads, t}).permute({1, 2, 0}).contiguous());  // H x T x N

@@ -29,8 +29,8 @@ LastLevelP6P7Impl::LastLevelP6P7Impl(int64_t in_channels, int64_t out_channels)
 }
 
 std::vector<at::Tensor> LastLevelP6P7Impl::forward(const at::Tensor& c5, const at::Tensor& p5) {
-  at::Tensor a = run_conv(p6, use_P5 ? p5 : c5);                                             // B x C x ceil(h/2) x ceil(w/2)
-  at::Tensor b = run_conv(p7, at::relu(a));                                                  // B x C x ceil(h/4) x ceil(w/4)
+  at::Tensor a = run_conv(p6, use_P5 ? p5 : c5);                                       // B x C x ceil(h/2) x ceil(w/2)
+  at::Tensor b = run_conv(p7, at::relu(a));                                            // B x C x ceil(h/4) x ceil(w/4)
   return {a, b};
 }
 
@@ -50,12 +50,12 @@ std::vector<at::Tensor> FpnImpl::forward(const std::vector<at::Tensor>& x, Tenso
     throw Error("FPN: expected " + std::to_string(options_.in_channels_list.size()) + " feature maps, got " +
                 std::to_string(x.size()));
   const size_t n = inner_blocks.size();
-  at::Tensor last_inner = run_conv(inner_blocks[n - 1], x.back());                            // B x C x h5 x w5
-  std::vector<at::Tensor> results{run_conv(layer_blocks[n - 1], last_inner)};                // [P5]
+  at::Tensor last_inner = run_conv(inner_blocks[n - 1], x.back());                     // B x C x h5 x w5
+  std::vector<at::Tensor> results{run_conv(layer_blocks[n - 1], last_inner)};          // [P5]
   // GLIP zips x[:-1][::-1] with inner_blocks[:-1][::-1]: pairs counted from the end, the shorter list wins.
   for (size_t j = 0; j + 1 < n && j + 1 < x.size(); ++j) {
     const at::Tensor& feature = x[x.size() - 2 - j];
-    at::Tensor lateral = run_conv(inner_blocks[n - 2 - j], feature);                         // B x C x h x w
+    at::Tensor lateral = run_conv(inner_blocks[n - 2 - j], feature);                   // B x C x h x w
     at::Tensor top_down = last_inner;
     if (lateral.size(2) != last_inner.size(2) || lateral.size(3) != last_inner.size(3)) {
       namespace F = torch::nn::functional;

@@ -61,7 +61,8 @@ void sample_band(const T* im, const T* off, const T* msk, const Geometry& g, int
               const T w_im = static_cast<T>(ow * g.stride - g.pad + j * g.dil) + dx;
               E_t* out = dst + d * cpdg;
               if (!(h_im > -1 && w_im > -1 && h_im < fh && w_im < fw)) {
-                for (int64_t c = 0; c < cpdg; ++c) out[c] = static_cast<E_t>(T(0) * m);  // the kernel's val = 0, times the mask
+                // the kernel's val = 0, times the mask
+                for (int64_t c = 0; c < cpdg; ++c) out[c] = static_cast<E_t>(T(0) * m);
                 continue;
               }
               const int64_t h_low = static_cast<int64_t>(std::floor(h_im));
@@ -191,7 +192,8 @@ at::Tensor modulated_deform_conv2d_cpu(const at::Tensor& input, const at::Tensor
   if (bf16)
     run(float{}, c10::BFloat16{});
   else
-    AT_DISPATCH_FLOATING_TYPES(input.scalar_type(), "modulated_deform_conv2d_cpu", [&] { run(scalar_t{}, scalar_t{}); });
+    AT_DISPATCH_FLOATING_TYPES(input.scalar_type(), "modulated_deform_conv2d_cpu",
+                               [&] { run(scalar_t{}, scalar_t{}); });
   return output;
 }
 
