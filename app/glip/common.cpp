@@ -48,7 +48,7 @@ void add_model_options(CLI::App& cmd, ModelArgs& args, bool config_required) {
 
 void add_precision_option(CLI::App& cmd, ModelArgs& args) {
   cmd.add_option("--precision", args.precision,
-                 "fp32 (default, the reference) or bf16 (CPUs with AVX512_BF16/AMX: ~2x faster, see "
+                 "fp32 (default, the reference) or bf16 (CPUs with AVX512_BF16/AMX: GLIP-T ~1.5x as fast, see "
                  "docs/PERFORMANCE.md for its deviation)")
       ->check(CLI::IsMember({"fp32", "bf16"}));
 }
