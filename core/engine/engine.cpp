@@ -431,8 +431,7 @@ std::string Session::fuse(const std::string& image_key, const std::string& text_
   e.image_key = image_key;
   e.text_key = text_key;
   head::VLDyHeadImpl& hd = *net(m).rpn->head;
-  const size_t slots = static_cast<size_t>(3 * hd.options().num_convs);
-  static const char* kSlotName[3] = {"vlfuse", "bertlayer", "dyconv"};
+  const size_t slots = hd.tower_slots();
   for (size_t ci = 0; ci < txt->chunks.size(); ++ci) {
     const TextChunk& tc = txt->chunks[ci];
     TensorProbe probe([&](const std::string& n) {
@@ -444,7 +443,7 @@ std::string Session::fuse(const std::string& image_key, const std::string& text_
       s.check_cancel();
       auto t0 = Clock::now();
       st = hd.run_tower_slot(i, st, tc.lang.masks, pp);
-      s.timings.seconds["dyhead." + std::to_string(i) + "." + kSlotName[i % 3]] += seconds_since(t0);
+      s.timings.seconds["dyhead." + std::to_string(i) + "." + hd.slot_name(i)] += seconds_since(t0);
     }
     auto t0 = Clock::now();
     const at::Tensor& embedding = hd.options().use_fused_features_dot_product ? st.lang_hidden : tc.lang.embedded;

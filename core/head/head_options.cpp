@@ -15,9 +15,9 @@ void require(bool ok, const std::string& what) {
 
 VLDyHeadOptions vldyhead_options_from_config(const Config& cfg, const BertLayerOptions& bert) {
   const std::string fc = "MODEL.DYHEAD.FUSE_CONFIG.";
-  require(cfg.get_bool(fc + "EARLY_FUSE_ON"), fc + "EARLY_FUSE_ON must be True");
-  const std::string type = cfg.get_str(fc + "TYPE");
-  require(type == "MHA-B", fc + "TYPE is \"" + type + "\"; only \"MHA-B\" is implemented");
+  const bool early_fuse = cfg.get_bool(fc + "EARLY_FUSE_ON");
+  const std::string type = cfg.get_str(fc + "TYPE");  // read by the official code only with early fusion
+  require(!early_fuse || type == "MHA-B", fc + "TYPE is \"" + type + "\"; only \"MHA-B\" is implemented");
   require(!cfg.get_bool(fc + "SEPARATE_BIDIRECTIONAL"), fc + "SEPARATE_BIDIRECTIONAL must be False");
   require(cfg.get_bool(fc + "USE_DOT_PRODUCT_TOKEN_LOSS"), fc + "USE_DOT_PRODUCT_TOKEN_LOSS must be True");
   require(!cfg.get_bool(fc + "USE_TOKEN_LOSS"), fc + "USE_TOKEN_LOSS must be False");
@@ -35,6 +35,7 @@ VLDyHeadOptions vldyhead_options_from_config(const Config& cfg, const BertLayerO
   o.in_channels = cfg.get_int("MODEL.BACKBONE.OUT_CHANNELS");
   o.channels = cfg.get_int("MODEL.DYHEAD.CHANNELS");
   o.num_convs = cfg.get_int("MODEL.DYHEAD.NUM_CONVS");
+  o.early_fuse = early_fuse;
   require(o.num_convs >= 1, "MODEL.DYHEAD.NUM_CONVS must be at least 1");
   o.num_classes = cfg.get_int("MODEL.DYHEAD.NUM_CLASSES");
   require(o.num_classes >= 2, "MODEL.DYHEAD.NUM_CLASSES must be at least 2");

@@ -44,6 +44,7 @@ struct VLDyHeadOptions {
   int64_t in_channels = 256;  // BACKBONE.OUT_CHANNELS
   int64_t channels = 256;     // DYHEAD.CHANNELS
   int64_t num_convs = 6;      // DYHEAD.NUM_CONVS: the tower is [VLFuse, BertEncoderLayer, DyConv] x num_convs
+  bool early_fuse = true;     // FUSE_CONFIG.EARLY_FUSE_ON; off (GLIP-T (A)): the tower is [DyConv] x num_convs
   int64_t num_classes = 81;   // DYHEAD.NUM_CLASSES; cls_logits has num_classes-1 outputs (kept for its shape)
   int64_t num_anchors = 1;    // len(RPN.ASPECT_RATIOS) * RPN.SCALES_PER_OCTAVE; must be 1 (dot-product head)
   int64_t lang_dim = 768;     // LANGUAGE_BACKBONE.LANG_DIM

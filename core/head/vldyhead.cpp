@@ -34,14 +34,16 @@ VLDyHeadImpl::VLDyHeadImpl(const VLDyHeadOptions& o) : o_(o) {
 
   dyhead_tower = register_module("dyhead_tower", torch::nn::ModuleList());
   for (int64_t i = 0; i < o.num_convs; ++i) {
-    fuse_.push_back(VLFuse(o.fuse));
-    dyhead_tower->push_back(fuse_.back());
-    if (i < o.num_convs - 1 || o.use_fused_features_dot_product) {
-      bert_.push_back(BertLayer(o.bert));
-      dyhead_tower->push_back(bert_.back());
-    } else {
-      bert_.push_back(BertLayer(nullptr));
-      dyhead_tower->push_back(DummyLayer());
+    if (o.early_fuse) {  // official: VLFuse and the language path only with EARLY_FUSE_ON
+      fuse_.push_back(VLFuse(o.fuse));
+      dyhead_tower->push_back(fuse_.back());
+      if (i < o.num_convs - 1 || o.use_fused_features_dot_product) {
+        bert_.push_back(BertLayer(o.bert));
+        dyhead_tower->push_back(bert_.back());
+      } else {
+        bert_.push_back(BertLayer(nullptr));
+        dyhead_tower->push_back(DummyLayer());
+      }
     }
     DyConvOptions d;
     d.in_channels = i == 0 ? o.in_channels : o.channels;
@@ -80,13 +82,19 @@ VLDyHeadImpl::VLDyHeadImpl(const VLDyHeadOptions& o) : o_(o) {
   }
 }
 
+size_t VLDyHeadImpl::tower_slots() const { return static_cast<size_t>((o_.early_fuse ? 3 : 1) * o_.num_convs); }
+
+const char* VLDyHeadImpl::slot_name(size_t i) const {
+  static const char* kName[3] = {"vlfuse", "bertlayer", "dyconv"};
+  return o_.early_fuse ? kName[i % 3] : kName[2];
+}
+
 TowerState VLDyHeadImpl::run_tower_slot(size_t i, const TowerState& in, const at::Tensor& mask, TensorProbe* probe) {
-  if (i >= static_cast<size_t>(3 * o_.num_convs))
-    throw Error("VLDyHead: tower slot " + std::to_string(i) + " out of range");
-  const size_t k = i / 3;
+  if (i >= tower_slots()) throw Error("VLDyHead: tower slot " + std::to_string(i) + " out of range");
+  const size_t k = o_.early_fuse ? i / 3 : i;
   const std::string prefix = "dyhead." + std::to_string(i) + ".";
   TowerState out = in;
-  switch (i % 3) {
+  switch (o_.early_fuse ? i % 3 : 2) {
     case 0: {
       VLFuseOutput f = fuse_[k]->forward(in.visual, in.lang_hidden, mask, probe, prefix);
       out.visual = std::move(f.visual);     // per level B x C x h x w
@@ -163,7 +171,7 @@ VLDyHeadOutput VLDyHeadImpl::forward(const std::vector<at::Tensor>& features, co
     throw Error("VLDyHead: language 'embedded' must be " + shape_str(h) + ", got " + shape_str(lang.embedded));
 
   TowerState s{features, h};
-  for (size_t i = 0; i < static_cast<size_t>(3 * o_.num_convs); ++i) s = run_tower_slot(i, s, lang.masks, probe);
+  for (size_t i = 0; i < tower_slots(); ++i) s = run_tower_slot(i, s, lang.masks, probe);
   const at::Tensor& embedding = o_.use_fused_features_dot_product ? s.lang_hidden : lang.embedded;
   VLDyHeadOutput out = predict(s.visual, embedding, lang.masks, probe);
   out.fused_lang_hidden = s.lang_hidden;

@@ -90,8 +90,13 @@ class VLDyHeadImpl : public torch::nn::Module {
   VLDyHeadOutput forward(const std::vector<at::Tensor>& features, const LanguageDict& lang,
                          TensorProbe* probe = nullptr);
 
-  // Pieces, for tests and tools. Tower slot i = 3k (VLFuse), 3k+1 (BERT layer or dummy), 3k+2 (DyConv).
+  // Pieces, for tests and tools. Tower slot i = 3k (VLFuse), 3k+1 (BERT layer or dummy), 3k+2 (DyConv); without
+  // early fusion slot i is DyConv i (probe names dyhead.{i}.dyconv.*).
   TowerState run_tower_slot(size_t i, const TowerState& in, const at::Tensor& mask, TensorProbe* probe = nullptr);
+  // Tower slots: 3 x NUM_CONVS with early fusion ([VLFuse, BertEncoderLayer, DyConv] per conv), NUM_CONVS without
+  // (GLIP-T (A): DyConv only); slot_name(i): "vlfuse", "bertlayer" or "dyconv" (probe and timing names).
+  size_t tower_slots() const;
+  const char* slot_name(size_t i) const;
   // The prediction heads on the tower's output; `embedding` = fused text hidden (or lang.embedded), mask B x T.
   VLDyHeadOutput predict(const std::vector<at::Tensor>& visual, const at::Tensor& embedding, const at::Tensor& mask,
                          TensorProbe* probe = nullptr);

@@ -26,18 +26,28 @@ using test::load_json;
 using test::tiny_config;
 using test::tiny_dir;
 
-// The tiny-a model with its golden weights (MODEL.WEIGHT of the merged config), one per override list.
-inline std::shared_ptr<const Model> tiny_model(const std::vector<std::string>& overrides = {}) {
+// A golden set's folder: tests/data/golden/<set> (tiny-a: GLIP-T (C) at toy width; tiny-ta: GLIP-T (A)).
+inline std::string golden_dir(const std::string& set) { return test::data_path("golden/" + set); }
+
+// A golden set's model with its golden weights (MODEL.WEIGHT of the merged config), one per override list.
+inline std::shared_ptr<const Model> tiny_model(const std::vector<std::string>& overrides = {},
+                                               const std::string& set = "tiny-a") {
   static std::mutex mu;
-  static std::map<std::vector<std::string>, std::shared_ptr<const Model>> cache;
+  static std::map<std::pair<std::string, std::vector<std::string>>, std::shared_ptr<const Model>> cache;
   std::lock_guard<std::mutex> lock(mu);
-  auto& m = cache[overrides];
-  if (!m) m = Model::load(test::tiny_params("", overrides));
+  auto& m = cache[{set, overrides}];
+  if (!m) {
+    ModelParams p = test::tiny_params("", overrides);
+    p.config_file = golden_dir(set) + "/" + set + ".merged.yaml";
+    m = Model::load(p);
+  }
   return m;
 }
 
 // A golden run: tests/data/golden/tiny-a/<tag>.json (+ .pt), the image and how it was run.
 struct GoldenRun {
+  std::string set = "tiny-a";          // the golden set (folder under tests/data/golden)
+  std::string dir;                     // its folder
   std::string tag;                     // astronaut.det, coffee.coco80.800x1333, ...
   std::string image;                   // astronaut / coffee
   std::vector<std::string> overrides;  // config overrides of the run
@@ -59,11 +69,13 @@ inline std::vector<std::string> parse_overrides(const std::string& s) {
   return out;
 }
 
-inline GoldenRun golden_run(const std::string& tag) {
+inline GoldenRun golden_run(const std::string& tag, const std::string& set = "tiny-a") {
   GoldenRun r;
+  r.set = set;
+  r.dir = golden_dir(set);
   r.tag = tag;
   r.image = tag.substr(0, tag.find('.'));
-  r.json = load_json(tiny_dir() + "/" + tag + ".json");
+  r.json = load_json(r.dir + "/" + tag + ".json");
   const nlohmann::json& p = r.json.at("prompt");
   if (p.contains("config_override")) r.overrides = parse_overrides(p.at("config_override").get<std::string>());
   // label_names: {"1": name, ...}; in label order.
@@ -92,6 +104,7 @@ inline GoldenRun golden_run(const std::string& tag) {
   return r;
 }
 
+// The golden photos (the same files in every set: tiny-a's copy).
 inline RgbImage golden_image(const std::string& name) { return image::load_image(tiny_dir() + "/" + name + ".png"); }
 
 // ---------------------------------------------------------------------------------------------------------------

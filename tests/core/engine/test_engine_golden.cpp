@@ -1,4 +1,5 @@
-// Engine vs the official GLIP outputs on tiny-a, from the PNG files through Session::detect:
+// Engine vs the official GLIP outputs on the golden sets tiny-a (GLIP-T (C) at toy width) and tiny-ta (GLIP-T (A):
+// no early fusion, logits from the masked BERT embedding), from the PNG files through Session::detect:
 //  - final detections of the 5 golden runs (4 at 304 px + coffee with 80 COCO names at 800x1333): identical label
 //    multisets, boxes within 1e-2 px, scores within 1e-4;
 //  - every intermediate of the golden .pt files that the probe records (rtol = atol = 1e-4; logits atol 1e-3), the
@@ -78,17 +79,20 @@ class TestEngineGolden : public QObject {
 
  private slots:
   void detectFromPng_data() {
+    QTest::addColumn<QString>("set");
     QTest::addColumn<QString>("tag");
-    for (const char* t : kRuns) QTest::newRow(t) << QString(t);
+    for (const char* set : {"tiny-a", "tiny-ta"})
+      for (const char* t : kRuns) QTest::newRow((std::string(set) + "/" + t).c_str()) << QString(set) << QString(t);
   }
 
   // 1. End to end from the PNG file: the golden json's detections.
   void detectFromPng() {
+    QFETCH(QString, set);
     QFETCH(QString, tag);
     c10::InferenceMode guard;
-    const GoldenRun run = golden_run(tag.toStdString());
+    const GoldenRun run = golden_run(tag.toStdString(), set.toStdString());
     QCOMPARE(run.prompt.caption, run.json.at("caption").get<std::string>());
-    Session s(tiny_model(run.overrides));
+    Session s(tiny_model(run.overrides, run.set));
     const RgbImage img = golden_image(run.image);
     const DetectResult r = s.detect(img, run.prompt);
     QCOMPARE(r.image_width, run.json.at("image_size_wh")[0].get<int>());
@@ -114,10 +118,11 @@ class TestEngineGolden : public QObject {
 
   // 2. Every golden intermediate the probe has; save_probes round trip.
   void probesVsGolden() {
+    QFETCH(QString, set);
     QFETCH(QString, tag);
     c10::InferenceMode guard;
-    const GoldenRun run = golden_run(tag.toStdString());
-    Session s(tiny_model(run.overrides));
+    const GoldenRun run = golden_run(tag.toStdString(), set.toStdString());
+    Session s(tiny_model(run.overrides, run.set));
     DetectParams dp;
     dp.probe = true;
     const DetectResult r = s.detect(golden_image(run.image), run.prompt, dp);
@@ -142,8 +147,8 @@ class TestEngineGolden : public QObject {
     }
     QVERIFY(s.probe("no.such.probe").empty());
 
-    io::TensorMap golden = io::load_tensor_dict(tiny_dir() + "/" + run.tag + ".pt");
-    const std::string visual = tiny_dir() + "/" + run.image + ".visual.pt";
+    io::TensorMap golden = io::load_tensor_dict(run.dir + "/" + run.tag + ".pt");
+    const std::string visual = run.dir + "/" + run.image + ".visual.pt";
     const bool has_visual = run.overrides.empty();  // the 800x1333 run has final detections only
     if (has_visual)
       for (auto& [k, v] : io::load_tensor_dict(visual)) golden[k] = v;

@@ -158,6 +158,26 @@ class TestGlipModel : public QObject {
         QVERIFY2(t.value().scalar_type() == at::kFloat, t.key().c_str());
   }
 
+  // GLIP-T (A) (tiny-ta: EARLY_FUSE_ON False): a tower of DyConv only; the official checkpoint's 382 tensors load
+  // strictly, 3,049,510 float parameters as its README says.
+  void glipTowerWithoutEarlyFusion() {
+    ModelParams p = tiny_params();
+    p.config_file = glip::test::data_path("golden/tiny-ta/tiny-ta.merged.yaml");
+    auto m = Model::load(p);
+    const GlipModelImpl& net = *model_impl(*m).net;
+    QCOMPARE(io::module_shapes(net).size(), size_t{382});
+    QCOMPARE(m->parameter_count(), int64_t{3049510});
+    for (const auto& t : net.named_parameters(true)) {
+      QVERIFY2(t.key().find("b_attn") == std::string::npos, t.key().c_str());
+      if (t.key().rfind("rpn.head.dyhead_tower.", 0) == 0)  // slots 0..5, each a DyConv
+        QVERIFY2(t.key().find(".DyConv.") != std::string::npos || t.key().find(".AttnConv.") != std::string::npos ||
+                     t.key().find(".relu.") != std::string::npos || t.key().find(".offset.") != std::string::npos,
+                 t.key().c_str());
+    }
+    QVERIFY(net.named_parameters(true).contains("rpn.head.dyhead_tower.5.offset.weight"));
+    QVERIFY(!net.named_parameters(true).contains("rpn.head.dyhead_tower.6.offset.weight"));
+  }
+
   // A checkpoint without some keys: glip::Error naming each missing key.
   void missingKey() {
     io::TensorMap t = ckpt_;
