@@ -268,6 +268,43 @@ class TestGlipModel : public QObject {
     for (const auto& p : m->parameters()) n += p.numel();
     qInfo("GLIP-T: %zu state-dict entries, %.1f M parameters", got.size(), n / 1e6);
   }
+
+  // The official configs shipped in models/ (issue 14) build as they are; their parameter counts: GLIP-T (B) and
+  // (C) share one architecture, GLIP-T (A) is (C) without its fusion layers (VLFuse and the head's BERT layers),
+  // GLIP-L has the official 430.4 M parameters.
+  void officialConfigsBuild() {
+    auto build = [](const char* file) {
+      Config cfg = Config::defaults();
+      cfg.merge_from_file(test::source_path(std::string("models/") + file));
+      c10::InferenceMode guard;
+      GlipModel m(glip_model_options(cfg));
+      std::map<std::string, int64_t> params;
+      for (const auto& p : m->named_parameters(true)) params[p.key()] = p.value().numel();
+      return params;
+    };
+    auto total = [](const std::map<std::string, int64_t>& p) {
+      int64_t n = 0;
+      for (const auto& [k, v] : p) n += v;
+      return n;
+    };
+    const auto c = build("glip_Swin_T_O365_GoldG.yaml");
+    const auto b = build("glip_Swin_T_O365.yaml");
+    const auto a = build("glip_A_Swin_T_O365.yaml");
+    QCOMPARE(b, c);
+    int64_t fusion = 0;  // C's tower slots other than DyConv
+    for (const auto& [k, v] : c)
+      if (k.rfind("rpn.head.dyhead_tower.", 0) == 0 &&
+          (k.find(".b_attn.") != std::string::npos || k.find(".attention.") != std::string::npos ||
+           k.find(".intermediate.") != std::string::npos || k.find(".output.") != std::string::npos))
+        fusion += v;
+    QVERIFY(fusion > 0);
+    QCOMPARE(total(a), total(c) - fusion);
+    for (const auto& [k, v] : a) QVERIFY2(k.find(".b_attn.") == std::string::npos, k.c_str());
+    const auto l = build("glip_Swin_L.yaml");
+    qInfo("parameters: GLIP-T (A) %.2f M, (B) = (C) %.2f M, GLIP-L %.2f M", total(a) / 1e6, total(c) / 1e6,
+          total(l) / 1e6);
+    QCOMPARE(std::llround(total(l) / 1e5), 4304LL);  // 430.4 M
+  }
 };
 
 QTEST_APPLESS_MAIN(TestGlipModel)
