@@ -408,6 +408,10 @@
         <source>Pick a point with a click on the image (Ctrl+click in the heatmap views)</source>
         <translation>在图像上单击以选取一个点（热图视图中按 Ctrl+单击）</translation>
     </message>
+    <message>
+        <source>This model has no fusion layers (like GLIP-T (A)): text and image meet only in the final dot product, so there is no fusion attention to show.</source>
+        <translation>此模型没有融合层（如 GLIP-T (A)）：文本与图像只在最后的点积中相遇，因此没有可显示的融合注意力。</translation>
+    </message>
 </context>
 <context>
     <name>glip::inspect::LatencyPlot</name>

@@ -136,6 +136,9 @@ struct ModelInfo {
   int64_t max_query_len = 0;             // MODEL.LANGUAGE_BACKBONE.MAX_QUERY_LEN (tokens per prompt chunk)
   int64_t chunk_size = 0;                // TEST.CHUNKED_EVALUATION (categories per chunk; <= 0: as many as fit)
   std::string separator;                 // DATASETS.SEPARATION_TOKENS (between category names)
+  // VLFuse layers in the head: MODEL.DYHEAD.NUM_CONVS with FUSE_CONFIG.EARLY_FUSE_ON, 0 without (GLIP-T (A): text
+  // and image meet only in the final dot product), so there is no fusion attention to inspect.
+  int64_t fusion_layers = 0;
 };
 
 // The info of GLIP's default config (defaults.py): what a view shows before a model is loaded.

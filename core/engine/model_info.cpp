@@ -29,6 +29,8 @@ ModelInfo model_info_from_config(const Config& cfg) {
   info.max_query_len = prompt.max_query_len;
   info.chunk_size = prompt.chunk_size;
   info.separator = prompt.separation_tokens;
+  info.fusion_layers =
+      cfg.get_bool("MODEL.DYHEAD.FUSE_CONFIG.EARLY_FUSE_ON") ? cfg.get_int("MODEL.DYHEAD.NUM_CONVS") : 0;
   return info;
 }
 

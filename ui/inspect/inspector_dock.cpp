@@ -184,6 +184,7 @@ QWidget* InspectorDock::buildAttentionTab() {
   attLevel_ = levelCombo(true);
   attLegend_ = new QLabel;
   attInfo_ = infoLabel();
+  attInfo_->setObjectName(QStringLiteral("attentionInfo"));
   attPlot_ = new TokenScorePlot;
   attPlot_->setMinimumHeight(160);
   attRecord_ = new QCheckBox(tr("Record attention maps in the next runs (large)"));

@@ -192,6 +192,13 @@ void InspectorDock::refreshFeatures(QList<QGraphicsItem*>& items) {
 }
 
 void InspectorDock::refreshAttention(QList<QGraphicsItem*>& items) {
+  if (snap_ && snap_->model.fusion_layers == 0 && snap_->fusionLayerCount() == 0) {
+    attLegend_->clear();
+    attPlot_->setScores({}, {});
+    setMessage(attInfo_, tr("This model has no fusion layers (like GLIP-T (A)): text and image meet only in the "
+                            "final dot product, so there is no fusion attention to show."));
+    return;
+  }
   if (attLayer_->count() == 0) {
     attLegend_->clear();
     attPlot_->setScores({}, {});

@@ -167,6 +167,8 @@ class TestGlipModel : public QObject {
     const GlipModelImpl& net = *model_impl(*m).net;
     QCOMPARE(io::module_shapes(net).size(), size_t{382});
     QCOMPARE(m->parameter_count(), int64_t{3049510});
+    QCOMPARE(m->info().fusion_layers, int64_t{0});
+    QCOMPARE(Model::load(tiny_params())->info().fusion_layers, int64_t{2});  // tiny-a: DYHEAD.NUM_CONVS 2
     for (const auto& t : net.named_parameters(true)) {
       QVERIFY2(t.key().find("b_attn") == std::string::npos, t.key().c_str());
       if (t.key().rfind("rpn.head.dyhead_tower.", 0) == 0)  // slots 0..5, each a DyConv

@@ -22,6 +22,7 @@ inline Snapshot syntheticSnapshot(int width = 100, int height = 60, int rw = 157
   s.model = glip::default_model_info();  // GLIP's defaults: INFERENCE_TH 0.05, NMS_TH 0.6, SCORE_AGG MEAN
   s.model.anchor_strides = {8, 16, 32, 64, 128};  // GLIP-T's five levels
   s.model.level_names = {"p3", "p4", "p5", "p6", "p7"};
+  s.model.fusion_layers = 6;  // GLIP-T's (the defaults have no early fusion)
   s.result.image_width = width;
   s.result.image_height = height;
   s.result.resized_width = rw;

@@ -124,6 +124,30 @@ class TestInspectPanels : public QObject {
     }
   }
 
+  // The Attention view of a model without fusion layers (GLIP-T (A)) says so, instead of asking to record maps.
+  void attentionOfAModelWithoutFusion() {
+    InspectorDock dock;
+    auto noMaps = [] {  // the synthetic snapshot without its fusion attention maps
+      auto s = std::make_shared<Snapshot>(*snapshotWithResult());
+      s->probes.erase("dyhead.0.vlfuse.attn_v2l");
+      s->probes.erase("dyhead.0.vlfuse.attn_l2v");
+      return s;
+    };
+    auto a = noMaps();
+    a->model.fusion_layers = 0;  // GLIP-T (A)
+    dock.setSnapshot(a, blankImage());
+    dock.setView(InspectorDock::View::Attention);
+    auto* info = dock.findChild<QLabel*>(QStringLiteral("attentionInfo"));
+    QVERIFY(info);
+    QVERIFY2(info->text().contains(QStringLiteral("no fusion layers")), qPrintable(info->text()));
+    dock.setSnapshot(noMaps(), blankImage());  // GLIP-T (C): six fusion layers, maps not recorded
+    dock.setView(InspectorDock::View::Attention);
+    QVERIFY2(info->text().contains(QStringLiteral("not recorded")), qPrintable(info->text()));
+    dock.setSnapshot(snapshotWithResult(), blankImage());  // recorded: the map's explanation
+    dock.setView(InspectorDock::View::Attention);
+    QVERIFY2(info->text().contains(QStringLiteral("Text to image")), qPrintable(info->text()));
+  }
+
   void scoresTextFollowsTheDraggedThreshold() {
     InspectorDock dock;
     dock.setSnapshot(snapshotWithResult(), blankImage());
