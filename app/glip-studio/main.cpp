@@ -21,6 +21,7 @@
 #include <cstdio>
 
 #include "app/allocator.h"
+#include "core/engine/engine.h"
 #include "ui/inspect/inspect_cli.h"
 #include "ui/studio/dialogs.h"
 #include "ui/studio/headless_job.h"
@@ -125,7 +126,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "glip-studio: --batch needs --caption TEXT or --categories A,B,...\n");
     return 2;
   }
-  if (const QString p = cli.value(precision); p != QLatin1String("fp32") && p != QLatin1String("bf16")) {
+  if (glip::Precision p; !glip::parse_precision(cli.value(precision).toStdString(), &p)) {
     std::fprintf(stderr, "glip-studio: --precision must be fp32 or bf16\n");
     return 2;
   }

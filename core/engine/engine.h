@@ -46,10 +46,10 @@ using image::RgbImage;
 // ---------------------------------------------------------------------------------------------------------------
 // Parameters (defaults are written here once).
 
-// Arithmetic of the GEMM- and convolution-heavy layers (Swin, FPN, BERT, the fusion head's projections and
-// attention products, DyConv). fp32 is the reference (the golden tests); bf16 rounds their inputs to bfloat16 and
-// accumulates in fp32 (about 2x faster on CPUs with AVX512_BF16 or AMX; refused elsewhere, see bf16_supported()),
-// keeping softmax, clamps, normalisation, the prediction layers and post-processing in fp32. Its deviation from
+// Arithmetic of the GEMM- and convolution-heavy layers (FPN, BERT, the fusion head's projections and attention
+// products, DyConv; Swin stays fp32). fp32 is the reference (the golden tests); bf16 rounds their inputs to
+// bfloat16 and accumulates in fp32 (GLIP-T about 1.5x as fast on CPUs with AVX512_BF16 or AMX; refused elsewhere,
+// see bf16_supported()), keeping softmax, clamps, normalisation, the prediction layers and post-processing in fp32. Its deviation from
 // fp32 is measured in docs/PERFORMANCE.md.
 enum class Precision { fp32, bf16 };
 const char* precision_name(Precision p);                  // "fp32", "bf16"

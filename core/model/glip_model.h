@@ -67,12 +67,12 @@ TORCH_MODULE(GlipModel);
 size_t load_glip_weights(GlipModelImpl& model, const std::string& checkpoint_path);
 
 // ModelParams::precision bf16: stores the weights of the GEMM- and convolution-heavy layers in `dtype` (kBFloat16),
-// which makes those layers compute in it (core/ops/precision/precision.h): Swin's blocks and patch merging, the
-// FPN, the language BERT's encoder, and in the fusion head the DyConv convolutions, the head's BERT layers and
-// VLFuse's text-side projections (its visual-side weights are folded in fp32, its three large products follow the
-// text side). Everything else stays fp32: embeddings, norms, biases, Swin's patch embedding, the DyConv offset,
-// attention and DyReLU layers, the prediction layers (cls_logits, bbox_pred, centerness) and the dot-product
-// projections. Returns the number of converted tensors; kFloat is a no-op.
+// which makes those layers compute in it (core/ops/precision/precision.h): the FPN, the language BERT's encoder,
+// and in the fusion head the DyConv convolutions, the head's BERT layers and VLFuse's text-side projections (its
+// visual-side weights are folded in fp32, its three large products follow the text side). Everything else stays
+// fp32: Swin (the largest source of bf16 deviation for little time, docs/PERFORMANCE.md), embeddings, norms,
+// biases, the DyConv offset, attention and DyReLU layers, the prediction layers (cls_logits, bbox_pred,
+// centerness) and the dot-product projections. Returns the number of converted tensors; kFloat is a no-op.
 size_t convert_gemm_weights(GlipModelImpl& model, at::ScalarType dtype);
 
 // name -> shape of every parameter and buffer (the state dict), in registration order.

@@ -42,7 +42,9 @@ QString StudioSettings::device() const {
 }
 void StudioSettings::setDevice(const QString& device) { s_->setValue(kDevice, device); }
 QString StudioSettings::precision() const {
-  return s_->value(kPrecision).toString() == QLatin1String("bf16") ? QStringLiteral("bf16") : QStringLiteral("fp32");
+  glip::Precision p = glip::Precision::fp32;  // what the INI says, if the engine knows it; else fp32
+  glip::parse_precision(s_->value(kPrecision).toString().toStdString(), &p);
+  return QString::fromLatin1(glip::precision_name(p));
 }
 void StudioSettings::setPrecision(const QString& precision) { s_->setValue(kPrecision, precision); }
 

@@ -15,14 +15,7 @@ namespace {
 const char* kRuns[] = {"astronaut.det", "astronaut.grd", "coffee.det", "coffee.grd", "coffee.coco80.800x1333"};
 
 std::shared_ptr<const Model> bf16_model(const std::vector<std::string>& overrides) {
-  static std::map<std::vector<std::string>, std::shared_ptr<const Model>> cache;
-  auto& m = cache[overrides];
-  if (!m) {
-    ModelParams p = test::tiny_params("", overrides);
-    p.precision = Precision::bf16;
-    m = Model::load(p);
-  }
-  return m;
+  return tiny_model(overrides, "tiny-a", Precision::bf16);
 }
 
 }  // namespace
