@@ -655,12 +655,12 @@
         <translation>尚未加载模型。</translation>
     </message>
     <message>
-        <source>GLIP Swin-T/BERT, %1 M parameters, %2, %3</source>
-        <translation>GLIP Swin-T/BERT，%1 M 个参数，%2，%3</translation>
-    </message>
-    <message>
         <source>weights of the configuration</source>
         <translation>配置中指定的权重</translation>
+    </message>
+    <message>
+        <source>GLIP %1/BERT, %2 M parameters, %3, %4</source>
+        <translation>GLIP %1/BERT，%2 M 个参数，%3，%4</translation>
     </message>
 </context>
 <context>

@@ -159,7 +159,7 @@ int64_t Model::parameter_count() const { return impl_->parameter_count; }
 
 std::string Model::description() const {
   std::ostringstream o;
-  o << "GLIP Swin-T/BERT, " << (impl_->parameter_count / 1e6) << " M parameters, " << impl_->device
+  o << "GLIP " << impl_->info.backbone << "/BERT, " << (impl_->parameter_count / 1e6) << " M parameters, " << impl_->device
     << (impl_->params.precision == Precision::bf16 ? ", bf16" : "")
     << (impl_->weight_file.empty() ? ", random weights" : ", " + fs::path(impl_->weight_file).filename().string());
   return o.str();

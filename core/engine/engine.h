@@ -139,6 +139,9 @@ struct ModelInfo {
   // VLFuse layers in the head: MODEL.DYHEAD.NUM_CONVS with FUSE_CONFIG.EARLY_FUSE_ON, 0 without (GLIP-T (A): text
   // and image meet only in the final dot product), so there is no fusion attention to inspect.
   int64_t fusion_layers = 0;
+  // The image backbone by its published name: "Swin-T" (GLIP-T), "Swin-L" (GLIP-L), or "Swin (C 12, depths
+  // 2-2-18-2)" for other widths (MODEL.SWINT.EMBED_DIM, DEPTHS).
+  std::string backbone;
 };
 
 // The info of GLIP's default config (defaults.py): what a view shows before a model is loaded.
@@ -269,6 +272,7 @@ class Model {
   const ModelParams& params() const;
   const ModelInfo& info() const;
   std::string description() const;  // e.g. "GLIP Swin-T/BERT, 231.8 M parameters, cpu, bf16, random weights"
+                                     // (Swin-L for GLIP-L: ModelInfo::backbone)
   // The chunks this model runs for `prompt`, built the official way: one per chunk of at most MAX_QUERY_LEN
   // tokens, labels keeping their global ids (what encode_text() feeds BERT). glip::Error for an empty or
   // unreadable prompt.

@@ -13,6 +13,23 @@
 
 namespace glip {
 
+namespace {
+
+// "Swin-T" / "Swin-S" / "Swin-B" / "Swin-L" for the published widths and depths (Liu et al. 2021, Table 1),
+// otherwise "Swin (C 12, depths 2-2-18-2)".
+std::string swin_name(int64_t embed_dim, const std::vector<int64_t>& depths) {
+  const bool deep = depths == std::vector<int64_t>{2, 2, 18, 2};
+  if (embed_dim == 96 && depths == std::vector<int64_t>{2, 2, 6, 2}) return "Swin-T";
+  if (embed_dim == 96 && deep) return "Swin-S";
+  if (embed_dim == 128 && deep) return "Swin-B";
+  if (embed_dim == 192 && deep) return "Swin-L";
+  std::string d;
+  for (int64_t x : depths) d += (d.empty() ? "" : "-") + std::to_string(x);
+  return "Swin (C " + std::to_string(embed_dim) + ", depths " + d + ")";
+}
+
+}  // namespace
+
 ModelInfo model_info_from_config(const Config& cfg) {
   const post::AtssParams atss = post::atss_params_from_config(cfg);
   const text::PromptOptions prompt = text::prompt_options_from_config(cfg);
@@ -31,6 +48,7 @@ ModelInfo model_info_from_config(const Config& cfg) {
   info.separator = prompt.separation_tokens;
   info.fusion_layers =
       cfg.get_bool("MODEL.DYHEAD.FUSE_CONFIG.EARLY_FUSE_ON") ? cfg.get_int("MODEL.DYHEAD.NUM_CONVS") : 0;
+  info.backbone = swin_name(cfg.get_int("MODEL.SWINT.EMBED_DIM"), cfg.get_int_list("MODEL.SWINT.DEPTHS"));
   return info;
 }
 

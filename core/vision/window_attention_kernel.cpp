@@ -37,7 +37,9 @@ namespace glip {
 
 namespace {
 
-constexpr int kNP = 64;  // padded window length (N = 49 for window 7)
+// Windows are padded to NP columns: 64 for window <= 8 (N = 49 for GLIP-T's window 7), 144 for window 12
+// (GLIP-L: N = 144 exactly).
+constexpr int kNPSmall = 64, kNPLarge = 144;
 
 // GCC/Clang vector extensions: lowered to AVX-512, AVX2 or SSE by each target clone.
 typedef float v16 __attribute__((vector_size(64)));
@@ -92,21 +94,50 @@ struct Args {
   float scale;
 };
 
-template <int D>
+// Pairwise sum of n vectors: (x0 + x1) + (x2 + x3) for four.
+template <int n>
+GLIP_INLINE v16 tree_sum(const v16* x) {
+  if constexpr (n == 1)
+    return x[0];
+  else
+    return tree_sum<n / 2>(x) + tree_sum<n - n / 2>(x + n / 2);
+}
+
+// s[i0..i0+R) x [16*c0, 16*(c0+NVB)) = q k^T, in registers.
+template <int D, int NP, int R, int NVB>
+GLIP_INLINE void score_block(const float (&kt)[D][NP], const float (*q)[D], float (*s)[NP], int64_t i0, int c0) {
+  v16 acc[R][NVB];
+  for (int r = 0; r < R; ++r)
+    for (int c = 0; c < NVB; ++c) acc[r][c] = v16{};
+  for (int e = 0; e < D; ++e) {
+    v16 k[NVB];
+    for (int c = 0; c < NVB; ++c) k[c] = load<v16>(kt[e] + 16 * (c0 + c));
+    for (int r = 0; r < R; ++r) {
+      const v16 qv = splat<v16>(q[i0 + r][e]);
+      for (int c = 0; c < NVB; ++c) acc[r][c] += qv * k[c];
+    }
+  }
+  for (int r = 0; r < R; ++r)
+    for (int c = 0; c < NVB; ++c) store(s[i0 + r] + 16 * (c0 + c), acc[r][c]);
+}
+
+template <int D, int NP>
 GLIP_INLINE void attention_tasks(const Args& a, int64_t begin, int64_t end) {
   static_assert(D % 8 == 0, "head width must be a multiple of 8");
+  static_assert(NP % 16 == 0, "padded window length must be a multiple of 16");
+  constexpr int NV = NP / 16;            // 16-float vectors per score row
   constexpr int R = 4;                   // rows per register block
-  constexpr int kRows = kNP + R;         // N rounded up to a multiple of R fits
+  constexpr int kRows = NP + R;          // N rounded up to a multiple of R fits
   const int64_t N = a.N, C = a.C, C3 = 3 * a.C;
-  alignas(64) float kt[D][kNP];          // K^T, zero-padded columns
+  alignas(64) float kt[D][NP];           // K^T, zero-padded columns
   alignas(64) float q[kRows][D];         // scaled Q, zero-padded rows
-  alignas(64) float s[kRows][kNP];       // scores, then probabilities
-  alignas(64) float valid[kNP];          // 1 for j < N, 0 for padding
+  alignas(64) float s[kRows][NP];        // scores, then probabilities
+  alignas(64) float valid[NP];           // 1 for j < N, 0 for padding
   for (int e = 0; e < D; ++e)
-    for (int j = 0; j < kNP; ++j) kt[e][j] = 0.0f;
+    for (int j = 0; j < NP; ++j) kt[e][j] = 0.0f;
   for (int i = 0; i < kRows; ++i)
     for (int e = 0; e < D; ++e) q[i][e] = 0.0f;
-  for (int j = 0; j < kNP; ++j) valid[j] = j < N ? 1.0f : 0.0f;
+  for (int j = 0; j < NP; ++j) valid[j] = j < N ? 1.0f : 0.0f;
   for (int64_t task = begin; task < end; ++task) {
     const int64_t w = task / a.nH, h = task % a.nH;
     const float* base = a.qkv + w * N * C3 + h * D;
@@ -120,24 +151,11 @@ GLIP_INLINE void attention_tasks(const Args& a, int64_t begin, int64_t end) {
         kt[e][j] = kj[e];
       }
     }
-    // scores = q k^T, R rows x 64 columns per register block
+    // scores = q k^T, R rows x 64 columns per register block (then the remaining columns)
     for (int64_t i0 = 0; i0 < N; i0 += R) {
-      v16 acc[R][4];
-      for (int r = 0; r < R; ++r)
-        for (int c = 0; c < 4; ++c) acc[r][c] = v16{};
-      for (int e = 0; e < D; ++e) {
-        const v16 k0 = load<v16>(kt[e]), k1 = load<v16>(kt[e] + 16), k2 = load<v16>(kt[e] + 32),
-                  k3 = load<v16>(kt[e] + 48);
-        for (int r = 0; r < R; ++r) {
-          const v16 qv = splat<v16>(q[i0 + r][e]);
-          acc[r][0] += qv * k0;
-          acc[r][1] += qv * k1;
-          acc[r][2] += qv * k2;
-          acc[r][3] += qv * k3;
-        }
-      }
-      for (int r = 0; r < R; ++r)
-        for (int c = 0; c < 4; ++c) store(s[i0 + r] + 16 * c, acc[r][c]);
+      int c0 = 0;
+      for (; c0 + 4 <= NV; c0 += 4) score_block<D, NP, R, 4>(kt, q, s, i0, c0);
+      if constexpr (NV % 4 != 0) score_block<D, NP, R, NV % 4>(kt, q, s, i0, c0);
     }
     // + bias (+ mask), softmax over the N valid columns
     for (int64_t i = 0; i < N; ++i) {
@@ -148,25 +166,19 @@ GLIP_INLINE void attention_tasks(const Args& a, int64_t begin, int64_t end) {
         const float* mi = mask + i * N;
         for (int64_t j = 0; j < N; ++j) si[j] += mi[j];
       }
-      for (int64_t j = N; j < kNP; ++j) si[j] = -3.0e38f;
-      v16 x0 = load<v16>(si), x1 = load<v16>(si + 16), x2 = load<v16>(si + 32), x3 = load<v16>(si + 48);
-      v16 m = x0 > x1 ? x0 : x1;
-      m = m > x2 ? m : x2;
-      m = m > x3 ? m : x3;
+      for (int64_t j = N; j < NP; ++j) si[j] = -3.0e38f;
+      v16 x[NV];
+      for (int c = 0; c < NV; ++c) x[c] = load<v16>(si + 16 * c);
+      v16 m = x[0];
+      for (int c = 1; c < NV; ++c) m = m > x[c] ? m : x[c];
       float mx = m[0];
       for (int l = 1; l < 16; ++l) mx = mx > m[l] ? mx : m[l];
-      x0 = exp16(x0 - mx) * load<v16>(valid);
-      x1 = exp16(x1 - mx) * load<v16>(valid + 16);
-      x2 = exp16(x2 - mx) * load<v16>(valid + 32);
-      x3 = exp16(x3 - mx) * load<v16>(valid + 48);
-      const v16 t = (x0 + x1) + (x2 + x3);
+      for (int c = 0; c < NV; ++c) x[c] = exp16(x[c] - mx) * load<v16>(valid + 16 * c);
+      const v16 t = tree_sum<NV>(x);
       float sum = 0.0f;
       for (int l = 0; l < 16; ++l) sum += t[l];
       const float inv = 1.0f / sum;
-      store(si, x0 * inv);
-      store(si + 16, x1 * inv);
-      store(si + 32, x2 * inv);
-      store(si + 48, x3 * inv);
+      for (int c = 0; c < NV; ++c) store(si + 16 * c, x[c] * inv);
     }
     // out = p v, R rows per register block, written into the Wn x N x C layout (heads side by side)
     float* out = a.out + w * N * C + h * D;
@@ -189,16 +201,36 @@ GLIP_INLINE void attention_tasks(const Args& a, int64_t begin, int64_t end) {
   }
 }
 
-GLIP_CLONES void attention_tasks_d32(const Args& a, int64_t begin, int64_t end) { attention_tasks<32>(a, begin, end); }
-GLIP_CLONES void attention_tasks_d24(const Args& a, int64_t begin, int64_t end) { attention_tasks<24>(a, begin, end); }
-GLIP_CLONES void attention_tasks_d16(const Args& a, int64_t begin, int64_t end) { attention_tasks<16>(a, begin, end); }
-GLIP_CLONES void attention_tasks_d64(const Args& a, int64_t begin, int64_t end) { attention_tasks<64>(a, begin, end); }
+using TaskFn = void (*)(const Args&, int64_t, int64_t);
+
+#define GLIP_ATTENTION_CLONE(D, NP) \
+  GLIP_CLONES void attention_tasks_d##D##_n##NP(const Args& a, int64_t b, int64_t e) { attention_tasks<D, NP>(a, b, e); }
+GLIP_ATTENTION_CLONE(16, 64)
+GLIP_ATTENTION_CLONE(24, 64)
+GLIP_ATTENTION_CLONE(32, 64)
+GLIP_ATTENTION_CLONE(64, 64)
+GLIP_ATTENTION_CLONE(16, 144)
+GLIP_ATTENTION_CLONE(24, 144)
+GLIP_ATTENTION_CLONE(32, 144)
+GLIP_ATTENTION_CLONE(64, 144)
+#undef GLIP_ATTENTION_CLONE
+
+// The kernel for head width D and window length N, or null.
+TaskFn task_fn(int64_t N, int64_t D) {
+  const bool small = N <= kNPSmall;
+  if (N < 1 || N > kNPLarge) return nullptr;
+  switch (D) {
+    case 16: return small ? attention_tasks_d16_n64 : attention_tasks_d16_n144;
+    case 24: return small ? attention_tasks_d24_n64 : attention_tasks_d24_n144;
+    case 32: return small ? attention_tasks_d32_n64 : attention_tasks_d32_n144;
+    case 64: return small ? attention_tasks_d64_n64 : attention_tasks_d64_n144;
+    default: return nullptr;
+  }
+}
 
 }  // namespace
 
-bool fused_window_attention_supported(int64_t N, int64_t head_dim) {
-  return N <= kNP && (head_dim == 16 || head_dim == 24 || head_dim == 32 || head_dim == 64);
-}
+bool fused_window_attention_supported(int64_t N, int64_t head_dim) { return task_fn(N, head_dim) != nullptr; }
 
 at::Tensor fused_window_attention(const at::Tensor& qkv, const at::Tensor& bias, const at::Tensor& mask,
                                   const at::Tensor& mask_index, int64_t num_heads, double scale) {
@@ -231,8 +263,7 @@ at::Tensor fused_window_attention(const at::Tensor& qkv, const at::Tensor& bias,
                C,
                num_heads,
                static_cast<float>(scale)};
-  auto fn = D == 32 ? attention_tasks_d32 : D == 24 ? attention_tasks_d24 : D == 16 ? attention_tasks_d16
-                                                                                    : attention_tasks_d64;
+  const TaskFn fn = task_fn(N, D);
   at::parallel_for(0, Wn * num_heads, 8, [&](int64_t begin, int64_t end) { fn(a, begin, end); });
   return out;
 }

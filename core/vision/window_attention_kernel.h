@@ -6,7 +6,8 @@
 
 namespace glip {
 
-// True when the fused kernel handles windows of N tokens (N <= 64) with this head width (16, 24, 32 or 64).
+// True when the fused kernel handles windows of N tokens (N <= 144: windows up to 12, GLIP-L's) with this head
+// width (16, 24, 32 or 64).
 bool fused_window_attention_supported(int64_t N, int64_t head_dim);
 
 // qkv: Wn x N x 3C (contiguous float32, as the qkv Linear writes it: q | k | v, heads of C/num_heads inside);

@@ -37,9 +37,9 @@ std::vector<std::vector<std::string>> read_tsv(const std::string& path) {
   return rows;
 }
 
-std::map<std::string, std::string> state_dict_rows(const std::string& prefix) {
+std::map<std::string, std::string> state_dict_rows(const std::string& prefix, const std::string& table) {
   std::map<std::string, std::string> rows;
-  const std::string path = data_path("golden/glip_t_state_dict_keys.tsv");
+  const std::string path = data_path("golden/" + table);
   for (const std::vector<std::string>& r : read_tsv(path)) {
     if (r.size() < 4) throw std::runtime_error(path + ": a row with fewer than 4 fields: " + r.at(0));
     if (r[0] == "name" || r[0].rfind(prefix, 0) != 0) continue;  // the header row; other modules

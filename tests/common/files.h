@@ -15,8 +15,10 @@ nlohmann::json load_json(const std::string& path);
 // The rows of a tab-separated table, split into fields; empty lines and lines starting with '#' are skipped.
 std::vector<std::vector<std::string>> read_tsv(const std::string& path);
 
-// The rows of tests/data/golden/glip_t_state_dict_keys.tsv (the official GLIP-T state dict) whose name starts with
-// `prefix`: name without the prefix -> "shape dtype kind" (e.g. "256x256x3x3 float32 param").
-std::map<std::string, std::string> state_dict_rows(const std::string& prefix = "");
+// The rows of tests/data/golden/<table> (an official state dict: glip_t_state_dict_keys.tsv for GLIP-T,
+// glip_l_state_dict_keys.tsv for GLIP-L) whose name starts with `prefix`: name without the prefix -> "shape dtype
+// kind" (e.g. "256x256x3x3 float32 param").
+std::map<std::string, std::string> state_dict_rows(const std::string& prefix = "",
+                                                   const std::string& table = "glip_t_state_dict_keys.tsv");
 
 }  // namespace glip::test

@@ -150,7 +150,8 @@ void InferenceWorker::doLoad(const ModelRequest& r) {
     QString device = QString::fromStdString(model->params().device).toUpper();
     if (model->params().precision == glip::Precision::bf16) device += QStringLiteral(", bf16");
     const QString description =
-        tr("GLIP Swin-T/BERT, %1 M parameters, %2, %3")
+        tr("GLIP %1/BERT, %2 M parameters, %3, %4")
+            .arg(QString::fromStdString(model->info().backbone))
             .arg(model->parameter_count() / 1e6, 0, 'f', 1)
             .arg(device, weights.isEmpty() ? tr("weights of the configuration") : weights);
     {

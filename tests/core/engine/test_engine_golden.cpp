@@ -1,12 +1,16 @@
-// Engine vs the official GLIP outputs on the golden sets tiny-a (GLIP-T (C) at toy width) and tiny-ta (GLIP-T (A):
-// no early fusion, logits from the masked BERT embedding), from the PNG files through Session::detect:
+// Engine vs the official GLIP outputs on the golden sets tiny-a (GLIP-T (C) at toy width), tiny-ta (GLIP-T (A):
+// no early fusion, logits from the masked BERT embedding) and tiny-l (GLIP-L at toy width: window 12, Swin depths
+// 2-2-18-2, a tower of 8 fusion blocks), from the PNG files through Session::detect:
 //  - final detections of the 5 golden runs (4 at 304 px + coffee with 80 COCO names at 800x1333): identical label
 //    multisets, boxes within 1e-2 px, scores within 1e-4;
-//  - every intermediate of the golden .pt files that the probe records (rtol = atol = 1e-4; logits atol 1e-3), the
+//  - every intermediate of the golden .pt files that the probe records (rtol = atol = 1e-4; logits atol 1e-3; in
+//    tiny-l, as its README says, atol 1e-3 for dyhead.9-23, head.box_regression and head.centerness, where the
+//    official code's own 1- vs 2-thread runs differ by up to 0.73 of the 1e-4 budget), the
 //    token dimension compared over the T real tokens (the engine trims the 256-padded text: this proves it exact);
 //  - Session::save_probes -> io::load_tensor_dict round trip with the golden names.
 #include <c10/core/InferenceMode.h>
 
+#include <map>
 #include <set>
 
 #include "core/io/checkpoint.h"
@@ -23,9 +27,32 @@ bool ends_with(const std::string& s, const std::string& p) {
   return s.size() >= p.size() && s.compare(s.size() - p.size(), p.size(), p) == 0;
 }
 
+// (level, label) -> how many of the golden (location, label) class scores lie within 1e-5 of the candidate
+// threshold: the class score is the MEAN of the label's token probabilities, from the golden logits and positive
+// map. Such a pair may be a pre-NMS candidate on one side only (tiny-l's README: astronaut.det has one score 1.0e-6
+// from 0.05), which is float noise, not a difference.
+using NearThreshold = std::map<std::pair<int64_t, int64_t>, int>;
+NearThreshold near_threshold(const io::TensorMap& golden, const nlohmann::json& positive_map, double threshold) {
+  NearThreshold out;
+  for (int64_t level = 0;; ++level) {
+    const std::string key = "head.dot_product_logits.p" + std::to_string(level + 3);
+    if (!golden.count(key)) break;
+    const at::Tensor prob = at::sigmoid(golden.at(key).to(at::kDouble))[0];  // P x 256
+    for (const auto& [label, tokens] : positive_map.items()) {
+      std::vector<int64_t> idx = tokens.get<std::vector<int64_t>>();
+      const at::Tensor cls = prob.index_select(1, at::tensor(idx, at::kLong)).mean(1);  // P
+      const int n = (cls - threshold).abs().le(1e-5).sum().item<int>();
+      if (n > 0) out[{level, std::stoll(label)}] += n;
+    }
+  }
+  return out;
+}
+
 // post.pre_nms.* as sets: each golden candidate takes an unused engine candidate of the same level and label whose
-// score and box agree within rtol = atol = 1e-4 (the closest one).
-std::string compare_pre_nms(const io::TensorMap& got, const io::TensorMap& want, double* max_box, double* max_score) {
+// score and box agree within rtol = atol = 1e-4 (the closest one). A candidate left over on either side must be
+// one of the near-threshold pairs (each used once).
+std::string compare_pre_nms(const io::TensorMap& got, const io::TensorMap& want, NearThreshold flips,
+                            double* max_box, double* max_score, int* flipped) {
   const at::Tensor gl = got.at("post.pre_nms.level").to(at::kLong), wl = want.at("post.pre_nms.level").to(at::kLong);
   const at::Tensor gb = got.at("post.pre_nms.boxes_xyxy").to(at::kDouble),
                    wb = want.at("post.pre_nms.boxes_xyxy").to(at::kDouble);
@@ -33,17 +60,23 @@ std::string compare_pre_nms(const io::TensorMap& got, const io::TensorMap& want,
                    ws = want.at("post.pre_nms.scores").to(at::kDouble);
   const at::Tensor glab = got.at("post.pre_nms.labels").to(at::kLong),
                    wlab = want.at("post.pre_nms.labels").to(at::kLong);
-  const int64_t n = wl.numel();
-  if (gl.numel() != n) return "engine has " + std::to_string(gl.numel()) + " candidates, golden " + std::to_string(n);
+  const int64_t n = wl.numel(), m = gl.numel();
   auto gla = gl.accessor<int64_t, 1>(), wla = wl.accessor<int64_t, 1>();
   auto glb = glab.accessor<int64_t, 1>(), wlb = wlab.accessor<int64_t, 1>();
   auto gsa = gs.accessor<double, 1>(), wsa = ws.accessor<double, 1>();
   auto gba = gb.accessor<double, 2>(), wba = wb.accessor<double, 2>();
-  std::vector<bool> used(static_cast<size_t>(n), false);
+  auto flip = [&](int64_t level, int64_t label) {
+    int& left = flips[{level, label}];
+    if (left == 0) return false;
+    --left;
+    ++*flipped;
+    return true;
+  };
+  std::vector<bool> used(static_cast<size_t>(m), false);
   for (int64_t i = 0; i < n; ++i) {
     int64_t best = -1;
     double best_d = 1e30;
-    for (int64_t j = 0; j < n; ++j) {
+    for (int64_t j = 0; j < m; ++j) {
       if (used[j] || gla[j] != wla[i] || glb[j] != wlb[i]) continue;
       if (std::abs(gsa[j] - wsa[i]) > 1e-4 + 1e-4 * std::abs(wsa[i])) continue;
       double d = 0;
@@ -58,13 +91,63 @@ std::string compare_pre_nms(const io::TensorMap& got, const io::TensorMap& want,
         best_d = d;
       }
     }
-    if (best < 0)
+    if (best < 0) {
+      if (flip(wla[i], wlb[i])) continue;
       return "golden candidate " + std::to_string(i) + " (level " + std::to_string(wla[i]) + ", label " +
              std::to_string(wlb[i]) + ", score " + std::to_string(wsa[i]) + ") has no engine match";
+    }
     used[best] = true;
     *max_box = std::max(*max_box, best_d);
     *max_score = std::max(*max_score, std::abs(gsa[best] - wsa[i]));
   }
+  for (int64_t j = 0; j < m; ++j)
+    if (!used[j] && !flip(gla[j], glb[j]))
+      return "engine candidate " + std::to_string(j) + " (level " + std::to_string(gla[j]) + ", label " +
+             std::to_string(glb[j]) + ", score " + std::to_string(gsa[j]) + ") is not a golden candidate";
+  return "";
+}
+
+// The absolute tolerance of a golden intermediate (rtol is 1e-4 everywhere).
+double atol_of(const std::string& set, const std::string& key) {
+  if (starts_with(key, "head.dot_product_logits.")) return 1e-3;
+  if (set != "tiny-l") return 1e-4;
+  if (starts_with(key, "head.box_regression.") || starts_with(key, "head.centerness.")) return 1e-3;
+  if (starts_with(key, "dyhead.")) {
+    const int module = std::stoi(key.substr(7, key.find('.', 7) - 7));
+    return module >= 9 ? 1e-3 : 1e-4;
+  }
+  return 1e-4;
+}
+
+// The final detections keep the order of the pre-NMS candidates, which within a level is topk(sorted=False)'s: an
+// order that float noise can permute (tiny-l's COCO-80 run). The engine row that each golden final row is: same
+// label, then the closest (box, score) in original-image coordinates; a one-to-one map or an error.
+std::string final_order(const io::TensorMap& got, const io::TensorMap& want, at::Tensor* order, int* moved) {
+  const at::Tensor gl = got.at("final.orig.labels").to(at::kLong), wl = want.at("final.orig.labels").to(at::kLong);
+  const at::Tensor gb = got.at("final.orig.boxes_xyxy").to(at::kDouble),
+                   wb = want.at("final.orig.boxes_xyxy").to(at::kDouble);
+  const at::Tensor gs = got.at("final.orig.scores").to(at::kDouble),
+                   ws = want.at("final.orig.scores").to(at::kDouble);
+  const int64_t n = wl.numel();
+  if (gl.numel() != n) return "engine has " + std::to_string(gl.numel()) + " final detections, golden " + std::to_string(n);
+  std::vector<int64_t> idx(static_cast<size_t>(n), -1);
+  std::vector<bool> used(static_cast<size_t>(n), false);
+  *moved = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    double best_d = 1e30;
+    for (int64_t j = 0; j < n; ++j) {
+      if (used[j] || gl[j].item<int64_t>() != wl[i].item<int64_t>()) continue;
+      const double d = std::max((gb[j] - wb[i]).abs().max().item<double>(), (gs[j] - ws[i]).abs().item<double>());
+      if (d < best_d) {
+        best_d = d;
+        idx[i] = j;
+      }
+    }
+    if (idx[i] < 0) return "golden final detection " + std::to_string(i) + " has no engine row with its label";
+    used[idx[i]] = true;
+    *moved += idx[i] != i;
+  }
+  *order = at::tensor(idx, at::kLong);
   return "";
 }
 
@@ -81,7 +164,7 @@ class TestEngineGolden : public QObject {
   void detectFromPng_data() {
     QTest::addColumn<QString>("set");
     QTest::addColumn<QString>("tag");
-    for (const char* set : {"tiny-a", "tiny-ta"})
+    for (const char* set : {"tiny-a", "tiny-ta", "tiny-l"})
       for (const char* t : kRuns) QTest::newRow((std::string(set) + "/" + t).c_str()) << QString(set) << QString(t);
   }
 
@@ -157,6 +240,13 @@ class TestEngineGolden : public QObject {
     const int64_t T = golden.at("text.attention_mask").sum().item<int64_t>();
     std::vector<std::string> missing, compared, trimmed;
     double max_feat = 0, max_logit = 0, max_px = 0;  // features; logits; pixel coordinates (anchors, boxes)
+    at::Tensor order;  // the engine's final rows in the golden order (checked below with every final.* tensor)
+    int moved = 0;
+    if (golden.count("final.orig.labels") && probes.count("final.orig.labels")) {
+      const std::string e = final_order(probes, golden, &order, &moved);
+      QVERIFY2(e.empty(), e.c_str());
+      if (moved) qInfo("%s: %d final detections in another order (topk(sorted=False) within a level)", qPrintable(tag), moved);
+    }
     for (const auto& [key, want] : golden) {
       if (ends_with(key, "_shape")) {  // image.tensor_shape: only the shape was stored
         const std::string base = key.substr(0, key.size() - 6);
@@ -175,7 +265,8 @@ class TestEngineGolden : public QObject {
         continue;
       }
       if (starts_with(key, "post.pre_nms.")) continue;  // as a set, below
-      const at::Tensor got = probes.at(key);
+      const at::Tensor got =
+          starts_with(key, "final.") && order.defined() ? probes.at(key).index_select(0, order) : probes.at(key);
       at::Tensor w = want;
       if (got.dim() == w.dim() && !got.sizes().equals(w.sizes())) {
         for (int64_t d = 0; d < w.dim(); ++d) {
@@ -192,17 +283,22 @@ class TestEngineGolden : public QObject {
       } else {
         const bool logits = starts_with(key, "head.dot_product_logits.");
         const bool px = starts_with(key, "anchors.") || (starts_with(key, "final.") && key.find("boxes") != std::string::npos);
-        const std::string e = allclose(got, w, 1e-4, logits ? 1e-3 : 1e-4, logits ? &max_logit : px ? &max_px : &max_feat);
+        const std::string e = allclose(got, w, 1e-4, atol_of(run.set, key), logits ? &max_logit : px ? &max_px : &max_feat);
         QVERIFY2(e.empty(), (key + ": " + e).c_str());
       }
       compared.push_back(key);
     }
     if (golden.count("post.pre_nms.scores") && probes.count("post.pre_nms.scores")) {
       double mb = 0, ms = 0;
-      const std::string e = compare_pre_nms(probes, golden, &mb, &ms);
+      int flipped = 0;
+      const NearThreshold near =
+          near_threshold(golden, run.json.at("prompt").at("positive_map_label_to_token"), 0.05);  // INFERENCE_TH
+      const std::string e = compare_pre_nms(probes, golden, near, &mb, &ms, &flipped);
       QVERIFY2(e.empty(), e.c_str());
-      qInfo("%s: %lld pre-NMS candidates match as a set (max |box diff| %.3g, |score diff| %.3g)", qPrintable(tag),
-            static_cast<long long>(golden.at("post.pre_nms.scores").numel()), mb, ms);
+      qInfo("%s: %lld pre-NMS candidates match as a set (max |box diff| %.3g, |score diff| %.3g; %d on one side "
+            "only, of %zu near-threshold pairs)",
+            qPrintable(tag), static_cast<long long>(golden.at("post.pre_nms.scores").numel()), mb, ms, flipped,
+            near.size());
       for (const char* k : {"level", "boxes_xyxy", "scores", "labels"})
         compared.push_back(std::string("post.pre_nms.") + k);
     }

@@ -2,8 +2,9 @@
 //  - the golden tiny-a model_final.pth loads (every tensor, bit for bit) through Model::load;
 //  - a checkpoint with a missing key, a wrong shape, or of another architecture fails with a glip::Error that
 //    names the keys;
-//  - the FULL-SIZE GLIP-T built from models/glip_Swin_T_O365_GoldG.yaml (random init) has the official state-dict
-//    names, shapes, dtypes and kinds (tests/data/golden/glip_t_state_dict_keys.tsv, 746 entries);
+//  - the FULL-SIZE GLIP-T and GLIP-L built from models/glip_Swin_T_O365_GoldG.yaml and models/glip_Swin_L.yaml
+//    (random init) have the official state-dict names, shapes, dtypes and kinds
+//    (tests/data/golden/glip_{t,l}_state_dict_keys.tsv);
 //  - peak RSS while loading tiny-a (reported).
 #include <c10/core/InferenceMode.h>
 #include <torch/torch.h>
@@ -180,6 +181,17 @@ class TestGlipModel : public QObject {
     QVERIFY(!net.named_parameters(true).contains("rpn.head.dyhead_tower.6.offset.weight"));
   }
 
+  // GLIP-L at toy width (tiny-l: window 12, depths 2-2-18-2, 8 fusion blocks): the official checkpoint's 862
+  // tensors load strictly (a missing or extra tensor would throw), 2,434,532 float parameters as its README says.
+  void glipLargeGoldenCheckpoint() {
+    ModelParams p = tiny_params();
+    p.config_file = glip::test::data_path("golden/tiny-l/tiny-l.merged.yaml");
+    auto m = Model::load(p);
+    QCOMPARE(io::module_shapes(*model_impl(*m).net).size(), size_t{862});
+    QCOMPARE(m->parameter_count(), int64_t{2434532});
+    QCOMPARE(m->info().fusion_layers, int64_t{8});
+  }
+
   // A checkpoint without some keys: glip::Error naming each missing key.
   void missingKey() {
     io::TensorMap t = ckpt_;
@@ -243,13 +255,23 @@ class TestGlipModel : public QObject {
     QVERIFY(contains(load_error(tiny_params(tiny_dir() + "/no-such.pth")), "no-such.pth"));
   }
 
-  // The FULL-SIZE GLIP-T (random init) has exactly the official state dict: 746 names, shapes, dtypes, kinds.
+  // The FULL-SIZE models (random init) have exactly the official state dicts: names, shapes, dtypes, kinds.
+  void fullSizeStateDict_data() {
+    QTest::addColumn<QString>("config");
+    QTest::addColumn<QString>("table");
+    QTest::addColumn<int>("entries");
+    QTest::newRow("GLIP-T") << "glip_Swin_T_O365_GoldG.yaml" << "glip_t_state_dict_keys.tsv" << 746;
+    QTest::newRow("GLIP-L") << "glip_Swin_L.yaml" << "glip_l_state_dict_keys.tsv" << 1022;
+  }
   void fullSizeStateDict() {
-    const std::map<std::string, std::string> want = test::state_dict_rows();
-    QCOMPARE(want.size(), size_t{746});
+    QFETCH(QString, config);
+    QFETCH(QString, table);
+    QFETCH(int, entries);
+    const std::map<std::string, std::string> want = test::state_dict_rows("", table.toStdString());
+    QCOMPARE(want.size(), size_t(entries));
 
     Config cfg = Config::defaults();
-    cfg.merge_from_file(test::source_path("models/glip_Swin_T_O365_GoldG.yaml"));
+    cfg.merge_from_file(test::source_path("models/" + config.toStdString()));
     c10::InferenceMode guard;
     GlipModel m(glip_model_options(cfg));
     const std::map<std::string, std::string> got = test::module_rows(*m);
@@ -268,16 +290,18 @@ class TestGlipModel : public QObject {
     QVERIFY2(diff.empty(), diff.c_str());
     int64_t n = 0;
     for (const auto& p : m->parameters()) n += p.numel();
-    qInfo("GLIP-T: %zu state-dict entries, %.1f M parameters", got.size(), n / 1e6);
+    qInfo("%s: %zu state-dict entries, %.1f M parameters", QTest::currentDataTag(), got.size(), n / 1e6);
   }
 
   // The official configs shipped in models/ (issue 14) build as they are; their parameter counts: GLIP-T (B) and
   // (C) share one architecture, GLIP-T (A) is (C) without its fusion layers (VLFuse and the head's BERT layers),
   // GLIP-L has the official 430.4 M parameters.
   void officialConfigsBuild() {
-    auto build = [](const char* file) {
+    std::map<std::string, std::string> backbone;
+    auto build = [&](const char* file) {
       Config cfg = Config::defaults();
       cfg.merge_from_file(test::source_path(std::string("models/") + file));
+      backbone[file] = model_info_from_config(cfg).backbone;
       c10::InferenceMode guard;
       GlipModel m(glip_model_options(cfg));
       std::map<std::string, int64_t> params;
@@ -306,6 +330,15 @@ class TestGlipModel : public QObject {
     qInfo("parameters: GLIP-T (A) %.2f M, (B) = (C) %.2f M, GLIP-L %.2f M", total(a) / 1e6, total(c) / 1e6,
           total(l) / 1e6);
     QCOMPARE(std::llround(total(l) / 1e5), 4304LL);  // 430.4 M
+    // The name the model is shown with ("GLIP Swin-L/BERT, ...").
+    QCOMPARE(backbone["glip_Swin_L.yaml"], std::string("Swin-L"));
+    for (const char* t : {"glip_Swin_T_O365_GoldG.yaml", "glip_Swin_T_O365.yaml", "glip_A_Swin_T_O365.yaml"})
+      QCOMPARE(backbone[t], std::string("Swin-T"));
+    ModelParams p = tiny_params();
+    p.config_file = glip::test::data_path("golden/tiny-l/tiny-l.merged.yaml");
+    QCOMPARE(Model::load(p)->info().backbone, std::string("Swin (C 12, depths 2-2-18-2)"));
+    QVERIFY2(contains(Model::load(p)->description(), "GLIP Swin (C 12, depths 2-2-18-2)/BERT, 2.43"),
+             Model::load(p)->description().c_str());
   }
 };
 

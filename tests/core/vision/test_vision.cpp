@@ -112,23 +112,33 @@ class TestVision : public QObject {
     QTest::addColumn<int>("heads");
     QTest::addColumn<int>("head_dim");
     QTest::addColumn<bool>("masked");
-    QTest::newRow("3x32") << 3 << 32 << false;
-    QTest::newRow("3x32 masked") << 3 << 32 << true;
-    QTest::newRow("2x24 masked") << 2 << 24 << true;
-    QTest::newRow("1x16") << 1 << 16 << false;
-    QTest::newRow("2x64 masked") << 2 << 64 << true;
+    QTest::addColumn<int>("window");
+    QTest::newRow("3x32") << 3 << 32 << false << 7;
+    QTest::newRow("3x32 masked") << 3 << 32 << true << 7;
+    QTest::newRow("2x24 masked") << 2 << 24 << true << 7;
+    QTest::newRow("1x16") << 1 << 16 << false << 7;
+    QTest::newRow("2x64 masked") << 2 << 64 << true << 7;
+    QTest::newRow("window 8, 2x32 masked") << 2 << 32 << true << 8;  // N = 64: the small kernel's full width
+    // GLIP-L: window 12, N = 144, head width 32
+    QTest::newRow("window 12, 6x32") << 6 << 32 << false << 12;
+    QTest::newRow("window 12, 6x32 masked") << 6 << 32 << true << 12;
+    QTest::newRow("window 12, 2x16 masked") << 2 << 16 << true << 12;
+    QTest::newRow("window 12, 1x64 masked") << 1 << 64 << true << 12;
+    QTest::newRow("window 9, 2x24 masked") << 2 << 24 << true << 9;  // N = 81: padded to 144
   }
   void fusedAttention() {
     QFETCH(int, heads);
     QFETCH(int, head_dim);
     QFETCH(bool, masked);
+    QFETCH(int, window);
     c10::InferenceMode guard;
-    const int64_t Wn = 12, nW = 6, N = 49, C = heads * head_dim;
+    const int64_t Wn = 12, nW = 6, N = int64_t(window) * window, C = heads * head_dim;
+    QVERIFY(glip::fused_window_attention_supported(N, head_dim));
     const double scale = 1.0 / std::sqrt(static_cast<double>(head_dim));
     at::Tensor qkv = at::randn({Wn, N, 3 * C}) * 2;
     at::Tensor bias = at::randn({heads, N, N});
     at::Tensor masks, index;
-    if (masked) std::tie(masks, index) = glip::swin_shift_masks_compact(14, 21, 7, 3);
+    if (masked) std::tie(masks, index) = glip::swin_shift_masks_compact(2 * window, 3 * window, window, window / 2);
     QVERIFY(!masked || index.numel() == nW);
     at::Tensor got = glip::fused_window_attention(qkv, bias, masks, index, heads, scale);
     auto reference = [&](const at::Tensor& qkv_in, const at::Tensor& bias_in, const at::Tensor& masks_in) {
@@ -146,6 +156,14 @@ class TestVision : public QObject {
     const double err_fused = max_abs_diff(got, ref64);
     qInfo("max |diff| to float64: fused %.3g, ATen float32 %.3g", err_fused, err_aten);
     QVERIFY(err_fused <= std::max(3 * err_aten, 1e-6));
+  }
+
+  void fusedAttentionSupport() {
+    QVERIFY(glip::fused_window_attention_supported(49, 32));
+    QVERIFY(glip::fused_window_attention_supported(144, 32));
+    QVERIFY(!glip::fused_window_attention_supported(145, 32));  // window 13: the ATen formulation
+    QVERIFY(!glip::fused_window_attention_supported(49, 2));    // tiny-l's head width
+    QVERIFY(!glip::fused_window_attention_supported(0, 32));
   }
 
   void badInput() {
