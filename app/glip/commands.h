@@ -11,5 +11,6 @@ void add_bench_command(CLI::App& app);
 void add_eval_command(CLI::App& app);
 void add_merge_command(CLI::App& app);
 void add_convert_command(CLI::App& app);
+void add_models_command(CLI::App& app);
 
 }  // namespace glip::cli

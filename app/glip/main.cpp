@@ -1,4 +1,4 @@
-// glip — GLIP from the command line: tokenize, predict, bench, eval, merge, convert.
+// glip — GLIP from the command line: tokenize, predict, bench, eval, merge, convert, models.
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   glip::cli::add_eval_command(app);
   glip::cli::add_merge_command(app);
   glip::cli::add_convert_command(app);
+  glip::cli::add_models_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -291,6 +291,7 @@ class Model {
 class Cancelled : public Error {
  public:
   Cancelled() : Error("cancelled") {}
+  explicit Cancelled(const std::string& what) : Error(what) {}
 };
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -9,12 +9,14 @@
 #include <c10/core/InferenceMode.h>
 #include <torch/torch.h>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "core/config/config.h"
 #include "core/engine/engine.h"
-#include "core/engine/engine_impl.h"  // model_impl(): the loaded network (internal to core)
+#include "core/engine/engine_impl.h"
+#include "core/engine/models.h"  // model_impl(): the loaded network (internal to core)
 #include "core/io/align.h"
 #include "core/io/checkpoint.h"
 #include "core/model/glip_model.h"
@@ -339,6 +341,25 @@ class TestGlipModel : public QObject {
     QCOMPARE(Model::load(p)->info().backbone, std::string("Swin (C 12, depths 2-2-18-2)"));
     QVERIFY2(contains(Model::load(p)->description(), "GLIP Swin (C 12, depths 2-2-18-2)/BERT, 2.43"),
              Model::load(p)->description().c_str());
+  }
+
+  // models/catalog.yaml: each released model's tensor count is that of its config's state dict (GLIP-T and GLIP-L:
+  // the official key lists), so a download is verified against the right number.
+  void catalogTensorCounts() {
+    const Catalog cat = load_catalog(test::source_path("models/catalog.yaml"));
+    QCOMPARE(cat.models.size(), size_t{5});
+    QVERIFY(cat.recommended() && cat.recommended()->name == "glip-t-c");
+    for (const CatalogModel& m : cat.models) {
+      Config cfg = Config::defaults();
+      cfg.merge_from_file((std::filesystem::path(cat.folder) / m.config).string());
+      c10::InferenceMode guard;
+      GlipModel net(glip_model_options(cfg));
+      const size_t n = test::module_rows(*net).size();
+      qInfo("%s (%s): %zu tensors", m.name.c_str(), m.config.c_str(), n);
+      QCOMPARE(static_cast<size_t>(m.tensors), n);
+      if (m.config == "glip_Swin_L.yaml") QCOMPARE(n, test::state_dict_rows("", "glip_l_state_dict_keys.tsv").size());
+      if (m.config == "glip_Swin_T_O365_GoldG.yaml") QCOMPARE(n, test::state_dict_rows().size());
+    }
   }
 };
 
