@@ -12,6 +12,7 @@
 #include "core/common/file_io.h"
 #include "core/common/sha256.h"
 #include "core/io/checkpoint.h"
+#include "core/io/convert.h"
 
 namespace glip {
 
@@ -112,6 +113,8 @@ ModelStatus model_status(const CatalogModel& model, const std::string& models_di
       if (line.size() >= 64) s.recorded_sha256 = line.substr(0, 64);
     } catch (const Error&) {
     }
+    const fs::path slim = fs::path(models_dir) / (fs::path(model.file).stem().string() + ".slim.pth");
+    if (fs::is_regular_file(slim, ec)) s.slim_path = slim.string();
   } else if (fs::is_regular_file(part, ec)) {
     s.state = InstallState::Partial;
     s.path = part.string();
@@ -180,6 +183,15 @@ InstalledModel install_model(const Catalog& catalog, const CatalogModel& model, 
   fs::rename(part, file, ec);
   if (ec) throw Error("cannot rename '" + part + "' to '" + file.string() + "': " + ec.message());
   spdlog::info("installed {} ({}, sha256 {}) in {}", model.title, format_bytes(out.bytes), out.sha256, models_dir);
+  return out;
+}
+
+std::string slim_model(const CatalogModel& model, const std::string& models_dir) {
+  const ModelStatus st = model_status(model, models_dir);
+  if (st.state != InstallState::Installed) throw Error(model.title + " is not installed in " + models_dir);
+  const std::string out = (fs::path(models_dir) / (fs::path(model.file).stem().string() + ".slim.pth")).string();
+  const io::ConvertStats c = io::convert_checkpoint(st.path, out, at::kFloat);
+  spdlog::info("slim copy of {}: {} tensors, {} -> {}", model.title, c.tensors, format_bytes(st.bytes), out);
   return out;
 }
 

@@ -52,6 +52,9 @@ struct ModelStatus {
   std::string path;             // the checkpoint (Installed) or its .part file (Partial)
   int64_t bytes = 0;            // its size
   std::string recorded_sha256;  // from <file>.sha256, written when it was installed ("" if none)
+  std::string slim_path;        // <stem>.slim.pth when a slim copy was written (see slim_model), else ""
+  // What to load: the slim copy when there is one (same tensors, bit for bit; reads faster), else the checkpoint.
+  const std::string& load_path() const { return slim_path.empty() ? path : slim_path; }
 };
 ModelStatus model_status(const CatalogModel& model, const std::string& models_dir);
 
@@ -76,5 +79,10 @@ struct InstalledModel {
 // returned as is (no download).
 InstalledModel install_model(const Catalog& catalog, const CatalogModel& model, const std::string& models_dir,
                              const DownloadOptions& options = {});
+
+// Writes the slim copy of an installed model: its model tensors only, fp32, bit for bit (`glip convert`), as
+// <models_dir>/<stem>.slim.pth (GLIP-T: 3.7 GB -> 0.93 GB), atomically; returns its path. glip::Error if the model
+// is not installed or the copy cannot be written.
+std::string slim_model(const CatalogModel& model, const std::string& models_dir);
 
 }  // namespace glip

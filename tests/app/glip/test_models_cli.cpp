@@ -89,6 +89,11 @@ class TestModelsCli : public QObject {
     const ProcessRun p = run_glip({"predict", "--config-file", q(tmp_.filePath("catalog/tiny.yaml").toStdString()),
                                    "--weight", q(path), "--image", q(tiny_path("coffee.png")), "--categories", "cup"});
     QVERIFY2(p.exit_code == 0 && contains(p.out, "\"detections\""), p.err.c_str());
+    // Already installed: --slim writes the slim copy and prints its path; `list` reports it.
+    const ProcessRun s = glip({"models", "download", "tiny", "--slim"});
+    QVERIFY2(s.exit_code == 0, s.err.c_str());
+    QCOMPARE(s.out, dir_.toStdString() + "/tiny.slim.pth\n");
+    QVERIFY(fs::file_size(dir_.toStdString() + "/tiny.slim.pth") < tiny_.size());
   }
 
   void failures() {

@@ -262,8 +262,24 @@ class TestModels : public QObject {
     QCOMPARE(server_->requests().size(), requests);  // already installed: no request
     auto model = Model::load(catalog_model_params(cat, m, got.path));
     Session s(model);
-    QVERIFY(!s.detect(image::load_image(test::tiny_path("coffee.png")), Prompt::categories({"cup", "spoon"}))
-                 .detections.empty());
+    const RgbImage img = image::load_image(test::tiny_path("coffee.png"));
+    const Prompt prompt = Prompt::categories({"cup", "spoon"});
+    const DetectResult full = s.detect(img, prompt);
+    QVERIFY(!full.detections.empty());
+    // The slim copy: smaller, preferred for loading, the same detections bit for bit.
+    QVERIFY(st.slim_path.empty() && st.load_path() == got.path);
+    const std::string slim = slim_model(m, dir);
+    QCOMPARE(slim, dir + "/tiny.slim.pth");
+    QVERIFY(fs::file_size(slim) < fs::file_size(got.path));
+    QCOMPARE(model_status(m, dir).load_path(), slim);
+    Session s2(Model::load(catalog_model_params(cat, m, slim)));
+    const DetectResult again = s2.detect(img, prompt);
+    QCOMPARE(again.detections.size(), full.detections.size());
+    for (size_t i = 0; i < full.detections.size(); ++i) {
+      QCOMPARE(again.detections[i].score, full.detections[i].score);
+      QVERIFY(again.detections[i].box == full.detections[i].box);
+    }
+    QVERIFY(contains(error_of([&] { slim_model(m, fresh_dir()); }), "is not installed"));
   }
 
   // A partial download shows as such and the install resumes it.
