@@ -5,6 +5,7 @@ find_package(yaml-cpp REQUIRED)
 find_package(nlohmann_json 3 REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(spdlog REQUIRED)
+find_package(CURL REQUIRED)  # model downloads (libcurl4-openssl-dev)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(UTF8PROC REQUIRED IMPORTED_TARGET libutf8proc)
 
@@ -20,7 +21,7 @@ foreach(_cv core imgproc imgcodecs)
 endforeach()
 
 if(GLIP_BUILD_UI OR GLIP_BUILD_TESTS)
-  find_package(Qt6 REQUIRED COMPONENTS Core Gui Widgets Test LinguistTools)
+  find_package(Qt6 REQUIRED COMPONENTS Core Gui Widgets Network Test LinguistTools)
 endif()
 if(GLIP_BUILD_UI)
   find_package(Qt6 REQUIRED COMPONENTS PrintSupport)  # QCustomPlotQt6's link interface names it

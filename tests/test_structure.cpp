@@ -16,6 +16,8 @@ namespace {
 // The core headers ui/ may include: the engine API and the plain types it is made of.
 const QStringList kAllowedCore = {
     QStringLiteral("core/engine/engine.h"),  // Model, Session, ModelInfo, token preview, inspection helpers
+    QStringLiteral("core/engine/models.h"),  // the released-model catalogue, models folder, install (no torch)
+    QStringLiteral("core/engine/download.h"),  // downloads with progress/cancel/resume (no torch)
     QStringLiteral("core/common/error.h"),   // glip::Error (engine.h's error type)
     QStringLiteral("core/image/image.h"),    // glip::RgbImage and image loading (engine.h's input type)
     QStringLiteral("core/coco/coco.h"),      // the Qt-free, torch-free COCO exchange API (ui/document)

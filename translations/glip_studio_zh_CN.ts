@@ -71,6 +71,29 @@
     </message>
 </context>
 <context>
+    <name>QObject</name>
+    <message>
+        <source>models/catalog.yaml was not found</source>
+        <translation>未找到 models/catalog.yaml</translation>
+    </message>
+    <message>
+        <source>%1 — %2 COCO zero-shot AP — %3</source>
+        <translation>%1 — COCO 零样本 AP %2 — %3</translation>
+    </message>
+    <message>
+        <source> — installed</source>
+        <translation> — 已安装</translation>
+    </message>
+    <message>
+        <source> — resume download (%1 so far)…</source>
+        <translation> — 继续下载（已下载 %1）…</translation>
+    </message>
+    <message>
+        <source> — Download…</source>
+        <translation> — 下载…</translation>
+    </message>
+</context>
+<context>
     <name>glip::inspect::InspectorDock</name>
     <message>
         <source>Fused (max over levels)</source>
@@ -595,6 +618,84 @@
     <message>
         <source>Mark as %1</source>
         <translation>标记为%1</translation>
+    </message>
+</context>
+<context>
+    <name>glip::studio::DownloadDialog</name>
+    <message>
+        <source>Download %1</source>
+        <translation>下载 %1</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; (%2 COCO zero-shot AP, about %3)&lt;br&gt;from %4&lt;br&gt;into %5</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt;（COCO 零样本 AP %2，约 %3）&lt;br&gt;来源：%4&lt;br&gt;保存到：%5</translation>
+    </message>
+    <message>
+        <source>Ready.</source>
+        <translation>就绪。</translation>
+    </message>
+    <message>
+        <source>Also write a slim copy (model weights only: about a quarter of the size, loads faster, the same detections) and use it</source>
+        <translation>同时写入精简副本（仅模型权重：约四分之一大小，加载更快，检测结果相同）并使用它</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>正在连接…</translation>
+    </message>
+    <message>
+        <source>Downloading…</source>
+        <translation>正在下载…</translation>
+    </message>
+    <message>
+        <source>Writing the slim copy…</source>
+        <translation>正在写入精简副本…</translation>
+    </message>
+    <message>
+        <source>Cancelled. What arrived is kept; download again to resume.</source>
+        <translation>已取消。已下载的部分会保留；再次下载即可继续。</translation>
+    </message>
+    <message>
+        <source>Downloaded %1. Verifying (loading every tensor)…</source>
+        <translation>已下载 %1。正在校验（加载每个张量）…</translation>
+    </message>
+    <message>
+        <source>%1 of %2</source>
+        <translation>%1 / %2</translation>
+    </message>
+    <message>
+        <source>, %1/s</source>
+        <translation>，%1/秒</translation>
+    </message>
+    <message>
+        <source>, %1 left</source>
+        <translation>，剩余 %1</translation>
+    </message>
+    <message>
+        <source>Installed.</source>
+        <translation>已安装。</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+</context>
+<context>
+    <name>glip::studio::FirstRunDialog</name>
+    <message>
+        <source>Welcome to GLIP Studio</source>
+        <translation>欢迎使用 GLIP Studio</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;No GLIP model is installed yet.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Demo model&lt;/b&gt;: starts at once, but it is a tiny model with random weights: &lt;b&gt;its boxes are random&lt;/b&gt;. Good for trying the studio.&lt;/p&gt;&lt;p&gt;&lt;b&gt;%1&lt;/b&gt;: the released model, for real results. The download can be paused and resumed; you can keep working with the demo model meanwhile.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;尚未安装任何 GLIP 模型。&lt;/p&gt;&lt;p&gt;&lt;b&gt;演示模型&lt;/b&gt;：立即可用，但它是随机权重的微型模型：&lt;b&gt;它的框是随机的&lt;/b&gt;。适合试用本软件。&lt;/p&gt;&lt;p&gt;&lt;b&gt;%1&lt;/b&gt;：官方发布的模型，可得到真实结果。下载可以暂停和继续；下载期间可以继续使用演示模型。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Use the demo model</source>
+        <translation>使用演示模型</translation>
+    </message>
+    <message>
+        <source>Download %1</source>
+        <translation>下载 %1</translation>
     </message>
 </context>
 <context>
@@ -1348,6 +1449,14 @@
         <source>These boxes come from a run at the preview size (shorter side %1 px): faster, less precise. Model ▸ Run at full size runs at the model&apos;s size.</source>
         <translation>这些框来自预览尺寸（短边 %1 像素）的运行：更快，但精度较低。“模型 ▸ 以完整尺寸运行”以模型的尺寸运行。</translation>
     </message>
+    <message>
+        <source>No model named %1 in the catalogue</source>
+        <translation>模型目录中没有名为 %1 的模型</translation>
+    </message>
+    <message>
+        <source>Installed: %1</source>
+        <translation>已安装：%1</translation>
+    </message>
 </context>
 <context>
     <name>glip::studio::ModelDialog</name>
@@ -1594,6 +1703,21 @@ traffic light</translation>
     <message>
         <source>labels[%1]: spans must be [begin, end] pairs</source>
         <translation>labels[%1]：spans 必须是 [begin, end] 对</translation>
+    </message>
+</context>
+<context>
+    <name>glip::studio::ReleasedModelsMenu</name>
+    <message>
+        <source>&amp;Released models</source>
+        <translation>已发布的模型(&amp;R)</translation>
+    </message>
+    <message>
+        <source>No model catalogue: %1</source>
+        <translation>没有模型目录：%1</translation>
+    </message>
+    <message>
+        <source>Models folder: %1</source>
+        <translation>模型文件夹：%1</translation>
     </message>
 </context>
 <context>

@@ -139,8 +139,8 @@ struct ModelInfo {
   // VLFuse layers in the head: MODEL.DYHEAD.NUM_CONVS with FUSE_CONFIG.EARLY_FUSE_ON, 0 without (GLIP-T (A): text
   // and image meet only in the final dot product), so there is no fusion attention to inspect.
   int64_t fusion_layers = 0;
-  // The image backbone by its published name: "Swin-T" (GLIP-T), "Swin-L" (GLIP-L), or "Swin (C 12, depths
-  // 2-2-18-2)" for other widths (MODEL.SWINT.EMBED_DIM, DEPTHS).
+  // The image backbone by its published name: "Swin-T" (GLIP-T), "Swin-L" (GLIP-L), or "Swin (C12, 2-2-18-2)"
+  // for other widths (MODEL.SWINT.EMBED_DIM, DEPTHS).
   std::string backbone;
 };
 

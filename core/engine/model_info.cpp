@@ -16,7 +16,7 @@ namespace glip {
 namespace {
 
 // "Swin-T" / "Swin-S" / "Swin-B" / "Swin-L" for the published widths and depths (Liu et al. 2021, Table 1),
-// otherwise "Swin (C 12, depths 2-2-18-2)".
+// otherwise "Swin (C12, 2-2-18-2)" (embedding width, depths).
 std::string swin_name(int64_t embed_dim, const std::vector<int64_t>& depths) {
   const bool deep = depths == std::vector<int64_t>{2, 2, 18, 2};
   if (embed_dim == 96 && depths == std::vector<int64_t>{2, 2, 6, 2}) return "Swin-T";
@@ -25,7 +25,7 @@ std::string swin_name(int64_t embed_dim, const std::vector<int64_t>& depths) {
   if (embed_dim == 192 && deep) return "Swin-L";
   std::string d;
   for (int64_t x : depths) d += (d.empty() ? "" : "-") + std::to_string(x);
-  return "Swin (C " + std::to_string(embed_dim) + ", depths " + d + ")";
+  return "Swin (C" + std::to_string(embed_dim) + ", " + d + ")";
 }
 
 }  // namespace

@@ -36,6 +36,7 @@
 #include "ui/studio/dialogs.h"
 #include "ui/studio/image_list_model.h"
 #include "ui/studio/label_panel.h"
+#include "ui/studio/model_download.h"
 #include "ui/studio/model_locator.h"
 #include "ui/studio/prompt_panel.h"
 #include "ui/studio/studio_settings.h"
@@ -284,7 +285,13 @@ void MainWindow::buildMenus() {
   add(view, {"fit", "zoom_in", "zoom_out", "actual_size", "", "show_boxes", "show_labels", "", "next_image", "prev_image",
              "next_unreviewed", ""});
   for (QDockWidget* d : findChildren<QDockWidget*>()) view->addAction(d->toggleViewAction());
-  add(menuBar()->addMenu(tr("&Model")), {"choose_model", "", "run", "run_full_size", "cancel_run", "batch", "auto_run"});
+  QMenu* model = menuBar()->addMenu(tr("&Model"));
+  add(model, {"choose_model"});
+  releasedModels_ = new ReleasedModelsMenu(settings_, model);
+  model->addMenu(releasedModels_);
+  connect(releasedModels_, &ReleasedModelsMenu::useModel, this, &MainWindow::loadModel);
+  connect(releasedModels_, &ReleasedModelsMenu::downloadModel, this, [this](const QString& name) { downloadModel(name); });
+  add(model, {"", "run", "run_full_size", "cancel_run", "batch", "auto_run"});
   add(menuBar()->addMenu(tr("&Help")), {"shortcuts_help", "model_help", "about"});
 
   QToolBar* tb = addToolBar(tr("Main"));
@@ -624,6 +631,11 @@ QList<QDialog*> MainWindow::createDialogs() {
   out << new SettingsDialog(settings_, rebindable_, this);
   out << new BatchDialog(this);
   out << new KeyboardShortcutsDialog(rebindable_, this);
+  out << new FirstRunDialog(QStringLiteral("GLIP-T (C)"), this);
+  if (std::optional<glip::Catalog> cat = loadStudioCatalog(); cat && !cat->models.empty()) {
+    const std::string first = cat->models.front().name;
+    out << new DownloadDialog(std::move(*cat), QString::fromStdString(first), settings_, this);
+  }
   return out;
 }
 

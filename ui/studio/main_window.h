@@ -46,6 +46,8 @@ class Project;
 class PromptPanel;
 class StudioSettings;
 struct ModelChoice;
+class DownloadDialog;
+class ReleasedModelsMenu;
 
 class MainWindow : public QMainWindow {
   Q_OBJECT
@@ -61,6 +63,10 @@ class MainWindow : public QMainWindow {
   ImageDocument* currentDocument() const;
   void loadModel(const ModelChoice& choice);  // falls back to the demo model when it cannot be loaded
   void loadDemoModel();
+  // Downloads (or resumes) a released model of models/catalog.yaml in a modeless dialog and loads it once it is
+  // installed; the open dialog if one is running already; null with a status-bar message if it cannot start.
+  DownloadDialog* downloadModel(const QString& name);
+  ReleasedModelsMenu* releasedModelsMenu() const { return releasedModels_; }
   void setThreshold(double t);
   double threshold() const { return threshold_; }
   void runCurrent();  // run the prompt on the current image (cache first) at the preview size, if one is set
@@ -235,6 +241,8 @@ class MainWindow : public QMainWindow {
   bool mouseDown_ = false;    // a mouse button is held (a drag of the slider or the histogram's line)
   bool gestureOpen_ = false;  // the current gesture continues until the button is released
   QString fallbackReason_;
+  ReleasedModelsMenu* releasedModels_ = nullptr;
+  QPointer<DownloadDialog> download_;  // the running download, if any
   QString modelError_;    // why the chosen model was replaced by the demo model ("" = it was not)
   quint64 lastDetectId_ = 0;
   bool pendingRun_ = false;  // run once the model is loaded

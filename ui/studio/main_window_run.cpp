@@ -17,6 +17,7 @@
 #include "ui/studio/batch_dialog.h"
 #include "ui/studio/dialogs.h"
 #include "ui/studio/main_window.h"
+#include "ui/studio/model_download.h"
 #include "ui/studio/model_locator.h"
 #include "ui/studio/prompt_panel.h"
 #include "ui/studio/studio_settings.h"
@@ -90,6 +91,33 @@ void MainWindow::loadModel(const ModelChoice& choice) {
     settings_->setPrecision(choice.precision);
   }
   refreshActions();
+}
+
+DownloadDialog* MainWindow::downloadModel(const QString& name) {
+  if (download_) {
+    download_->raise();
+    download_->activateWindow();
+    return download_;
+  }
+  QString error;
+  std::optional<glip::Catalog> cat = loadStudioCatalog(&error);
+  if (!cat || !cat->find(name.toStdString())) {
+    statusBar()->showMessage(cat ? tr("No model named %1 in the catalogue").arg(name) : error, 15000);
+    return nullptr;
+  }
+  auto* dlg = new DownloadDialog(std::move(*cat), name, settings_, this);
+  dlg->setAttribute(Qt::WA_DeleteOnClose);
+  connect(dlg, &QDialog::accepted, this, [this, dlg] {
+    statusBar()->showMessage(tr("Installed: %1").arg(dlg->installedChoice().weights), 10000);
+    loadModel(dlg->installedChoice());
+  });
+  connect(dlg, &QDialog::rejected, this, [this, dlg] {
+    if (!dlg->errorText().isEmpty()) statusBar()->showMessage(dlg->errorText(), 30000);
+  });
+  download_ = dlg;
+  dlg->show();
+  dlg->start();
+  return dlg;
 }
 
 void MainWindow::loadDemoModel() {

@@ -1,5 +1,7 @@
 #include "ui/studio/studio_settings.h"
 
+#include "core/engine/models.h"
+
 #include <algorithm>
 
 #include "core/engine/engine.h"
@@ -17,6 +19,8 @@ constexpr const char* kThreshold = "run/threshold";
 constexpr const char* kBatchReplace = "run/batch_replace";
 constexpr const char* kPreviewSize = "run/preview_size";
 constexpr const char* kPrecision = "model/precision";
+constexpr const char* kModelsDir = "model/models_dir";
+constexpr const char* kFirstRunDone = "model/first_run_done";
 constexpr const char* kLastDir = "files/last_directory";
 constexpr const char* kRecent = "files/recent_projects";
 constexpr const char* kAutosave = "files/autosave_seconds";
@@ -34,6 +38,13 @@ StudioSettings::~StudioSettings() = default;
 
 QString StudioSettings::modelConfig() const { return s_->value(kModelConfig).toString(); }
 void StudioSettings::setModelConfig(const QString& path) { s_->setValue(kModelConfig, path); }
+QString StudioSettings::modelsDir() const {
+  const QString d = s_->value(kModelsDir).toString();
+  return d.isEmpty() ? QString::fromStdString(glip::default_models_dir()) : d;
+}
+void StudioSettings::setModelsDir(const QString& dir) { s_->setValue(kModelsDir, dir); }
+bool StudioSettings::firstRunDone() const { return s_->value(kFirstRunDone, false).toBool(); }
+void StudioSettings::setFirstRunDone(bool done) { s_->setValue(kFirstRunDone, done); }
 QString StudioSettings::modelWeights() const { return s_->value(kModelWeights).toString(); }
 void StudioSettings::setModelWeights(const QString& path) { s_->setValue(kModelWeights, path); }
 QString StudioSettings::device() const {

@@ -31,6 +31,12 @@ class StudioSettings {
   void setDevice(const QString& device);
   QString precision() const;  // "fp32" (default) or "bf16" (glip::ModelParams::precision)
   void setPrecision(const QString& precision);
+  // Where downloaded models live: "" (the default) = glip::default_models_dir() (XDG data dir).
+  QString modelsDir() const;  // the setting, or the default when unset
+  void setModelsDir(const QString& dir);
+  // The first-run question (demo model or download GLIP-T) was answered.
+  bool firstRunDone() const;  // default false
+  void setFirstRunDone(bool done);
 
   // Prompt and run
   enum class PromptMode { Categories, Caption };

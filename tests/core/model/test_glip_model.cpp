@@ -338,8 +338,8 @@ class TestGlipModel : public QObject {
       QCOMPARE(backbone[t], std::string("Swin-T"));
     ModelParams p = tiny_params();
     p.config_file = glip::test::data_path("golden/tiny-l/tiny-l.merged.yaml");
-    QCOMPARE(Model::load(p)->info().backbone, std::string("Swin (C 12, depths 2-2-18-2)"));
-    QVERIFY2(contains(Model::load(p)->description(), "GLIP Swin (C 12, depths 2-2-18-2)/BERT, 2.43"),
+    QCOMPARE(Model::load(p)->info().backbone, std::string("Swin (C12, 2-2-18-2)"));
+    QVERIFY2(contains(Model::load(p)->description(), "GLIP Swin (C12, 2-2-18-2)/BERT, 2.43"),
              Model::load(p)->description().c_str());
   }
 
