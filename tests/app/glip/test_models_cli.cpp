@@ -52,6 +52,8 @@ class TestModelsCli : public QObject {
  private slots:
   void initTestCase() {
     QVERIFY(tmp_.isValid());
+    // The loopback server is reached directly: a proxy of the machine running the tests must not take its requests.
+    for (const char* v : {"http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"}) qunsetenv(v);
     tiny_ = read_file(tiny_path("model_final.pth"));
     server_.serve("/tiny.pth", tiny_);
     write_catalog();

@@ -75,6 +75,8 @@ class TestModels : public QObject {
  private slots:
   void initTestCase() {
     QVERIFY(tmp_.isValid());
+    // The loopback server is reached directly: a proxy of the machine running the tests must not take its requests.
+    for (const char* v : {"http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"}) qunsetenv(v);
     tiny_ = slurp(test::tiny_path("model_final.pth"));
     other_ = slurp(test::data_path("golden/tiny-ta/model_final.pth"));
     server_ = std::make_unique<LoopbackHttpServer>();

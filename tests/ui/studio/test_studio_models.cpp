@@ -52,6 +52,8 @@ class TestStudioModels : public glip::test::StudioWindowTest {
  private slots:
   void initTestCase() {
     QVERIFY(tmp.isValid());
+    // The loopback server is reached directly: a proxy of the machine running the tests must not take its requests.
+    for (const char* v : {"http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"}) qunsetenv(v);
     tiny_ = glip::test::read_file(glip::test::tiny_path("model_final.pth"));
     const fs::path d = tmp.filePath("catalog").toStdString();
     fs::create_directories(d);
