@@ -18,7 +18,7 @@ PACKAGES=(
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libutf8proc-dev
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libjpeg-dev
   qt6-qpa-plugins qt6-translations-l10n fonts-dejavu-core
-  slurm-wlm munge python3
+  slurm-wlm munge python3 python3-torch
 )
 BUILD_DIR=${BUILD_DIR:-build}
 # ccache across clones: paths relative to the checkout; PCH-compatible.

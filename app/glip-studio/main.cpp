@@ -140,22 +140,14 @@ int main(int argc, char** argv) {
   // whether to use the demo model or download GLIP-T (C) (the demo model runs meanwhile).
   QString downloadFirst;
   const bool interactive = !job && !cli.isSet(screenshot) && !cli.isSet(config) && !cli.isSet(demo);
-  if (interactive && !settings->firstRunDone() && settings->modelConfig().isEmpty()) {
-    bool installed = false;
-    const std::optional<glip::Catalog> cat = loadStudioCatalog();
-    if (cat)
-      for (const glip::CatalogModel& m : cat->models)
-        installed = installed || glip::model_status(m, QFile::encodeName(settings->modelsDir()).toStdString()).state ==
-                                     glip::InstallState::Installed;
-    const glip::CatalogModel* recommended = cat ? cat->recommended() : nullptr;
-    if (recommended && !installed) {
-      FirstRunDialog ask(QStringLiteral("%1 (%2)").arg(QString::fromStdString(recommended->title),
-                                                       QString::fromStdString(glip::format_bytes(recommended->size_bytes))));
-      ask.exec();
-      if (ask.choice() == FirstRunDialog::Choice::Download) downloadFirst = QString::fromStdString(recommended->name);
-    }
-    settings->setFirstRunDone(true);
+  glip::CatalogModel recommended;
+  if (interactive && firstRunQuestionDue(*settings, loadStudioCatalog(), &recommended)) {
+    FirstRunDialog ask(QStringLiteral("%1 (%2)").arg(QString::fromStdString(recommended.title),
+                                                     QString::fromStdString(glip::format_bytes(recommended.size_bytes))));
+    ask.exec();
+    if (ask.choice() == FirstRunDialog::Choice::Download) downloadFirst = QString::fromStdString(recommended.name);
   }
+  if (interactive) settings->setFirstRunDone(true);
 
   // The model: --config, else --demo's demo model, else the remembered one, else the demo model.
   if (cli.isSet(config)) w.loadModel({cli.value(config), cli.value(weights), cli.value(device), cli.value(precision)});

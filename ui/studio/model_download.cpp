@@ -231,6 +231,16 @@ void DownloadDialog::reject() {
 
 // ---------------------------------------------------------------------------------------------------------------
 
+bool firstRunQuestionDue(const StudioSettings& settings, const std::optional<glip::Catalog>& catalog,
+                         glip::CatalogModel* recommended) {
+  if (settings.firstRunDone() || !settings.modelConfig().isEmpty() || !catalog || !catalog->recommended()) return false;
+  const std::string dir = QFile::encodeName(settings.modelsDir()).toStdString();
+  for (const glip::CatalogModel& m : catalog->models)
+    if (glip::model_status(m, dir).state == glip::InstallState::Installed) return false;
+  if (recommended) *recommended = *catalog->recommended();
+  return true;
+}
+
 FirstRunDialog::FirstRunDialog(const QString& recommendedText, QWidget* parent) : QDialog(parent) {
   setObjectName(QStringLiteral("first_run_dialog"));
   setWindowTitle(tr("Welcome to GLIP Studio"));

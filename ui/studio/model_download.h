@@ -87,6 +87,12 @@ class DownloadDialog : public QDialog {
   QString error_;
 };
 
+// Whether to ask the first-run question on an interactive start: it was never answered, no model is remembered,
+// the catalogue has a recommended model and no catalogue model is installed in the settings' models folder. The
+// recommended model in *recommended when so.
+bool firstRunQuestionDue(const StudioSettings& settings, const std::optional<glip::Catalog>& catalog,
+                         glip::CatalogModel* recommended = nullptr);
+
 // First start without a model: the demo model (random boxes, says so) or download GLIP-T (C).
 class FirstRunDialog : public QDialog {
   Q_OBJECT

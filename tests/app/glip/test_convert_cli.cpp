@@ -1,7 +1,7 @@
 // `glip convert` as a process on the tiny-a golden checkpoint (official layout: "model" + "iteration"): the fp32
 // copy holds exactly the model's tensors, bit for bit, and `glip predict` gives byte-identical output with it; fp16
 // and bf16 copies hold the rounded values, half the bytes, and still load and detect; bad input ends with a reason,
-// exit status 1 and no output file.
+// exit status 1 and no output file. PyTorch's own torch.load reads every conversion (python3-torch).
 #include <ATen/ATen.h>
 
 #include <string>
@@ -88,6 +88,42 @@ class TestConvertCli : public QObject {
     QVERIFY(ratio > 0.45 && ratio < 0.6);
     const ProcessRun p = predict(out);  // the weights are widened to fp32 on loading
     QVERIFY2(p.exit_code == 0 && contains(p.out, "\"score\""), p.err.c_str());
+  }
+
+  // The official Python side reads them: Debian's PyTorch (python3-torch, installed by scripts/setup.sh) runs
+  // torch.load on each conversion the way GLIP's checkpointer does (map_location cpu, a bare state dict), and every
+  // tensor equals the official checkpoint's, rounded by torch's own .to(dtype) for fp16/bf16.
+  void officialTorchLoad() {
+    const QString script = QStringLiteral(R"(
+import sys, torch
+off = torch.load(sys.argv[1], map_location=torch.device('cpu'))['model']
+off = {k[len('module.'):] if k.startswith('module.') else k: v for k, v in off.items()}
+for f, name in zip(sys.argv[2::2], sys.argv[3::2]):
+    sd = torch.load(f, map_location=torch.device('cpu'))
+    assert 'model' not in sd, f
+    assert set(sd) == set(off), (f, sorted(set(sd) ^ set(off))[:5])
+    dt = {'fp32': None, 'fp16': torch.float16, 'bf16': torch.bfloat16}[name]
+    for k, v in off.items():
+        w = sd[k]
+        want = v.to(dt) if (dt is not None and v.is_floating_point()) else v
+        assert w.dtype == want.dtype and w.shape == want.shape and torch.equal(w, want), (f, k)
+    print(name, len(sd), 'tensors equal')
+)");
+    QStringList args{QStringLiteral("-c"), script, q(tiny_path("model_final.pth"))};
+    for (const char* dtype : {"fp32", "fp16", "bf16"}) {
+      const QString out = tmp.filePath(QStringLiteral("torch_load_%1.pth").arg(dtype));
+      const ProcessRun c = run_glip({"convert", q(tiny_path("model_final.pth")), out, "--dtype", dtype});
+      QVERIFY2(c.exit_code == 0, c.err.c_str());
+      args << out << dtype;
+    }
+    // Debian's interpreter, where python3-torch installs torch (a python3 earlier in PATH may lack it).
+    const QString python = QFileInfo::exists(QStringLiteral("/usr/bin/python3")) ? QStringLiteral("/usr/bin/python3")
+                                                                                 : QStringLiteral("python3");
+    const ProcessRun r = run_process(python, args, 120000);
+    QVERIFY2(r.exit_code == 0, ("torch.load failed (python3-torch is installed by scripts/setup.sh): " + r.err).c_str());
+    QVERIFY2(contains(r.out, "fp32 286 tensors equal") && contains(r.out, "fp16 286 tensors equal") &&
+                 contains(r.out, "bf16 286 tensors equal"),
+             r.out.c_str());
   }
 
   void badInput() {

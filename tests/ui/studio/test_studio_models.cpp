@@ -157,6 +157,30 @@ class TestStudioModels : public glip::test::StudioWindowTest {
     QCOMPARE(d.result(), result);
   }
 
+  // When the first-run question is asked: fresh settings and nothing installed; never again once answered, nor
+  // with a remembered model, an installed catalogue model or no catalogue.
+  void firstRunQuestionDue() {
+    QTemporaryDir d;
+    StudioSettings s(d.filePath(QStringLiteral("s.ini")));
+    s.setModelsDir(d.filePath(QStringLiteral("models")));
+    qputenv("GLIP_MODELS_DIR", QByteArray::fromStdString(fs::path(tmp.filePath("catalog").toStdString()).string()));
+    const std::optional<glip::Catalog> cat = loadStudioCatalog();
+    QVERIFY(cat);
+    glip::CatalogModel rec;
+    QVERIFY(glip::studio::firstRunQuestionDue(s, cat, &rec));
+    QCOMPARE(rec.name, std::string("tiny"));
+    QVERIFY(!glip::studio::firstRunQuestionDue(s, std::nullopt));
+    s.setModelConfig(QStringLiteral("/x/glip.yaml"));
+    QVERIFY(!glip::studio::firstRunQuestionDue(s, cat));
+    s.setModelConfig(QString());
+    s.setModelsDir(modelsDir_);  // tiny is installed there (downloadResumesInstallsAndLoads)
+    QVERIFY(!glip::studio::firstRunQuestionDue(s, cat));
+    s.setModelsDir(d.filePath(QStringLiteral("models")));
+    s.setFirstRunDone(true);
+    QVERIFY(!glip::studio::firstRunQuestionDue(s, cat));
+    qunsetenv("GLIP_MODELS_DIR");
+  }
+
   void systemProxy() {
     qputenv("http_proxy", "http://127.0.0.1:3128");
     QCOMPARE(DownloadDialog::systemProxyFor(QStringLiteral("http://example.org/x.pth")),
