@@ -197,6 +197,7 @@ int run_bench(BenchArgs a) {
                         {"stage", a.stage},
                         {"threads", a.model.threads},
                         {"precision", a.model.precision},
+                        {"kernels", a.model.kernels},
                         {"load_s", load_s},
                         {"warm_up", a.model.warm_up},
                         {"min_size", a.min_size},

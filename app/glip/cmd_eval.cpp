@@ -2,7 +2,7 @@
 //
 // Model-driven: the official zero-shot evaluation (tools/test_grounding_net.py), same command line:
 //   glip eval --config-file CFG.yaml --weight W.pth [--ann-file A.json --image-dir DIR] [--shard K/N]
-//             [--no-resume] [--device cpu|cuda] [--threads T] [--precision fp32|bf16]
+//             [--no-resume] [--device cpu|cuda] [--threads T] [--precision fp32|bf16] [--kernels native|generic]
 //             TEST.IMS_PER_BATCH 1 MODEL.DYHEAD.SCORE_AGG "MEAN" TEST.EVAL_TASK detection OUTPUT_DIR ./out ...
 // Without --ann-file/--image-dir, DATASETS.TEST (coco_2017_val) is found as GLIP finds it (coco/annotations/
 // instances_val2017.json and coco/val2017 under ./, $DATASET, ./DATASET, ./OUTPUT, ./data or ./MODEL). Writes

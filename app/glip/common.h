@@ -15,6 +15,7 @@ struct ModelArgs {
   int threads = 0;
   bool warm_up = true;                 // ModelParams::warm_up
   std::string precision = "fp32";      // ModelParams::precision: fp32 | bf16
+  std::string kernels = "native";      // ModelParams::kernels: native | generic
   std::vector<std::string> overrides;  // trailing KEY VALUE pairs
 };
 
@@ -30,7 +31,7 @@ std::string read_caption_file(const std::string& path);
 // --config-file (required), --weight, --device, --threads, --precision.
 void add_model_options(CLI::App& cmd, ModelArgs& args, bool config_required = true);
 std::shared_ptr<const Model> load_model(const ModelArgs& args, bool random_init = false);
-// --precision fp32|bf16 on `cmd`.
+// --precision fp32|bf16 and --kernels native|generic on `cmd`.
 void add_precision_option(CLI::App& cmd, ModelArgs& args);
 
 }  // namespace glip::cli

@@ -220,6 +220,8 @@ std::shared_ptr<const Model> Model::load(const ModelParams& params, const Progre
     if (impl->device != "cpu")
       throw Error("bf16 precision is for the CPU; device \"" + impl->device + "\" runs fp32");
     if (!bf16_supported(&why)) throw Error("bf16 precision is not available: " + why + "; use fp32");
+    if (params.kernels == Kernels::generic)
+      throw Error("bf16 precision uses the native CPU kernels; the generic kernels run fp32");
   }
 
   // The weights are found before the model is built: a missing file is told at once, not after building GLIP-T.
@@ -254,6 +256,10 @@ std::shared_ptr<const Model> Model::load(const ModelParams& params, const Progre
   }
   impl->net->eval();
   if (params.precision == Precision::bf16) convert_gemm_weights(*impl->net, at::kBFloat16);
+  if (params.kernels == Kernels::generic) {
+    use_generic_kernels(*impl->net);
+    impl->atss.generic_nms = true;
+  }
   if (impl->device != "cpu") impl->net->to(torch::Device(impl->device));
   for (const auto& p : impl->net->parameters()) impl->parameter_count += p.numel();
   std::shared_ptr<const Model> model(new Model(std::move(impl)));

@@ -57,6 +57,10 @@ bool parse_precision(const std::string& s, Precision* p);  // false for anything
 // Whether Precision::bf16 can run here; `why` gets the reason when not.
 bool bf16_supported(std::string* why = nullptr);
 
+enum class Kernels { native, generic };
+const char* kernels_name(Kernels k);                     // "native" / "generic"
+bool parse_kernels(const std::string& s, Kernels* out);  // false for anything else
+
 struct ModelParams {
   std::string config_file;             // a GLIP YAML config (official files load as they are)
   std::vector<std::string> overrides;  // KEY VALUE ... as on GLIP's command line
@@ -71,6 +75,10 @@ struct ModelParams {
   // costs about one run at load time: worth it for interactive use, not for a one-shot command.
   bool warm_up = true;
   Precision precision = Precision::fp32;  // bf16: load() refuses with a clear message where bf16_supported() is false
+  // native: the hand-written CPU kernels (fused window attention, oneDNN paths, deformable convolution, ml_nms) for
+  // CPU tensors; generic: only ATen operations everywhere, the path every other device takes (proven on the CPU
+  // against the golden sets). fp32 only.
+  Kernels kernels = Kernels::native;
 };
 
 struct DetectParams {

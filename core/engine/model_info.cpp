@@ -59,6 +59,14 @@ const ModelInfo& default_model_info() {
 
 bool cuda_available() { return torch::cuda::is_available(); }
 
+const char* kernels_name(Kernels k) { return k == Kernels::generic ? "generic" : "native"; }
+
+bool parse_kernels(const std::string& s, Kernels* out) {
+  if (s != "native" && s != "generic") return false;
+  *out = s == "generic" ? Kernels::generic : Kernels::native;
+  return true;
+}
+
 const char* precision_name(Precision p) { return p == Precision::bf16 ? "bf16" : "fp32"; }
 
 bool parse_precision(const std::string& s, Precision* p) {

@@ -51,6 +51,7 @@ at::Tensor ModulatedDeformConvImpl::forward(const at::Tensor& x, const at::Tenso
   ops::DeformConvParams p;
   p.stride = stride_;
   p.padding = 1;
+  p.generic = generic;
   return ops::modulated_deform_conv2d(x, offset, mask, weight, bias, p);  // N x Cout x Ho x Wo
 }
 

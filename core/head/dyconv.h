@@ -30,6 +30,7 @@ class ModulatedDeformConvImpl : public torch::nn::Module {
   // x N x Cin x H x W, offset N x 18 x Ho x Wo, mask N x 9 x Ho x Wo (after sigmoid) -> N x Cout x Ho x Wo
   at::Tensor forward(const at::Tensor& x, const at::Tensor& offset, const at::Tensor& mask);
   at::Tensor weight, bias;
+  bool generic = false;  // the ATen-only deformable convolution on the CPU too (ops::DeformConvParams::generic)
 
  private:
   int64_t stride_;

@@ -5,6 +5,7 @@
 #include "core/common/error.h"
 #include "core/config/config.h"
 #include "core/io/align.h"
+#include "core/head/dyconv.h"
 #include "core/io/checkpoint.h"
 #include "core/language/options.h"
 #include "core/vision/options.h"
@@ -116,6 +117,17 @@ size_t convert_gemm_weights(GlipModelImpl& model, at::ScalarType dtype) {
     ++converted;
   }
   return converted;
+}
+
+size_t use_generic_kernels(GlipModelImpl& model) {
+  model.backbone->body->set_fast_cpu_kernels(false);
+  size_t n = 0;
+  for (const auto& m : model.modules(/*include_self=*/false))
+    if (auto* d = m->as<head::ModulatedDeformConvImpl>()) {
+      d->generic = true;
+      ++n;
+    }
+  return n;
 }
 
 }  // namespace glip

@@ -75,6 +75,12 @@ size_t load_glip_weights(GlipModelImpl& model, const std::string& checkpoint_pat
 // centerness) and the dot-product projections. Returns the number of converted tensors; kFloat is a no-op.
 size_t convert_gemm_weights(GlipModelImpl& model, at::ScalarType dtype);
 
+// The device-generic kernels everywhere (ModelParams::kernels generic): Swin and the FPN in GLIP's formulation of
+// plain ATen operations (SwinOptions::fast_cpu_kernels off), the deformable convolutions of DyConv through
+// ops::modulated_deform_conv2d's ATen-only path. (NMS: post::AtssParams::generic_nms.) Returns the number of
+// deformable convolutions switched.
+size_t use_generic_kernels(GlipModelImpl& model);
+
 // name -> shape of every parameter and buffer (the state dict), in registration order.
 std::vector<std::pair<std::string, std::vector<int64_t>>> state_dict_shapes(const torch::nn::Module& m);
 

@@ -160,7 +160,8 @@ AtssOutput atss_postprocess(const std::vector<AtssLevelInput>& levels, const Pos
   // boxlist_ml_nms: class-wise NMS over all levels; kept indices ascending.
   at::Tensor keep;
   if (params.nms_threshold > 0) {
-    ops::NmsResult nms = ops::ml_nms_explained(cand.boxes_xyxy, cand.scores, cand.labels, params.nms_threshold);
+    ops::NmsResult nms = ops::ml_nms_explained(cand.boxes_xyxy, cand.scores, cand.labels, params.nms_threshold,
+                                              params.generic_nms);
     keep = nms.keep;
     cand.suppressed_by = nms.suppressed_by;
     cand.suppression_iou = nms.suppression_iou;

@@ -53,6 +53,7 @@ struct AtssParams {
   int64_t detections_per_image = 100;  // MODEL.ATSS.DETECTIONS_PER_IMG (<= 0: no cut)
   double min_size = 0;                 // make_atss_postprocessor hard-codes 0
   ScoreAgg score_agg = ScoreAgg::kMean;  // MODEL.DYHEAD.SCORE_AGG
+  bool generic_nms = false;            // the ATen-only ml_nms on the CPU too (ModelParams::kernels generic)
 };
 
 // From the inference keys the official build reads: MODEL.ATSS.{INFERENCE_TH, PRE_NMS_TOP_N, NMS_TH,

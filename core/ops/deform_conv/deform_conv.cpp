@@ -8,6 +8,7 @@
 
 #include "core/common/error.h"
 #include "core/ops/deform_conv/deform_conv_cpu.h"
+#include "core/ops/deform_conv/deform_conv_generic.h"
 
 namespace glip::ops {
 namespace {
@@ -62,8 +63,9 @@ at::Tensor modulated_deform_conv2d(const at::Tensor& input, const at::Tensor& of
     if (bias.scalar_type() != st || bias.device() != input.device()) fail("bias must match the input's dtype/device");
   }
 
-  if (input.device().is_cpu()) return detail::modulated_deform_conv2d_cpu(input, offset, mask, weight, bias, p);
-  fail(std::string("no implementation for device ") + input.device().str() + " (only CPU is built)");
+  if (input.device().is_cpu() && !p.generic)
+    return detail::modulated_deform_conv2d_cpu(input, offset, mask, weight, bias, p);
+  return detail::modulated_deform_conv2d_generic(input, offset, mask, bf16_weight ? weight.to(st) : weight, bias, p);
 }
 
 }  // namespace glip::ops

@@ -1,6 +1,6 @@
 // Modulated deformable convolution (DCNv2), the op behind GLIP's DyConv (maskrcnn_benchmark's
-// ModulatedDeformConv). Device dispatch: CPU implementation in deform_conv_cpu.cpp; a CUDA kernel can be added
-// beside it (deform_conv_cuda.cu) and selected by input.device().
+// ModulatedDeformConv). Device dispatch: the CPU kernel (deform_conv_cpu.cpp) for CPU tensors, the ATen-only
+// implementation (deform_conv_generic.cpp) for any other device or when DeformConvParams::generic is set.
 //
 // Layout (as maskrcnn_benchmark's kernels): for tap k = i*kw + j of deformable group g,
 //   offset channel (g*kh*kw + k)*2     = dy, (g*kh*kw + k)*2 + 1 = dx;  mask channel g*kh*kw + k.
@@ -22,6 +22,9 @@ struct DeformConvParams {
   int64_t dilation = 1;
   int64_t groups = 1;
   int64_t deformable_groups = 1;
+  // The ATen-only path (deform_conv_generic.h) on the CPU too (`--kernels generic`); tensors on other devices
+  // always take it. A bf16 weight is widened to fp32 there.
+  bool generic = false;
 };
 
 // input  N x Cin x H x W

@@ -8,11 +8,12 @@
 
 #include "core/common/error.h"
 #include "core/ops/nms/nms_cpu.h"
+#include "core/ops/nms/nms_generic.h"
 
 namespace glip::ops {
 
 NmsResult ml_nms_explained(const at::Tensor& boxes, const at::Tensor& scores, const at::Tensor& labels,
-                           double iou_threshold) {
+                           double iou_threshold, bool generic) {
   auto fail = [](const std::string& what) { throw glip::Error("ml_nms: " + what); };
   if (!boxes.defined() || !scores.defined() || !labels.defined()) fail("boxes, scores and labels must be defined");
   if (boxes.dim() != 2 || boxes.size(1) != 4) {
@@ -28,13 +29,13 @@ NmsResult ml_nms_explained(const at::Tensor& boxes, const at::Tensor& scores, co
   if (!at::isIntegralType(labels.scalar_type(), /*includeBool=*/false)) fail("labels must be an integer tensor");
   if (scores.device() != boxes.device() || labels.device() != boxes.device())
     fail("boxes, scores and labels must be on the same device");
-  if (boxes.device().is_cpu()) return detail::ml_nms_explained_cpu(boxes, scores, labels, iou_threshold);
-  fail(std::string("no implementation for device ") + boxes.device().str() + " (only CPU is built)");
-  return {};
+  if (boxes.device().is_cpu() && !generic) return detail::ml_nms_explained_cpu(boxes, scores, labels, iou_threshold);
+  return detail::ml_nms_explained_generic(boxes, scores, labels, iou_threshold);
 }
 
-at::Tensor ml_nms(const at::Tensor& boxes, const at::Tensor& scores, const at::Tensor& labels, double iou_threshold) {
-  return ml_nms_explained(boxes, scores, labels, iou_threshold).keep;
+at::Tensor ml_nms(const at::Tensor& boxes, const at::Tensor& scores, const at::Tensor& labels, double iou_threshold,
+                  bool generic) {
+  return ml_nms_explained(boxes, scores, labels, iou_threshold, generic).keep;
 }
 
 }  // namespace glip::ops

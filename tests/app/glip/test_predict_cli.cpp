@@ -156,6 +156,29 @@ class TestPredictCli : public QObject {
     const DetMatch m = match_detections(got, golden_detections(grd.json), 1e-2, 1e-4);
     QVERIFY2(m.ok, m.error.c_str());
   }
+
+  // --kernels generic (only ATen operations): the golden detections too; a bad value is a usage error.
+  void generic_kernels() {
+    const QString dir = QString::fromStdString(tiny_dir());
+    const GoldenRun det = golden_run("astronaut.det");
+    QStringList cats;
+    for (const auto& l : det.prompt.labels) cats << QString::fromStdString(l.name);
+    const Run r = run_glip({"predict", "--config-file", dir + "/tiny-a.merged.yaml", "--image", dir + "/astronaut.png",
+                            "--categories", cats.join(','), "--kernels", "generic", "--threads", "2"});
+    QVERIFY2(r.exit_code == 0, r.err.c_str());
+    const nlohmann::json j = nlohmann::json::parse(r.out);
+    const nlohmann::json& entry = j.is_array() ? j.at(0) : j;
+    std::vector<Detection> got = detections_of(entry);
+    std::stable_sort(got.begin(), got.end(), [](const Detection& a, const Detection& b) {
+      return a.score != b.score ? a.score > b.score : a.label < b.label;
+    });
+    const DetMatch m = match_detections(got, golden_detections(det.json), 1e-2, 1e-4);
+    QVERIFY2(m.ok, m.error.c_str());
+    const Run bad = run_glip({"predict", "--config-file", dir + "/tiny-a.merged.yaml", "--image", dir + "/astronaut.png",
+                              "--categories", "cup", "--kernels", "fast"});
+    QVERIFY(bad.exit_code != 0);
+    QVERIFY2(bad.err.find("--kernels") != std::string::npos, bad.err.c_str());
+  }
 };
 
 QTEST_APPLESS_MAIN(TestPredictCli)

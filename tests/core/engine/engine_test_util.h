@@ -30,19 +30,22 @@ using test::tiny_dir;
 // A golden set's folder: tests/data/golden/<set> (tiny-a: GLIP-T (C) at toy width; tiny-ta: GLIP-T (A)).
 inline std::string golden_dir(const std::string& set) { return test::data_path("golden/" + set); }
 
-// A golden set's model with its golden weights (MODEL.WEIGHT of the merged config), one per set, override list
-// and precision.
+// A golden set's model with its golden weights (MODEL.WEIGHT of the merged config), one per set, override list,
+// precision and kernels.
 inline std::shared_ptr<const Model> tiny_model(const std::vector<std::string>& overrides = {},
                                                const std::string& set = "tiny-a",
-                                               Precision precision = Precision::fp32) {
+                                               Precision precision = Precision::fp32,
+                                               Kernels kernels = Kernels::native) {
   static std::mutex mu;
-  static std::map<std::tuple<std::string, std::vector<std::string>, Precision>, std::shared_ptr<const Model>> cache;
+  static std::map<std::tuple<std::string, std::vector<std::string>, Precision, Kernels>, std::shared_ptr<const Model>>
+      cache;
   std::lock_guard<std::mutex> lock(mu);
-  auto& m = cache[{set, overrides, precision}];
+  auto& m = cache[{set, overrides, precision, kernels}];
   if (!m) {
     ModelParams p = test::tiny_params("", overrides);
     p.config_file = golden_dir(set) + "/" + set + ".merged.yaml";
     p.precision = precision;
+    p.kernels = kernels;
     m = Model::load(p);
   }
   return m;

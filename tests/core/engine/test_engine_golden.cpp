@@ -7,7 +7,9 @@
 //    tiny-l, as its README says, atol 1e-3 for dyhead.9-23, head.box_regression and head.centerness, where the
 //    official code's own 1- vs 2-thread runs differ by up to 0.73 of the 1e-4 budget), the
 //    token dimension compared over the T real tokens (the engine trims the 256-padded text: this proves it exact);
-//  - Session::save_probes -> io::load_tensor_dict round trip with the golden names.
+//  - Session::save_probes -> io::load_tensor_dict round trip with the golden names;
+//  - the device-generic kernels (ModelParams::kernels generic: only ATen operations, the path of every non-CPU
+//    device) give the same final detections on every run of every set (boxes 1e-2 px, scores 1e-4).
 #include <c10/core/InferenceMode.h>
 
 #include <map>
@@ -195,6 +197,24 @@ class TestEngineGolden : public QObject {
           r.detections.size(), m.max_box, m.max_score, m.near_ties.size());
     max_box_ = std::max(max_box_, m.max_box);
     max_score_ = std::max(max_score_, m.max_score);
+  }
+
+  void genericKernels_data() { detectFromPng_data(); }
+
+  // 3. The same from the PNG with the generic kernels (Swin and FPN in plain ATen ops, the ATen deformable
+  //    convolution and ml_nms).
+  void genericKernels() {
+    QFETCH(QString, set);
+    QFETCH(QString, tag);
+    c10::InferenceMode guard;
+    const GoldenRun run = golden_run(tag.toStdString(), set.toStdString());
+    Session s(tiny_model(run.overrides, run.set, Precision::fp32, Kernels::generic));
+    const DetectResult r = s.detect(golden_image(run.image), run.prompt);
+    QCOMPARE(static_cast<int>(r.detections.size()), run.json.at("num_detections").get<int>());
+    const DetMatch m = match_detections(r.detections, golden_detections(run.json), 1e-2, 1e-4);
+    QVERIFY2(m.ok, m.error.c_str());
+    qInfo("%s (generic kernels): %zu detections, max |box diff| %.3g px, max |score diff| %.3g", qPrintable(tag),
+          r.detections.size(), m.max_box, m.max_score);
   }
 
   void probesVsGolden_data() { detectFromPng_data(); }

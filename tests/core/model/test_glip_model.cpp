@@ -17,6 +17,8 @@
 #include "core/engine/engine.h"
 #include "core/engine/engine_impl.h"
 #include "core/engine/models.h"  // model_impl(): the loaded network (internal to core)
+#include "core/head/dyconv.h"
+#include "core/vision/swin.h"
 #include "core/io/align.h"
 #include "core/io/checkpoint.h"
 #include "core/model/glip_model.h"
@@ -192,6 +194,40 @@ class TestGlipModel : public QObject {
     QCOMPARE(io::module_shapes(*model_impl(*m).net).size(), size_t{862});
     QCOMPARE(m->parameter_count(), int64_t{2434532});
     QCOMPARE(m->info().fusion_layers, int64_t{8});
+  }
+
+  // ModelParams::kernels generic switches every hand-written CPU path off: Swin's fused attention / oneDNN linears,
+  // DyConv's deformable convolutions, the post-processor's NMS; native leaves them on. bf16 is native only.
+  void genericKernelsSwitch() {
+    for (const Kernels k : {Kernels::native, Kernels::generic}) {
+      ModelParams p = tiny_params();
+      p.kernels = k;
+      p.warm_up = false;
+      auto m = Model::load(p);
+      const bool generic = k == Kernels::generic;
+      size_t attention = 0, deform = 0;
+      for (const auto& mod : model_impl(*m).net->modules(false)) {
+        if (auto* a = mod->as<WindowAttentionImpl>()) {
+          ++attention;
+          QCOMPARE(a->fast, !generic);
+        }
+        if (auto* d = mod->as<head::ModulatedDeformConvImpl>()) {
+          ++deform;
+          QCOMPARE(d->generic, generic);
+        }
+      }
+      QVERIFY(attention > 0 && deform > 0);
+      QCOMPARE(model_impl(*m).atss.generic_nms, generic);
+    }
+    Kernels k;
+    QVERIFY(parse_kernels("generic", &k) && k == Kernels::generic && std::string(kernels_name(k)) == "generic");
+    QVERIFY(!parse_kernels("fast", &k));
+    if (bf16_supported()) {
+      ModelParams p = tiny_params();
+      p.kernels = Kernels::generic;
+      p.precision = Precision::bf16;
+      QVERIFY(contains(load_error(p), "the generic kernels run fp32"));
+    }
   }
 
   // A checkpoint without some keys: glip::Error naming each missing key.
