@@ -8,6 +8,7 @@
 #include "app/allocator.h"
 #include "app/glip/commands.h"
 #include "core/common/error.h"
+#include "core/engine/engine.h"
 
 int main(int argc, char** argv) {
   glip::app::tune_allocator();
@@ -15,7 +16,7 @@ int main(int argc, char** argv) {
   spdlog::set_default_logger(spdlog::stderr_color_mt("glip"));
   CLI::App app{"glip — GLIP (Grounded Language-Image Pre-training) in C++"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "glip 0.1.0");
+  app.set_version_flag("--version", [] { return "glip 0.1.0 (" + glip::runtime_description() + ")"; });
   // Usage errors are one line, like every other error.
   app.failure_message([](const CLI::App*, const CLI::Error& e) {
     return std::string("glip: error: ") + e.what() + " (see --help)\n";

@@ -157,6 +157,9 @@ const ModelInfo& default_model_info();
 
 // Whether libtorch can run on a CUDA device here (ModelParams::device = "cuda").
 bool cuda_available();
+// What this build runs on, for --version and bug reports: "libtorch 1.13.0 (CPU only)" or
+// "libtorch 2.4.0, CUDA: 1 device(s)".
+std::string runtime_description();
 
 // ---------------------------------------------------------------------------------------------------------------
 // Prompt tokens, for display

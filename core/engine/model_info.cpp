@@ -1,6 +1,7 @@
 // What a model is as values (ModelInfo), the prompt the model runs (chunks, token preview) and the threshold rule:
 // the parts of core/engine/engine.h that need no tensor.
 #include <torch/cuda.h>
+#include <torch/version.h>
 
 #include <algorithm>
 #include <cmath>
@@ -58,6 +59,13 @@ const ModelInfo& default_model_info() {
 }
 
 bool cuda_available() { return torch::cuda::is_available(); }
+
+std::string runtime_description() {
+  std::string s = "libtorch " + std::to_string(TORCH_VERSION_MAJOR) + "." + std::to_string(TORCH_VERSION_MINOR) + "." +
+                  std::to_string(TORCH_VERSION_PATCH);
+  const size_t n = torch::cuda::device_count();
+  return n == 0 ? s + " (CPU only)" : s + ", CUDA: " + std::to_string(n) + " device(s)";
+}
 
 const char* kernels_name(Kernels k) { return k == Kernels::generic ? "generic" : "native"; }
 

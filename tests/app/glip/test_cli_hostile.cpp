@@ -40,6 +40,15 @@ class TestCliHostile : public QObject {
   QTemporaryDir tmp_;
 
  private slots:
+  // --version names the libtorch and the devices it has (for bug reports and GPU machines).
+  void version() {
+    const Run r = glip::test::run_glip({"--version"});
+    QCOMPARE(r.exit_code, 0);
+    const std::string out = r.out + r.err;
+    QVERIFY2(out.rfind("glip 0.1.0 (libtorch ", 0) == 0, out.c_str());
+    QVERIFY2(out.find("(CPU only)") != std::string::npos || out.find(", CUDA: ") != std::string::npos, out.c_str());
+  }
+
   // Numeric options are bounded: out-of-range, NaN and absurd values are usage errors naming the option.
   void numeric_options_bounded() {
     expect_one_line_error(run_glip({"tokenize", "--caption", "a cat", "--indent", "300000"}), {"--indent", "[-1, 16]"});
