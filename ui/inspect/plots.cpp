@@ -203,24 +203,30 @@ void LatencyPlot::setTimings(const std::map<std::string, double>& seconds) {
   rowMs_.clear();
   QVector<double> keys, vals, partKeys[3], partVals[3];
   QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
+  // A fusion layer is three tower slots (VLFuse, BERT layer, DyConv); a tower without early fusion (GLIP-T (A)) is
+  // DyConv only: one slot per layer.
+  bool fused = false;
+  for (const auto& [name, s] : stages) fused = fused || (dyheadSlot(name) >= 0 && name.find(".vlfuse") != std::string::npos);
+  const int perLayer = fused ? 3 : 1;
   int layerRow = -1, rowLayer = -1;  // the row of the current fusion layer, and that layer
   for (const auto& [name, s] : stages) {
     stages_ << QString::fromStdString(name);
     const double ms = s * 1000.0;
     const int slot = dyheadSlot(name);
     if (slot >= 0) {
-      const int layer = slot / 3;
+      const int layer = slot / perLayer;
       if (layer != rowLayer) {
         rowLayer = layer;
         layerRow = int(rows_.size());
-        rows_ << QStringLiteral("dyhead.%1-%2").arg(3 * layer).arg(3 * layer + 2);
+        rows_ << (perLayer == 3 ? QStringLiteral("dyhead.%1-%2").arg(3 * layer).arg(3 * layer + 2)
+                                : QStringLiteral("dyhead.%1").arg(slot));
         rowMs_.push_back(0.0);
         for (auto& k : partKeys) k << layerRow;
         for (auto& v : partVals) v << 0.0;
       }
       const size_t dot = name.find('.', 7);
       const std::string kind = dot == std::string::npos ? std::string() : name.substr(dot + 1);
-      const int part = kind == "vlfuse" ? 0 : kind == "bertlayer" ? 1 : kind == "dyconv" ? 2 : slot % 3;
+      const int part = kind == "vlfuse" ? 0 : kind == "bertlayer" ? 1 : kind == "dyconv" ? 2 : slot % perLayer;
       partVals[part].back() += ms;
       rowMs_.back() += ms;
       continue;

@@ -92,6 +92,18 @@ bool showsNothing(QWidget* w) {
 class TestInspectPanels : public QObject {
   Q_OBJECT
  private slots:
+  // GLIP-T (A): a tower of DyConv only; each slot is its own row (not three DyConv grouped as one fusion layer).
+  void latencyRowsOfATowerWithoutFusion() {
+    LatencyPlot plot;
+    std::map<std::string, double> t{{"preprocess", 0.01}, {"swin", 0.4}, {"fpn", 0.05}, {"bert", 0.1},
+                                    {"heads", 0.02},      {"post", 0.01}};
+    for (int i = 0; i < 6; ++i) t["dyhead." + std::to_string(i) + ".dyconv"] = 0.01 * (i + 1);
+    plot.setTimings(t);
+    QCOMPARE(plot.rows(), QStringList({"preprocess", "swin", "fpn", "bert", "dyhead.0", "dyhead.1", "dyhead.2",
+                                       "dyhead.3", "dyhead.4", "dyhead.5", "heads", "post"}));
+    QVERIFY(std::abs(plot.rowMilliseconds(5) - 20) < 1e-9);  // dyhead.1: 20 ms
+  }
+
   void latencyStageNamesDoNotOverlap() {
     InspectorDock dock;
     dock.setSnapshot(snapshotWithResult(), blankImage());
