@@ -21,7 +21,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <filesystem>
 #include <iostream>
 #include <thread>
 
@@ -70,14 +69,6 @@ Usage usage() {
           ru.ru_minflt};
 }
 
-
-// First existing candidate for a file shipped with the sources (cwd, then next to the build tree).
-std::string find_shipped(const std::string& rel) {
-  namespace fs = std::filesystem;
-  for (const fs::path& base : {fs::current_path(), fs::path(GLIP_SOURCE_DIR)})
-    if (fs::exists(base / rel)) return (base / rel).string();
-  return rel;
-}
 
 struct BenchArgs {
   ModelArgs model;

@@ -19,6 +19,7 @@
 #include <unistd.h>  // isatty
 
 #include "app/glip/commands.h"
+#include "app/glip/common.h"
 #include "core/common/error.h"
 #include "core/engine/models.h"
 
@@ -35,12 +36,13 @@ struct ModelsArgs {
 std::atomic<bool> g_interrupted{false};
 extern "C" void on_sigint(int) { g_interrupted = true; }
 
-// The shipped catalogue: ./models/catalog.yaml, else the source tree's.
+// --catalog, else the shipped models/catalog.yaml.
 std::string find_catalog(const std::string& given) {
   if (!given.empty()) return given;
-  for (const fs::path& base : {fs::current_path(), fs::path(GLIP_SOURCE_DIR)})
-    if (fs::exists(base / "models" / "catalog.yaml")) return (base / "models" / "catalog.yaml").string();
-  throw Error("models/catalog.yaml not found (run from the GLIP Studio folder or pass --catalog)");
+  const std::string shipped = find_shipped("models/catalog.yaml");
+  if (!fs::exists(shipped))
+    throw Error("models/catalog.yaml not found (run from the GLIP Studio folder or pass --catalog)");
+  return shipped;
 }
 
 const char* state_name(InstallState s) {

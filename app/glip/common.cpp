@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <cmath>
+#include <filesystem>
 #include <sstream>
 #include <thread>
 
@@ -34,6 +35,13 @@ std::string read_caption_file(const std::string& path) {
   if (!text.empty() && text.back() == '\n') text.pop_back();
   if (!text.empty() && text.back() == '\r') text.pop_back();
   return text;
+}
+
+std::string find_shipped(const std::string& rel) {
+  namespace fs = std::filesystem;
+  for (const fs::path& base : {fs::current_path(), fs::path(GLIP_SOURCE_DIR)})
+    if (fs::exists(base / rel)) return (base / rel).string();
+  return rel;
 }
 
 void add_model_options(CLI::App& cmd, ModelArgs& args, bool config_required) {

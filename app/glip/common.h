@@ -28,6 +28,10 @@ constexpr int kMaxThreads = 1024;                   // --threads: 0 (all cores) 
 // limit. glip::Error for a missing, non-regular or over 1 MiB file.
 std::string read_caption_file(const std::string& path);
 
+// A file shipped with the sources (models/..., resources/...): under the current folder, else under the source
+// tree the tool was built from; `rel` itself when neither has it.
+std::string find_shipped(const std::string& rel);
+
 // --config-file (required), --weight, --device, --threads, --precision.
 void add_model_options(CLI::App& cmd, ModelArgs& args, bool config_required = true);
 std::shared_ptr<const Model> load_model(const ModelArgs& args, bool random_init = false);
