@@ -1,5 +1,6 @@
 #include "tests/common/files.h"
 
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <sstream>
@@ -35,6 +36,22 @@ std::vector<std::vector<std::string>> read_tsv(const std::string& path) {
     rows.push_back(std::move(fields));
   }
   return rows;
+}
+
+std::string write_tiny_catalog(const std::string& dir, const std::vector<TinyCatalogModel>& models) {
+  namespace fs = std::filesystem;
+  fs::create_directories(dir);
+  fs::copy_file(tiny_config(), fs::path(dir) / "tiny.yaml");
+  fs::copy(tiny_path("bert-base-uncased"), fs::path(dir) / "bert-base-uncased", fs::copy_options::recursive);
+  const std::string path = (fs::path(dir) / "catalog.yaml").string();
+  std::ofstream f(path);
+  f << "models:\n";
+  for (const TinyCatalogModel& m : models)
+    f << "  - name: " << m.name << "\n    title: " << m.title << "\n    config: tiny.yaml\n    file: " << m.name
+      << ".pth\n    url: " << m.url << "\n    size_bytes: " << m.size_bytes << "\n    tensors: " << m.tensors
+      << "\n    coco_ap: " << m.coco_ap << "\n" << (m.recommended ? "    recommended: true\n" : "");
+  if (!f.flush()) throw std::runtime_error("cannot write " + path);
+  return path;
 }
 
 std::map<std::string, std::string> state_dict_rows(const std::string& prefix, const std::string& table) {

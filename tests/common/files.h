@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <map>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,19 @@ nlohmann::json load_json(const std::string& path);
 
 // The rows of a tab-separated table, split into fields; empty lines and lines starting with '#' are skipped.
 std::vector<std::vector<std::string>> read_tsv(const std::string& path);
+
+// One model of a test catalogue (models/catalog.yaml's format, core/engine/models.h) for tiny-a's checkpoint; its
+// file is <name>.pth and its config tiny-a's.
+struct TinyCatalogModel {
+  std::string name, title, url;
+  int64_t size_bytes = 0;
+  int64_t tensors = 286;  // tiny-a's
+  double coco_ap = 0;
+  bool recommended = false;
+};
+// Creates `dir` with tiny-a's config as tiny.yaml (and its BERT folder) and catalog.yaml listing `models`; returns
+// the catalogue's path.
+std::string write_tiny_catalog(const std::string& dir, const std::vector<TinyCatalogModel>& models);
 
 // The rows of tests/data/golden/<table> (an official state dict: glip_t_state_dict_keys.tsv for GLIP-T,
 // glip_l_state_dict_keys.tsv for GLIP-L) whose name starts with `prefix`: name without the prefix -> "shape dtype

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <stdexcept>
 
 namespace glip::test {
@@ -152,6 +153,11 @@ void LoopbackHttpServer::handle(int fd) {
     start = b.pause_at;
   }
   send_all(fd, body.data() + start, static_cast<size_t>(end - start));
+}
+
+void unset_proxy_environment() {
+  for (const char* v : {"http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"})
+    ::unsetenv(v);
 }
 
 }  // namespace glip::test

@@ -49,4 +49,8 @@ class LoopbackHttpServer {
   std::thread thread_;
 };
 
+// Removes http_proxy / https_proxy / all_proxy (both cases) from the environment: the loopback server is reached
+// directly, and a proxy of the machine running the tests must not take its requests (children inherit this).
+void unset_proxy_environment();
+
 }  // namespace glip::test

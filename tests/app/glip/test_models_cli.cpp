@@ -28,16 +28,11 @@ class TestModelsCli : public QObject {
   QString q(const std::string& s) { return QString::fromStdString(s); }
   // A catalogue with "tiny" (served) and "gone" (404) in a folder holding tiny-a's config.
   void write_catalog() {
-    const fs::path d = tmp_.filePath("catalog").toStdString();
-    fs::create_directories(d);
-    fs::copy_file(tiny_config(), d / "tiny.yaml");
-    fs::copy(tiny_path("bert-base-uncased"), d / "bert-base-uncased", fs::copy_options::recursive);
-    std::ofstream f(d / "catalog.yaml");
+    std::vector<TinyCatalogModel> models;
     for (const char* name : {"tiny", "gone"})
-      f << (std::string(name) == "tiny" ? "models:\n" : "") << "  - name: " << name << "\n    title: Tiny " << name
-        << "\n    config: tiny.yaml\n    file: " << name << ".pth\n    url: " << server_.url(std::string(name) + ".pth")
-        << "\n    size_bytes: " << tiny_.size() << "\n    tensors: 286\n    coco_ap: 1.5\n";
-    catalog_ = q((d / "catalog.yaml").string());
+      models.push_back({name, std::string("Tiny ") + name, server_.url(std::string(name) + ".pth"),
+                        static_cast<int64_t>(tiny_.size()), 286, 1.5});
+    catalog_ = q(write_tiny_catalog(tmp_.filePath("catalog").toStdString(), models));
   }
   ProcessRun glip(QStringList args) {
     args << "--catalog" << catalog_ << "--dir" << dir_;
@@ -52,8 +47,7 @@ class TestModelsCli : public QObject {
  private slots:
   void initTestCase() {
     QVERIFY(tmp_.isValid());
-    // The loopback server is reached directly: a proxy of the machine running the tests must not take its requests.
-    for (const char* v : {"http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"}) qunsetenv(v);
+    unset_proxy_environment();
     tiny_ = read_file(tiny_path("model_final.pth"));
     server_.serve("/tiny.pth", tiny_);
     write_catalog();

@@ -53,30 +53,17 @@ class TestModels : public QObject {
   // A fresh folder under the test's temp dir.
   std::string fresh_dir() { return tmp_.filePath(QString("d%1").arg(dirs_++)).toStdString(); }
 
-  // A catalogue in a fresh folder: tiny-a's config (+ its BERT folder) as "tiny", served at /tiny.pth.
+  // A catalogue in a fresh folder: tiny-a's config (+ its BERT folder) as "tiny", served at `url`.
   Catalog catalog(const std::string& url, int64_t tensors = 286) {
-    const fs::path dir = fresh_dir();
-    fs::create_directories(dir);
-    fs::copy_file(test::tiny_config(), dir / "tiny.yaml");
-    fs::copy(test::tiny_path("bert-base-uncased"), dir / "bert-base-uncased", fs::copy_options::recursive);
-    std::ofstream(dir / "catalog.yaml") << "models:\n"
-                                           "  - name: tiny\n"
-                                           "    title: Tiny GLIP\n"
-                                           "    config: tiny.yaml\n"
-                                           "    file: tiny.pth\n"
-                                           "    url: " << url << "\n"
-                                           "    size_bytes: " << tiny_.size() << "\n"
-                                           "    tensors: " << tensors << "\n"
-                                           "    coco_ap: 0\n"
-                                           "    recommended: true\n";
-    return load_catalog((dir / "catalog.yaml").string());
+    test::TinyCatalogModel m{"tiny", "Tiny GLIP", url, static_cast<int64_t>(tiny_.size()), tensors};
+    m.recommended = true;
+    return load_catalog(test::write_tiny_catalog(fresh_dir(), {m}));
   }
 
  private slots:
   void initTestCase() {
     QVERIFY(tmp_.isValid());
-    // The loopback server is reached directly: a proxy of the machine running the tests must not take its requests.
-    for (const char* v : {"http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"}) qunsetenv(v);
+    test::unset_proxy_environment();
     tiny_ = slurp(test::tiny_path("model_final.pth"));
     other_ = slurp(test::data_path("golden/tiny-ta/model_final.pth"));
     server_ = std::make_unique<LoopbackHttpServer>();

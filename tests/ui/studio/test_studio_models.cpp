@@ -14,7 +14,6 @@
 #include <QtTest>
 
 #include <filesystem>
-#include <fstream>
 
 #include "core/engine/models.h"
 #include "tests/common/files.h"
@@ -52,17 +51,11 @@ class TestStudioModels : public glip::test::StudioWindowTest {
  private slots:
   void initTestCase() {
     QVERIFY(tmp.isValid());
-    // The loopback server is reached directly: a proxy of the machine running the tests must not take its requests.
-    for (const char* v : {"http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"}) qunsetenv(v);
+    glip::test::unset_proxy_environment();
     tiny_ = glip::test::read_file(glip::test::tiny_path("model_final.pth"));
     const fs::path d = tmp.filePath("catalog").toStdString();
-    fs::create_directories(d);
-    fs::copy_file(glip::test::tiny_config(), d / "tiny.yaml");
-    fs::copy(glip::test::tiny_path("bert-base-uncased"), d / "bert-base-uncased", fs::copy_options::recursive);
-    std::ofstream(d / "catalog.yaml") << "models:\n  - name: tiny\n    title: Tiny GLIP\n    config: tiny.yaml\n"
-                                         "    file: tiny.pth\n    url: " << server_.url("tiny.pth")
-                                      << "\n    size_bytes: " << tiny_.size()
-                                      << "\n    tensors: 286\n    coco_ap: 1.5\n    recommended: true\n";
+    glip::test::write_tiny_catalog(
+        d.string(), {{"tiny", "Tiny GLIP", server_.url("tiny.pth"), static_cast<int64_t>(tiny_.size()), 286, 1.5, true}});
     LoopbackHttpServer::Behaviour slow;
     slow.pause_at = 1000000;  // the first response stalls after 1 MB: time to press Cancel
     slow.pause_ms = 3000;
