@@ -163,21 +163,35 @@ class TestEngineGolden : public QObject {
   double max_box_ = 0, max_score_ = 0;
 
  private slots:
-  void detectFromPng_data() {
+  // Every run of every set (columns set, tag).
+  static void goldenRuns() {
     QTest::addColumn<QString>("set");
     QTest::addColumn<QString>("tag");
     for (const char* set : {"tiny-a", "tiny-ta", "tiny-l"})
       for (const char* t : kRuns) QTest::newRow((std::string(set) + "/" + t).c_str()) << QString(set) << QString(t);
   }
 
-  // 1. End to end from the PNG file: the golden json's detections.
+  void detectFromPng_data() {
+    QTest::addColumn<QString>("set");
+    QTest::addColumn<QString>("tag");
+    QTest::addColumn<bool>("generic");
+    for (const bool generic : {false, true})
+      for (const char* set : {"tiny-a", "tiny-ta", "tiny-l"})
+        for (const char* t : kRuns)
+          QTest::newRow((std::string(set) + "/" + t + (generic ? " (generic kernels)" : "")).c_str())
+              << QString(set) << QString(t) << generic;
+  }
+
+  // 1. End to end from the PNG file: the golden json's detections, with the native kernels and with the generic
+  //    ones (Swin and FPN in plain ATen ops, the ATen deformable convolution and ml_nms).
   void detectFromPng() {
     QFETCH(QString, set);
     QFETCH(QString, tag);
+    QFETCH(bool, generic);
     c10::InferenceMode guard;
     const GoldenRun run = golden_run(tag.toStdString(), set.toStdString());
     QCOMPARE(run.prompt.caption, run.json.at("caption").get<std::string>());
-    Session s(tiny_model(run.overrides, run.set));
+    Session s(tiny_model(run.overrides, run.set, Precision::fp32, generic ? Kernels::generic : Kernels::native));
     const RgbImage img = golden_image(run.image);
     const DetectResult r = s.detect(img, run.prompt);
     QCOMPARE(r.image_width, run.json.at("image_size_wh")[0].get<int>());
@@ -193,31 +207,13 @@ class TestEngineGolden : public QObject {
     const DetMatch m = match_detections(r.detections, golden_detections(run.json), 1e-2, 1e-4);
     QVERIFY2(m.ok, m.error.c_str());
     for (const auto& t : m.near_ties) qInfo("%s: near tie: %s", qPrintable(tag), t.c_str());
-    qInfo("%s: %zu detections, max |box diff| %.3g px, max |score diff| %.3g, %zu near ties", qPrintable(tag),
-          r.detections.size(), m.max_box, m.max_score, m.near_ties.size());
+    qInfo("%s%s: %zu detections, max |box diff| %.3g px, max |score diff| %.3g, %zu near ties", qPrintable(tag),
+          generic ? " (generic kernels)" : "", r.detections.size(), m.max_box, m.max_score, m.near_ties.size());
     max_box_ = std::max(max_box_, m.max_box);
     max_score_ = std::max(max_score_, m.max_score);
   }
 
-  void genericKernels_data() { detectFromPng_data(); }
-
-  // 3. The same from the PNG with the generic kernels (Swin and FPN in plain ATen ops, the ATen deformable
-  //    convolution and ml_nms).
-  void genericKernels() {
-    QFETCH(QString, set);
-    QFETCH(QString, tag);
-    c10::InferenceMode guard;
-    const GoldenRun run = golden_run(tag.toStdString(), set.toStdString());
-    Session s(tiny_model(run.overrides, run.set, Precision::fp32, Kernels::generic));
-    const DetectResult r = s.detect(golden_image(run.image), run.prompt);
-    QCOMPARE(static_cast<int>(r.detections.size()), run.json.at("num_detections").get<int>());
-    const DetMatch m = match_detections(r.detections, golden_detections(run.json), 1e-2, 1e-4);
-    QVERIFY2(m.ok, m.error.c_str());
-    qInfo("%s (generic kernels): %zu detections, max |box diff| %.3g px, max |score diff| %.3g", qPrintable(tag),
-          r.detections.size(), m.max_box, m.max_score);
-  }
-
-  void probesVsGolden_data() { detectFromPng_data(); }
+  void probesVsGolden_data() { goldenRuns(); }
 
   // 2. Every golden intermediate the probe has; save_probes round trip.
   void probesVsGolden() {
