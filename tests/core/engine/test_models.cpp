@@ -24,19 +24,11 @@
 
 using namespace glip;
 using glip::test::contains;
+using glip::test::error_of;
 using glip::test::LoopbackHttpServer;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
 
 std::string slurp(const std::string& path) { return glip::test::read_file(path); }
 

@@ -6,9 +6,9 @@
 #include <c10/core/InferenceMode.h>
 
 #include <cmath>
-#include <cstdio>
 
 #include "core/common/error.h"
+#include "tests/common/kernel_passes.h"
 #include "core/ops/deform_conv/deform_conv.h"
 #include "tests/common/tensors.h"
 
@@ -308,12 +308,6 @@ class TestDeformConv : public QObject {
 
 int main(int argc, char** argv) {
   TestDeformConv t;
-  int failed = 0;
-  for (bool generic : {false, true}) {
-    g_generic = generic;
-    std::printf("--- modulated_deform_conv2d: %s\n", generic ? "device-generic ATen version" : "CPU kernel");
-    failed += QTest::qExec(&t, argc, argv);
-  }
-  return failed;
+  return glip::test::exec_cpu_and_generic(t, g_generic, "modulated_deform_conv2d", argc, argv);
 }
 #include "test_deform_conv.moc"

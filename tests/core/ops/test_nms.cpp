@@ -5,10 +5,10 @@
 #include <QtTest>
 #include <c10/core/InferenceMode.h>
 
-#include <cstdio>
 #include <vector>
 
 #include "core/common/error.h"
+#include "tests/common/kernel_passes.h"
 #include "core/ops/nms/nms.h"
 
 namespace {
@@ -133,12 +133,6 @@ class TestNms : public QObject {
 
 int main(int argc, char** argv) {
   TestNms t;
-  int failed = 0;
-  for (bool generic : {false, true}) {
-    g_generic = generic;
-    std::printf("--- ml_nms: %s\n", generic ? "device-generic ATen version" : "CPU kernel");
-    failed += QTest::qExec(&t, argc, argv);
-  }
-  return failed;
+  return glip::test::exec_cpu_and_generic(t, g_generic, "ml_nms", argc, argv);
 }
 #include "test_nms.moc"
