@@ -167,24 +167,23 @@ void DownloadDialog::start() {
       return !cancel_requested_.load();
     };
     bool ok = false;
-    QString error, path;
+    QString error;
     try {
       const glip::ModelStatus before = glip::model_status(model_, dir);
       if (before.state != glip::InstallState::Installed)
         QMetaObject::invokeMethod(this, [this] { onPhase(tr("Downloading…")); }, Qt::QueuedConnection);
-      glip::InstalledModel got = glip::install_model(catalog_, model_, dir, o);
-      path = QFile::decodeName(got.path.c_str());
+      glip::install_model(catalog_, model_, dir, o);
       if (slim && !cancel_requested_) {
         QMetaObject::invokeMethod(this, [this] { onPhase(tr("Writing the slim copy…")); }, Qt::QueuedConnection);
-        path = QFile::decodeName(glip::slim_model(model_, dir).c_str());
+        glip::slim_model(model_, dir);
       }
       ok = true;
-    } catch (const glip::Cancelled& e) {
+    } catch (const glip::Cancelled&) {
       error = tr("Cancelled. What arrived is kept; download again to resume.");
     } catch (const std::exception& e) {
       error = QString::fromUtf8(e.what());
     }
-    QMetaObject::invokeMethod(this, [this, ok, error, path] { onDone(ok, error, path); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(this, [this, ok, error] { onDone(ok, error); }, Qt::QueuedConnection);
   });
 }
 
@@ -203,7 +202,7 @@ void DownloadDialog::onProgress(qint64 received, qint64 total, double bytesPerS,
 
 void DownloadDialog::onPhase(const QString& text) { status_->setText(text); }
 
-void DownloadDialog::onDone(bool ok, const QString& error, const QString&) {
+void DownloadDialog::onDone(bool ok, const QString& error) {
   if (thread_.joinable()) thread_.join();
   running_ = false;
   if (ok) {

@@ -70,7 +70,7 @@ class DownloadDialog : public QDialog {
  private:
   void onProgress(qint64 received, qint64 total, double bytesPerS, double secondsLeft);
   void onPhase(const QString& text);
-  void onDone(bool ok, const QString& error, const QString& path);
+  void onDone(bool ok, const QString& error);  // the installed model's choice comes from the models folder
 
   glip::Catalog catalog_;
   glip::CatalogModel model_;
