@@ -125,24 +125,7 @@ const char* reason(long status) {
   }
 }
 
-}  // namespace
-
-namespace {
-DownloadResult download_tries(const std::string& url, const std::string& part_path, const DownloadOptions& options);
-}  // namespace
-
-DownloadResult download_file(const std::string& url, const std::string& part_path, const DownloadOptions& options) {
-  try {
-    return download_tries(url, part_path, options);
-  } catch (...) {
-    std::error_code ec;  // an empty .part (nothing arrived) is not a partial download: leave no trace
-    if (fs::is_regular_file(part_path, ec) && fs::file_size(part_path, ec) == 0) fs::remove(part_path, ec);
-    throw;
-  }
-}
-
-namespace {
-
+// The tries of download_file (one curl transfer each), until the file is complete or an error is final.
 DownloadResult download_tries(const std::string& url, const std::string& part_path, const DownloadOptions& options) {
   global_init();
   DownloadResult result;
@@ -150,7 +133,6 @@ DownloadResult download_tries(const std::string& url, const std::string& part_pa
   result.resumed_from = fs::is_regular_file(part_path, ec) ? static_cast<int64_t>(fs::file_size(part_path, ec)) : 0;
   int64_t known_total = -1;
   int tries_left = std::max(0, options.retries);
-  std::string last_error;
   for (;;) {
     std::FILE* f = std::fopen(part_path.c_str(), "ab");
     if (!f) throw Error("cannot write '" + part_path + "': " + std::strerror(errno));
@@ -234,7 +216,7 @@ DownloadResult download_tries(const std::string& url, const std::string& part_pa
       }
       return result;
     }
-    last_error = rc != CURLE_OK ? std::string(err[0] ? err : curl_easy_strerror(rc))
+    const std::string last_error = rc != CURLE_OK ? std::string(err[0] ? err : curl_easy_strerror(rc))
                                 : "the server sent " + format_bytes(t.received - t.start) + " and closed";
     if (t.received > known_total && known_total > 0)
       throw Error("'" + part_path + "' is larger than the file on the server (" + format_bytes(known_total) +
@@ -248,6 +230,16 @@ DownloadResult download_tries(const std::string& url, const std::string& part_pa
 }
 
 }  // namespace
+
+DownloadResult download_file(const std::string& url, const std::string& part_path, const DownloadOptions& options) {
+  try {
+    return download_tries(url, part_path, options);
+  } catch (...) {
+    std::error_code ec;  // an empty .part (nothing arrived) is not a partial download: leave no trace
+    if (fs::is_regular_file(part_path, ec) && fs::file_size(part_path, ec) == 0) fs::remove(part_path, ec);
+    throw;
+  }
+}
 
 std::string format_bytes(int64_t b) {
   char s[32];
