@@ -132,14 +132,18 @@ std::string final_order(const io::TensorMap& got, const io::TensorMap& want, at:
                    ws = want.at("final.orig.scores").to(at::kDouble);
   const int64_t n = wl.numel();
   if (gl.numel() != n) return "engine has " + std::to_string(gl.numel()) + " final detections, golden " + std::to_string(n);
+  auto gla = gl.accessor<int64_t, 1>(), wla = wl.accessor<int64_t, 1>();
+  auto gsa = gs.accessor<double, 1>(), wsa = ws.accessor<double, 1>();
+  auto gba = gb.accessor<double, 2>(), wba = wb.accessor<double, 2>();
   std::vector<int64_t> idx(static_cast<size_t>(n), -1);
   std::vector<bool> used(static_cast<size_t>(n), false);
   *moved = 0;
   for (int64_t i = 0; i < n; ++i) {
     double best_d = 1e30;
     for (int64_t j = 0; j < n; ++j) {
-      if (used[j] || gl[j].item<int64_t>() != wl[i].item<int64_t>()) continue;
-      const double d = std::max((gb[j] - wb[i]).abs().max().item<double>(), (gs[j] - ws[i]).abs().item<double>());
+      if (used[j] || gla[j] != wla[i]) continue;
+      double d = std::abs(gsa[j] - wsa[i]);
+      for (int k = 0; k < 4; ++k) d = std::max(d, std::abs(gba[j][k] - wba[i][k]));
       if (d < best_d) {
         best_d = d;
         idx[i] = j;
