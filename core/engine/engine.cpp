@@ -48,20 +48,18 @@ TensorView TensorView::of(std::vector<int64_t> shape, std::vector<float> values)
   return v;
 }
 
-namespace {
-
-using Clock = std::chrono::steady_clock;
-
 double seconds_since(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
 }
+
+namespace {
 
 void copy_probes(const TensorProbe& probe, std::map<std::string, at::Tensor>& out) {
   for (const auto& [k, v] : probe.tensors()) out[k] = v;
 }
 
-// The preprocessing of one run: the model's, or a preview size (DetectParams::min_size) with the longer side's cap
-// scaled alike.
+}  // namespace
+
 image::PreprocessParams preprocess_for(const image::PreprocessParams& model, int64_t min_size) {
   if (min_size <= 0 || min_size == model.min_size) return model;
   if (min_size < kMinPreviewSize || min_size > kMaxPreviewSize)
@@ -73,6 +71,8 @@ image::PreprocessParams preprocess_for(const image::PreprocessParams& model, int
     p.max_size = std::max<int64_t>(min_size, (model.max_size * min_size + model.min_size / 2) / model.min_size);
   return p;
 }
+
+namespace {
 
 // One detect() on a grey 5:3 image at the model's size (INPUT.MIN_SIZE_TEST high, at most INPUT.MAX_SIZE_TEST wide:
 // 800 x 1333 for GLIP-T) with a one-category prompt, result discarded: every module runs once at full size, so the lazy
@@ -92,10 +92,6 @@ void warm_up(const std::shared_ptr<const Model>& model) {
   session.detect(img, Prompt::categories({"object"}));
   spdlog::debug("warm-up at {}x{}: {:.3f} s", img.height, img.width, seconds_since(t0));
 }
-
-// The model's modules, for running them: torch modules have no const forward, but inference never mutates them
-// (weights are read-only under InferenceMode), so a const Model is shared safely between sessions.
-GlipModelImpl& net(const Model::Impl& m) { return *m.net.ptr(); }
 
 }  // namespace
 
@@ -322,17 +318,10 @@ std::string Session::encode_image(const RgbImage& img, const DetectParams& param
   image::PreprocessedImage pre = image::preprocess(img, preprocess);
   if (params.pad_to_height > pre.padded.height || params.pad_to_width > pre.padded.width) {
     // One image of a batch: to_image_list pads it (zeros, in normalised space) to the batch's size.
-    const image::SizeHW target = image::padded_size(
-        {std::max(params.pad_to_height, pre.padded.height), std::max(params.pad_to_width, pre.padded.width)},
-        m.preprocess.size_divisibility);
-    image::ImageBatch b = image::to_image_list({pre}, m.preprocess.size_divisibility);
-    std::vector<float> data(static_cast<size_t>(3 * target.height * target.width), 0.0f);
-    for (int64_t c = 0; c < 3; ++c)
-      for (int64_t y = 0; y < b.padded.height; ++y)
-        std::copy_n(b.data.begin() + (c * b.padded.height + y) * b.padded.width, b.padded.width,
-                    data.begin() + (c * target.height + y) * target.width);
-    pre.data = std::move(data);
-    pre.padded = target;
+    image::ImageBatch b = image::to_image_list({pre}, m.preprocess.size_divisibility,
+                                               {params.pad_to_height, params.pad_to_width});
+    pre.data = std::move(b.data);
+    pre.padded = b.padded;
   }
   e.original = pre.original;
   e.resized = pre.resized;
@@ -474,30 +463,25 @@ std::string Session::fuse(const std::string& image_key, const std::string& text_
   return key;
 }
 
-DetectResult Session::postprocess(const std::string& head_key) {
-  Impl& s = *impl_;
-  HeadEntry* he = s.heads.find(head_key);
-  if (!he) throw Error("head outputs '" + head_key + "' are not in this session's cache");
-  ImageEntry* img = s.images.find(he->image_key);
-  TextEntry* txt = s.texts.find(he->text_key);
-  if (!img || !txt) throw Error("the features behind '" + head_key + "' were evicted from the cache");
-
-  c10::InferenceMode guard;
+// The DetectResult of one image's post-processed prompt chunks (no timings): candidates and detections mapped to
+// the original image, label names, the prompt's warnings.
+DetectResult result_of(const std::vector<const post::AtssOutput*>& chunks, image::SizeHW original_size,
+                       image::SizeHW resized_size, const TextEntry& txt) {
   DetectResult r;
-  r.image_width = static_cast<int>(img->original.width);
-  r.image_height = static_cast<int>(img->original.height);
-  r.resized_width = static_cast<int>(img->resized.width);
-  r.resized_height = static_cast<int>(img->resized.height);
-  r.warnings = txt->warnings;
-  r.labels_without_tokens = txt->labels_without_tokens;
-  const post::ImageSizeHW resized{img->resized.height, img->resized.width};
-  const post::ImageSizeHW original{img->original.height, img->original.width};
+  r.image_width = static_cast<int>(original_size.width);
+  r.image_height = static_cast<int>(original_size.height);
+  r.resized_width = static_cast<int>(resized_size.width);
+  r.resized_height = static_cast<int>(resized_size.height);
+  r.warnings = txt.warnings;
+  r.labels_without_tokens = txt.labels_without_tokens;
+  const post::ImageSizeHW resized{resized_size.height, resized_size.width};
+  const post::ImageSizeHW original{original_size.height, original_size.width};
   auto label_name = [&](int64_t label) {
-    return label >= 1 && label <= static_cast<int64_t>(txt->label_names.size()) ? txt->label_names[label - 1]
-                                                                               : std::to_string(label);
+    return label >= 1 && label <= static_cast<int64_t>(txt.label_names.size()) ? txt.label_names[label - 1]
+                                                                              : std::to_string(label);
   };
-  for (size_t ci = 0; ci < he->chunks.size(); ++ci) {
-    const post::AtssOutput& po = he->chunks[ci].post;
+  for (size_t ci = 0; ci < chunks.size(); ++ci) {
+    const post::AtssOutput& po = *chunks[ci];
     const post::AtssCandidates& c = po.candidates;
     const int base = static_cast<int>(r.candidates.size());
     const int64_t n = c.scores.numel();
@@ -549,6 +533,21 @@ DetectResult Session::postprocess(const std::string& head_key) {
   std::stable_sort(r.detections.begin(), r.detections.end(), [](const Detection& a, const Detection& b) {
     return a.score != b.score ? a.score > b.score : a.label < b.label;
   });
+  return r;
+}
+
+DetectResult Session::postprocess(const std::string& head_key) {
+  Impl& s = *impl_;
+  HeadEntry* he = s.heads.find(head_key);
+  if (!he) throw Error("head outputs '" + head_key + "' are not in this session's cache");
+  ImageEntry* img = s.images.find(he->image_key);
+  TextEntry* txt = s.texts.find(he->text_key);
+  if (!img || !txt) throw Error("the features behind '" + head_key + "' were evicted from the cache");
+
+  c10::InferenceMode guard;
+  std::vector<const post::AtssOutput*> chunks;
+  for (const HeadChunk& c : he->chunks) chunks.push_back(&c.post);
+  DetectResult r = result_of(chunks, img->original, img->resized, *txt);
   r.timings = s.timings;
   s.last = r;
   if (s.want_probe) {
@@ -557,7 +556,8 @@ DetectResult Session::postprocess(const std::string& head_key) {
     for (const auto& [k, v] : txt->chunks.front().probes) s.probe[k] = v;
     for (const auto& [k, v] : he->chunks.front().probes) s.probe[k] = v;
     TensorProbe orig;
-    post::to_original_image(he->chunks.front().post.detections, resized, original, &orig);
+    post::to_original_image(he->chunks.front().post.detections, {img->resized.height, img->resized.width},
+                            {img->original.height, img->original.width}, &orig);
     copy_probes(orig, s.probe);
   }
   return r;

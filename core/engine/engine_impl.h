@@ -4,6 +4,7 @@
 #include <ATen/Tensor.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <list>
 #include <map>
@@ -110,6 +111,22 @@ struct HeadEntry {
   StageTimings timings;
   bool attention = false;  // the probes include the fusion attention maps (DetectParams::probe_attention)
 };
+
+// The model's modules, for running them: torch modules have no const forward, but inference never mutates them
+// (weights are read-only under InferenceMode), so a const Model is shared safely between sessions.
+inline GlipModelImpl& net(const Model::Impl& m) { return *m.net.ptr(); }
+
+using Clock = std::chrono::steady_clock;
+double seconds_since(Clock::time_point t0);
+
+// The preprocessing of one run: the model's, or a preview size (DetectParams::min_size, checked here) with the
+// longer side's cap scaled alike.
+image::PreprocessParams preprocess_for(const image::PreprocessParams& model, int64_t min_size);
+
+// The DetectResult of one image's post-processed prompt chunks (no timings): candidates and detections mapped to
+// the original image, label names, the prompt's warnings.
+DetectResult result_of(const std::vector<const post::AtssOutput*>& chunks, image::SizeHW original_size,
+                       image::SizeHW resized_size, const TextEntry& txt);
 
 struct Session::Impl {
   std::shared_ptr<const Model> model;

@@ -87,10 +87,10 @@ PreprocessedImage preprocess(const RgbImage& image, const PreprocessParams& para
   return out;
 }
 
-ImageBatch to_image_list(const std::vector<PreprocessedImage>& images, int64_t size_divisibility) {
+ImageBatch to_image_list(const std::vector<PreprocessedImage>& images, int64_t size_divisibility, SizeHW at_least) {
   ImageBatch b;
   if (images.empty()) throw glip::Error("to_image_list: empty batch");
-  SizeHW max_size;
+  SizeHW max_size = {std::max<int64_t>(0, at_least.height), std::max<int64_t>(0, at_least.width)};
   for (const auto& im : images) {
     if (im.data.size() != size_t(3 * im.padded.height * im.padded.width) || im.resized.height > im.padded.height ||
         im.resized.width > im.padded.width)

@@ -59,7 +59,8 @@ PreprocessedImage preprocess(const RgbImage& image, const PreprocessParams& para
 PreprocessedImage normalize_and_pad(const RgbImage& resized, const PreprocessParams& params);
 
 // A batch as to_image_list(images, size_divisibility) builds it: every image zero-padded to the batch's max H
-// and W, rounded up to the divisibility. data is N x 3 x padded.height x padded.width.
+// and W, rounded up to the divisibility. data is N x 3 x padded.height x padded.width. `at_least`: pad to at least
+// this size too (the batch's size when one image of a batch is run alone: DetectParams::pad_to_*).
 struct ImageBatch {
   std::vector<float> data;
   int64_t batch_size = 0;
@@ -67,6 +68,7 @@ struct ImageBatch {
   std::vector<SizeHW> resized;   // per image (image_sizes)
   std::vector<SizeHW> original;  // per image
 };
-ImageBatch to_image_list(const std::vector<PreprocessedImage>& images, int64_t size_divisibility);
+ImageBatch to_image_list(const std::vector<PreprocessedImage>& images, int64_t size_divisibility,
+                         SizeHW at_least = {});
 
 }  // namespace glip::image

@@ -154,6 +154,13 @@ class TestImagePreprocess : public QObject {
         }
     // Without divisibility: max of the resized sizes.
     QCOMPARE(glip::image::to_image_list({a, c}, 0).padded, (SizeHW{304, 456}));
+    // at_least (one image of a larger batch run alone): padded to it, rounded up; a smaller one changes nothing.
+    const glip::image::ImageBatch one = glip::image::to_image_list({a}, 32, {330, 300});
+    QCOMPARE(one.padded, (SizeHW{352, 320}));
+    QCOMPARE(one.resized[0], (SizeHW{304, 304}));
+    QCOMPARE(one.data[size_t(303 * 320 + 303)], a.data[size_t(303 * a.padded.width + 303)]);
+    QCOMPARE(one.data[size_t(320 * 320 + 10)], 0.f);
+    QCOMPARE(glip::image::to_image_list({a, c}, 32, {100, 100}).padded, (SizeHW{320, 480}));
     QVERIFY_THROWS_EXCEPTION(glip::Error, glip::image::to_image_list({}, 32));
   }
 };
