@@ -3,6 +3,7 @@
 // Model-driven: the official zero-shot evaluation (tools/test_grounding_net.py), same command line:
 //   glip eval --config-file CFG.yaml --weight W.pth [--ann-file A.json --image-dir DIR] [--shard K/N]
 //             [--no-resume] [--device cpu|cuda] [--threads T] [--precision fp32|bf16] [--kernels native|generic]
+//             [--forward auto|image|batch]
 //             TEST.IMS_PER_BATCH 1 MODEL.DYHEAD.SCORE_AGG "MEAN" TEST.EVAL_TASK detection OUTPUT_DIR ./out ...
 // Without --ann-file/--image-dir, DATASETS.TEST (coco_2017_val) is found as GLIP finds it (coco/annotations/
 // instances_val2017.json and coco/val2017 under ./, $DATASET, ./DATASET, ./OUTPUT, ./data or ./MODEL). Writes
@@ -38,6 +39,7 @@ struct EvalOptions {
   std::string results;
   std::string ann_file, image_dir;
   std::string shard;  // "K/N"
+  std::string forward = "auto";
   bool no_resume = false;
   bool no_progress = false;
   ModelArgs model;  // config_file, weight, device, threads (also the COCOeval threads), overrides
@@ -104,6 +106,8 @@ void run_model_eval(const EvalOptions& o) {
   ro.image_dir = o.image_dir;
   ro.resume = !o.no_resume;
   ro.eval_threads = o.model.threads;
+  if (!eval::parse_batch_forward(o.forward, &ro.forward))
+    throw Error("--forward must be auto, image or batch, not \"" + o.forward + "\"");
   if (!o.shard.empty()) {
     static const std::regex re(R"(^\s*(\d{1,6})\s*/\s*(\d{1,6})\s*$)");
     std::smatch m;
@@ -173,6 +177,9 @@ void add_eval_command(CLI::App& app) {
   add_precision_option(*cmd, o->model);
   cmd->add_option("--ann-file", o->ann_file, "COCO annotation file (ground truth); default: from DATASETS.TEST");
   cmd->add_option("--image-dir", o->image_dir, "folder of the annotation file's images (with --config-file)");
+  cmd->add_option("--forward", o->forward,
+                  "one forward pass per image or per TEST.IMS_PER_BATCH batch: image, batch, or auto (default: "
+                  "batch on a GPU, image on the CPU); the same results either way");
   cmd->add_option("--shard", o->shard, "run only slice K of N (1-based), e.g. 3/8; combine with `glip merge`");
   cmd->add_flag("--no-resume", o->no_resume, "discard earlier partial results instead of continuing them");
   cmd->add_flag("--no-progress", o->no_progress, "no progress bar on stderr");

@@ -172,6 +172,23 @@ std::string default_output_folder(const Model& model, const std::string& dataset
   return (p / "inference" / dataset_name).string();
 }
 
+// An image of the dataset, decoded; glip::Error naming it when it cannot be read or its size is not the
+// annotation file's.
+RgbImage load_checked(const coco::Image& im, const DatasetSource& src) {
+  const std::string path = (fs::path(src.image_dir) / im.file_name).string();
+  RgbImage img;
+  try {
+    img = image::load_image(path);
+  } catch (const Error& e) {
+    throw Error("image " + std::to_string(im.id) + " ('" + path + "'): " + e.what());
+  }
+  if ((im.width > 0 && im.width != img.width) || (im.height > 0 && im.height != img.height))
+    throw Error("image " + std::to_string(im.id) + " ('" + path + "') is " + std::to_string(img.width) + "x" +
+                std::to_string(img.height) + " but " + src.ann_file + " says " + std::to_string(im.width) + "x" +
+                std::to_string(im.height));
+  return img;
+}
+
 DatasetEvalResult run_dataset(Session& session, const DatasetSource& src, const std::string& folder,
                               const EvalRunOptions& o) {
   const Model& model = *session.model();
@@ -249,51 +266,59 @@ DatasetEvalResult run_dataset(Session& session, const DatasetSource& src, const 
   bool stopped = o.on_progress && !o.on_progress(prog);
   std::set<std::string> warned;
   double elapsed = 0;
+  const bool per_batch = o.forward == BatchForward::per_batch ||
+                         (o.forward == BatchForward::automatic && model.params().device != "cpu");
   for (size_t b = range[0]; b < range[1] && !stopped; ++b) {
     const EvalBatch& batch = batches[b];
+    // The batch's images not done yet, read and checked against the annotation file's sizes.
+    std::vector<const coco::Image*> todo;
     for (size_t pos : batch.images) {
       const coco::Image& im = gt.images[order[pos]];
       ImageRecord rec{im.id, b, batch.pad_height, batch.pad_width, st.done.count(im.id) > 0};
       res.images.push_back(rec);
       if (rec.resumed) continue;
+      todo.push_back(&im);
+    }
+    DetectParams dp;
+    dp.pad_to_height = batch.pad_height;
+    dp.pad_to_width = batch.pad_width;
+    // Per image: load, run (one forward each), record. Per batch: load all, one forward, then record each.
+    const size_t step = per_batch ? todo.size() : 1;
+    for (size_t first = 0; first < todo.size() && !stopped; first += step) {
       const auto t0 = Clock::now();
-      const std::string path = (fs::path(src.image_dir) / im.file_name).string();
-      RgbImage img;
-      try {
-        img = image::load_image(path);
-      } catch (const Error& e) {
-        throw Error("image " + std::to_string(im.id) + " ('" + path + "'): " + e.what());
-      }
-      if ((im.width > 0 && im.width != img.width) || (im.height > 0 && im.height != img.height))
-        throw Error("image " + std::to_string(im.id) + " ('" + path + "') is " + std::to_string(img.width) + "x" +
-                    std::to_string(img.height) + " but " + src.ann_file + " says " + std::to_string(im.width) +
-                    "x" + std::to_string(im.height));
-      DetectParams dp;
-      dp.pad_to_height = batch.pad_height;
-      dp.pad_to_width = batch.pad_width;
-      const DetectResult r = session.detect(img, prompt, dp);
-      for (const std::string& w : r.warnings)
-        if (warned.insert(w).second) {
-          res.warnings.push_back(w);
-          message("warning: " + w);
+      std::vector<RgbImage> group;
+      for (size_t i = first; i < first + step; ++i) group.push_back(load_checked(*todo[i], src));
+      std::vector<DetectResult> results;
+      if (per_batch)
+        results = session.detect_batch(group, prompt, dp);
+      else
+        results.push_back(session.detect(group.front(), prompt, dp));
+      const double seconds = std::chrono::duration<double>(Clock::now() - t0).count() / double(results.size());
+      for (size_t i = 0; i < results.size(); ++i) {
+        const coco::Image& im = *todo[first + i];
+        const DetectResult& r = results[i];
+        for (const std::string& w : r.warnings)
+          if (warned.insert(w).second) {
+            res.warnings.push_back(w);
+            message("warning: " + w);
+          }
+        std::vector<coco::Result> dets;
+        dets.reserve(r.detections.size());
+        for (const glip::Detection& d : r.detections) {
+          if (d.label < 1 || d.label > static_cast<int>(cats.json_ids.size())) continue;  // as prepare_for_coco_detection
+          dets.push_back(to_coco_result(d, im.id, cats.json_ids[static_cast<size_t>(d.label - 1)]));
         }
-      std::vector<coco::Result> dets;
-      dets.reserve(r.detections.size());
-      for (const glip::Detection& d : r.detections) {
-        if (d.label < 1 || d.label > static_cast<int>(cats.json_ids.size())) continue;  // as prepare_for_coco_detection
-        dets.push_back(to_coco_result(d, im.id, cats.json_ids[static_cast<size_t>(d.label - 1)]));
-      }
-      writer.write_line(detections_to_record(im.id, dets).dump());
-      st.done.emplace(im.id, std::move(dets));
-      elapsed += std::chrono::duration<double>(Clock::now() - t0).count();
-      ++res.computed;
-      prog.computed = res.computed;
-      prog.elapsed_s = elapsed;
-      prog.done = static_cast<int64_t>(st.done.size());
-      prog.image_id = im.id;
-      if (o.on_progress && !o.on_progress(prog)) {
-        stopped = true;
-        break;
+        writer.write_line(detections_to_record(im.id, dets).dump());
+        st.done.emplace(im.id, std::move(dets));
+        elapsed += seconds;
+        ++res.computed;
+        prog.computed = res.computed;
+        prog.elapsed_s = elapsed;
+        prog.done = static_cast<int64_t>(st.done.size());
+        prog.image_id = im.id;
+        // A stop asked for in the middle of a batch run in one forward takes effect after its last image (the
+        // others are computed already: recording them loses nothing).
+        if (o.on_progress && !o.on_progress(prog)) stopped = true;
       }
     }
   }
@@ -332,6 +357,14 @@ DatasetEvalResult run_dataset(Session& session, const DatasetSource& src, const 
 coco::Result to_coco_result(const Detection& d, int64_t image_id, int64_t category_id) {
   const std::array<float, 4> b = d.box_xywh();
   return {image_id, category_id, {b[0], b[1], b[2], b[3]}, static_cast<double>(d.score)};
+}
+
+bool parse_batch_forward(const std::string& s, BatchForward* out) {
+  if (s == "auto") *out = BatchForward::automatic;
+  else if (s == "image") *out = BatchForward::per_image;
+  else if (s == "batch") *out = BatchForward::per_batch;
+  else return false;
+  return true;
 }
 
 std::string partial_file_name(int k, int n) {

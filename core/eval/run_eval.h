@@ -112,6 +112,13 @@ struct EvalProgress {
 // One line "[#####.....] 12/500 images  1.9 img/s  ETA 4:17" (no newline).
 std::string format_progress(const EvalProgress& p, int bar_width = 30);
 
+// How a batch of TEST.IMS_PER_BATCH images runs: one forward pass per image (each padded to the batch's size) or
+// one per batch (Session::detect_batch); the results are the same up to float rounding (test_engine_batch).
+// automatic: per batch on a GPU, where it is faster; per image on the CPU, where it is not and only raises the
+// peak memory.
+enum class BatchForward { automatic, per_image, per_batch };
+bool parse_batch_forward(const std::string& s, BatchForward* out);  // "auto", "image", "batch"
+
 struct EvalRunOptions {
   std::string ann_file, image_dir;  // both or neither: an explicit dataset instead of DATASETS.TEST
   std::string search_root;          // where the relative search paths are resolved ("" = current directory)
@@ -119,6 +126,7 @@ struct EvalRunOptions {
   int shard_index = 1, shard_count = 1;
   bool resume = true;               // false: discard a partial-results file instead of continuing it
   int eval_threads = 0;             // COCOeval threads (0 = all cores)
+  BatchForward forward = BatchForward::automatic;
   // Called after each image (and once before the first); returning false stops the run after that image (the
   // partial-results file keeps what was done; the result has complete = false).
   std::function<bool(const EvalProgress&)> on_progress;

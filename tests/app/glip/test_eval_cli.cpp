@@ -135,6 +135,23 @@ class TestEvalCli : public QObject {
     }
   }
 
+  // TEST.IMS_PER_BATCH 2 without grouping (both images in one batch): one forward pass for the batch
+  // (--forward batch) gives the metrics of one forward per image padded alike (--forward image).
+  void batch_forward() {
+    QTemporaryDir tmp;
+    std::vector<std::vector<double>> stats;
+    for (const char* forward : {"image", "batch"}) {
+      const QString out = tmp.filePath(forward);
+      const ProcessRun r = eval_tiny(out, {"--no-progress", "--forward", forward, "TEST.IMS_PER_BATCH", "2",
+                                           "DATALOADER.ASPECT_RATIO_GROUPING", "False"});
+      QVERIFY2(r.exit_code == 0, r.err.c_str());
+      const QStringList metrics = find_files(out, "metrics.json");
+      QCOMPARE(metrics.size(), 1);
+      stats.push_back(stats_of(load_json(metrics[0].toStdString())));
+    }
+    for (size_t i = 0; i < 12; ++i) QVERIFY2(std::abs(stats[0][i] - stats[1][i]) <= 1e-6, kStatKeys[i]);
+  }
+
   // Two shards, combined with the `glip merge` command the shard run prints, then `glip eval --results`: the same
   // stats as the whole run.
   void shards_then_merge() {
@@ -183,6 +200,9 @@ class TestEvalCli : public QObject {
         {{"eval", "--config-file", cfg, "--ann-file", q(golden_tiny_ann()), "--image-dir", q(glip::test::tiny_dir()),
           "--shard", "2of3", "TEST.EVAL_TASK", "detection"},
          "is not K/N"},
+        {{"eval", "--config-file", cfg, "--ann-file", q(golden_tiny_ann()), "--image-dir", q(glip::test::tiny_dir()),
+          "--forward", "gpu", "TEST.EVAL_TASK", "detection"},
+         "--forward must be auto, image or batch, not \"gpu\""},
     };
     for (const auto& [args, reason] : cases) {
       const ProcessRun r = run_glip(args, 300000, tmp.path());

@@ -72,6 +72,7 @@ class TestRunEval : public QObject {
   void resume_after_interruption();
   void shards_and_merge_equal_unsharded();
   void batch_of_two_pads_to_common_size();
+  void batch_forward_equals_per_image();
   void dataset_lookup_and_not_found();
   void refused_settings();
   void overlong_category_name();
@@ -310,6 +311,54 @@ void TestRunEval::batch_of_two_pads_to_common_size() {
   bool differs = ref_astro.size() != got_astro.size();
   for (size_t i = 0; !differs && i < ref_astro.size(); ++i) differs = ref_astro[i].score != got_astro[i].score;
   QVERIFY(differs);
+}
+
+// TEST.IMS_PER_BATCH 2 in one forward pass (Session::detect_batch, what a GPU runs) against one forward per image
+// padded alike: the same detections up to float rounding (bounds of test_engine_batch), each image recorded once
+// with its batch, and a stop asked for after the first image of a batch run together keeps both (computed).
+void TestRunEval::batch_forward_equals_per_image() {
+  auto m = load_tiny({"TEST.EVAL_TASK", "detection", "TEST.IMS_PER_BATCH", "2", "DATALOADER.ASPECT_RATIO_GROUPING",
+                      "False"});
+  EvalRunOptions per_image = explicit_dataset(dir("forward_image"));
+  per_image.forward = BatchForward::per_image;
+  EvalRunOptions automatic = explicit_dataset(dir("forward_auto"));
+  EvalRunOptions per_batch = explicit_dataset(dir("forward_batch"));
+  per_batch.forward = BatchForward::per_batch;
+  int calls = 0;
+  per_batch.on_progress = [&calls](const EvalProgress& p) {
+    ++calls;
+    return p.done < 1;  // stop after the first image
+  };
+  const DatasetEvalResult a = run_eval(m, per_image).at(0);
+  const DatasetEvalResult c = run_eval(m, automatic).at(0);  // on the CPU: per image
+  expect_same(c.detections, a.detections);
+  const DatasetEvalResult stopped = run_eval(m, per_batch).at(0);
+  QCOMPARE(calls, 3);  // before the first image, then once per image of the one batch
+  QCOMPARE(stopped.computed, int64_t(2));
+  QVERIFY(stopped.complete);  // both images of the batch were recorded
+  per_batch.on_progress = {};
+  const DatasetEvalResult b = run_eval(m, per_batch).at(0);
+  QCOMPARE(b.resumed, int64_t(2));
+  QCOMPARE(b.computed, int64_t(0));
+  QCOMPARE(b.detections.size(), a.detections.size());
+  QVERIFY(!a.detections.empty());
+  double max_box = 0, max_score = 0;
+  for (size_t i = 0; i < a.detections.size(); ++i) {
+    QCOMPARE(b.detections[i].image_id, a.detections[i].image_id);
+    QCOMPARE(b.detections[i].category_id, a.detections[i].category_id);
+    for (size_t k = 0; k < 4; ++k) max_box = std::max(max_box, std::abs(b.detections[i].bbox[k] - a.detections[i].bbox[k]));
+    max_score = std::max(max_score, std::abs(b.detections[i].score - a.detections[i].score));
+  }
+  qInfo("batch forward vs per image: %zu detections, max |box diff| %.3g px, max |score diff| %.3g",
+        a.detections.size(), max_box, max_score);
+  QVERIFY(max_box <= 1e-3);
+  QVERIFY(max_score <= 1e-5);
+  for (size_t i = 0; i < 12; ++i) QVERIFY(std::abs(b.metrics.stats[i] - a.metrics.stats[i]) <= 1e-6);
+  BatchForward f;
+  QVERIFY(parse_batch_forward("batch", &f) && f == BatchForward::per_batch);
+  QVERIFY(parse_batch_forward("image", &f) && f == BatchForward::per_image);
+  QVERIFY(parse_batch_forward("auto", &f) && f == BatchForward::automatic);
+  QVERIFY(!parse_batch_forward("gpu", &f));
 }
 
 void TestRunEval::dataset_lookup_and_not_found() {
