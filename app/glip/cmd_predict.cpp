@@ -2,13 +2,18 @@
 //
 //   glip predict --config-file CFG.yaml [--weight W.pth] --image IMG [--image IMG ...]
 //                (--caption TEXT [--phrase START:END ...] | --categories "name1,name2,...")
-//                [--output OUT.json] [--format glip|coco-results] [--dump-tensors OUT.pt] [KEY VALUE ...]
+//                [--output OUT.json] [--format glip|coco-results] [--dump-tensors OUT.pt] [--batch-size N]
+//                [KEY VALUE ...]
 //
 // `glip` format: a list with one object per image: image, image_size_wh, caption, num_detections, detections
 // (label, phrase, score, box_xyxy, box_xywh), sorted by score (then label) — the fields of the golden
 // <img>.<kind>.json files — and, only when the prompt has some, warnings and labels_without_tokens (labels cut by
 // the 256-token limit: never detected; the others are). Each warning is also printed once on stderr. An image
 // that cannot be read gets {"image", "error"} and the others are still processed (exit status 1).
+// --batch-size N: groups of N consecutive images (command-line order), the readable ones of each run in one forward
+// pass (Session::detect_batch), each padded to the group's largest resized size as TEST.IMS_PER_BATCH pads a batch:
+// the results equal those of one image at a time padded alike, not those of an image alone. Output order is the
+// command line's either way.
 // `coco-results`: a COCO results file (core/coco/coco.h) [{image_id, category_id, bbox (xywh, w = x2-x1+1),
 // score}] as `glip eval` writes it, with image_id = the number in the file name when it has one (COCO's
 // 000000000139.jpg -> 139), else the 1-based position on the command line, and category_id = the label (1-based).
@@ -40,6 +45,7 @@ struct PredictArgs {
   std::vector<std::string> phrases;
   std::string output, format = "glip", dump_tensors;
   float threshold = 0.0f;
+  int batch_size = 1;
 };
 
 std::array<int64_t, 2> parse_span(const std::string& s) {
@@ -75,6 +81,8 @@ int run_predict(PredictArgs a) {
     for (const auto& p : a.phrases) spans.push_back(parse_span(p));
     prompt = Prompt::grounding(a.caption, spans);
   }
+  if (a.batch_size > 1 && !a.dump_tensors.empty())
+    throw Error("--dump-tensors keeps one image's intermediates: use it with --batch-size 1");
   if (!a.output.empty() && a.output != "-") require_writable_destination(a.output);
   if (!a.dump_tensors.empty()) require_writable_destination(a.dump_tensors);
   a.model.warm_up = false;  // a one-shot run: a warm-up at full size would cost as much as it saves
@@ -82,33 +90,16 @@ int run_predict(PredictArgs a) {
   Session session(model);
   DetectParams dp;
   dp.score_threshold = a.threshold;
-  nlohmann::json out = nlohmann::json::array();  // --format glip
-  std::vector<coco::Result> results;             // --format coco-results
+  // Per command-line position: its --format glip entry, or its COCO results.
+  std::vector<nlohmann::json> entries(a.images.size());
+  std::vector<std::vector<coco::Result>> results(a.images.size());
   int failures = 0;
   bool dumped = false;
   std::set<std::string> warned;  // each prompt warning once, not once per image
-  for (size_t i = 0; i < a.images.size(); ++i) {
+  auto record = [&](size_t i, const DetectResult& r, double seconds) {
     const std::string& path = a.images[i];
-    DetectResult r;
-    try {
-      RgbImage img = image::load_image(path);
-      dp.probe = !a.dump_tensors.empty() && !dumped;  // the first image that can be read
-      r = session.detect(img, prompt, dp);
-    } catch (const Cancelled&) {
-      throw;
-    } catch (const Error& e) {
-      ++failures;
-      std::cerr << "glip: error: " << path << ": " << e.what() << "\n";
-      if (a.format == "glip") out.push_back({{"image", path}, {"error", e.what()}});
-      continue;
-    }
     for (const auto& w : r.warnings)
       if (warned.insert(w).second) spdlog::warn("{}", w);
-    if (dp.probe) {
-      session.save_probes(a.dump_tensors);
-      dumped = true;
-      spdlog::info("intermediates of {} written to {}", path, a.dump_tensors);
-    }
     if (a.format == "glip") {
       nlohmann::json dets = nlohmann::json::array();
       for (const Detection& d : r.detections)
@@ -121,14 +112,62 @@ int run_predict(PredictArgs a) {
                               {"detections", dets}};
       if (!r.warnings.empty()) entry["warnings"] = r.warnings;
       if (!r.labels_without_tokens.empty()) entry["labels_without_tokens"] = r.labels_without_tokens;
-      out.push_back(std::move(entry));
+      entries[i] = std::move(entry);
     } else {
       const int64_t id = image_id_for(path, i);
-      for (const Detection& d : r.detections) results.push_back(eval::to_coco_result(d, id, d.label));
+      for (const Detection& d : r.detections) results[i].push_back(eval::to_coco_result(d, id, d.label));
     }
-    spdlog::info("{}: {} detections in {:.2f} s", path, r.detections.size(), r.timings.total());
+    spdlog::info("{}: {} detections in {:.2f} s", path, r.detections.size(), seconds);
+  };
+  auto fail = [&](size_t i, const std::string& what) {
+    ++failures;
+    std::cerr << "glip: error: " << a.images[i] << ": " << what << "\n";
+    if (a.format == "glip") entries[i] = {{"image", a.images[i]}, {"error", what}};
+  };
+  // Groups of --batch-size consecutive images; the readable ones of a group run in one forward pass, each padded to
+  // the group's largest (as TEST.IMS_PER_BATCH pads a batch).
+  const size_t batch_size = static_cast<size_t>(a.batch_size);
+  for (size_t first = 0; first < a.images.size(); first += batch_size) {
+    std::vector<size_t> positions;
+    std::vector<RgbImage> imgs;
+    for (size_t i = first; i < std::min(a.images.size(), first + batch_size); ++i) {
+      try {
+        imgs.push_back(image::load_image(a.images[i]));
+        positions.push_back(i);
+      } catch (const Error& e) {
+        fail(i, e.what());
+      }
+    }
+    if (imgs.empty()) continue;
+    try {
+      if (batch_size == 1) {
+        dp.probe = !a.dump_tensors.empty() && !dumped;  // the first image that can be read
+        const DetectResult r = session.detect(imgs.front(), prompt, dp);
+        if (dp.probe) {
+          session.save_probes(a.dump_tensors);
+          dumped = true;
+          spdlog::info("intermediates of {} written to {}", a.images[positions.front()], a.dump_tensors);
+        }
+        record(positions.front(), r, r.timings.total());
+      } else {
+        const std::vector<DetectResult> rs = session.detect_batch(imgs, prompt, dp);
+        for (size_t k = 0; k < rs.size(); ++k) record(positions[k], rs[k], rs[k].timings.total() / rs.size());
+      }
+    } catch (const Cancelled&) {
+      throw;
+    } catch (const Error& e) {  // an image the model cannot take (e.g. far too large): the whole group fails
+      for (size_t i : positions) fail(i, e.what());
+    }
   }
-  const std::string text = a.format == "glip" ? out.dump(1) + "\n" : coco::results_to_json(results);
+  nlohmann::json out = nlohmann::json::array();  // --format glip
+  std::vector<coco::Result> all;                 // --format coco-results
+  for (size_t i = 0; i < a.images.size(); ++i) {
+    if (a.format == "glip")
+      out.push_back(std::move(entries[i]));
+    else
+      all.insert(all.end(), results[i].begin(), results[i].end());
+  }
+  const std::string text = a.format == "glip" ? out.dump(1) + "\n" : coco::results_to_json(all);
   if (a.output.empty() || a.output == "-") {
     std::cout << text;
   } else {
@@ -156,6 +195,10 @@ void add_predict_command(CLI::App& app) {
   c->add_option("--output", a->output, "write the JSON here instead of stdout (atomic)");
   c->add_option("--format", a->format, "glip (default) or coco-results");
   c->add_option("--dump-tensors", a->dump_tensors, "save the first image's intermediates (golden names) as .pt");
+  c->add_option("--batch-size", a->batch_size,
+                "run this many images in one forward pass, each padded to the largest of its group as "
+                "TEST.IMS_PER_BATCH pads a batch (default 1: each image alone; padding changes GLIP's output)")
+      ->check(CLI::Range(1, 64));
   c->add_option("--threshold", a->threshold, "drop detections scoring below this (default 0: all GLIP outputs)")
       ->check(finite_range(0, 1));
   c->callback([a, c]() {

@@ -157,6 +157,52 @@ class TestPredictCli : public QObject {
     QVERIFY2(m.ok, m.error.c_str());
   }
 
+  // --batch-size 2 over [astronaut, missing, coffee, astronaut]: groups of two command-line images; the first
+  // group's one readable image runs alone (the golden detections), the second runs in one forward pass padded to
+  // the coffee's 304 x 456 (coffee: its own size, the golden detections; the astronaut: what detect() gives with
+  // that padding, up to float rounding as in test_engine_batch). Output in command-line order.
+  void batchSize() {
+    QTemporaryDir tmp;
+    const QString missing = tmp.filePath("missing.jpg");
+    const GoldenRun astro = golden_run("astronaut.det"), coffee = golden_run("coffee.det");
+    QStringList names;
+    for (const auto& l : astro.prompt.labels) names << QString::fromStdString(l.name);
+    const QString dir = QString::fromStdString(tiny_dir());
+    const QString cfg = dir + "/tiny-a.merged.yaml";
+    const Run r = run_glip({"predict", "--config-file", cfg, "--image", dir + "/astronaut.png", "--image", missing,
+                            "--image", dir + "/coffee.png", "--image", dir + "/astronaut.png", "--categories",
+                            names.join(", "), "--batch-size", "2", "--threads", "2"});
+    QCOMPARE(r.exit_code, 1);
+    const nlohmann::json j = nlohmann::json::parse(r.out);
+    QCOMPARE(j.size(), size_t{4});
+    QVERIFY(j[1].contains("error"));
+    for (const auto& [idx, run] : {std::pair<int, const GoldenRun*>{0, &astro}, {2, &coffee}}) {
+      const DetMatch m = match_detections(detections_of(j[idx]), golden_detections(run->json), 1e-2, 1e-4);
+      QVERIFY2(m.ok, (run->tag + ": " + m.error).c_str());
+    }
+    Session s(tiny_model());
+    DetectParams dp;
+    dp.pad_to_height = 304;
+    dp.pad_to_width = 456;
+    const DetectResult padded = s.detect(golden_image("astronaut"), astro.prompt, dp);
+    std::vector<GoldenDet> want;
+    for (const Detection& d : padded.detections)
+      want.push_back({d.label, d.phrase, d.score, {d.box[0], d.box[1], d.box[2], d.box[3]}});
+    const DetMatch m = match_detections(detections_of(j[3]), want, 1e-3, 1e-5);
+    QVERIFY2(m.ok, m.error.c_str());
+    const DetMatch alone = match_detections(detections_of(j[3]), golden_detections(astro.json), 1e-2, 1e-4);
+    QVERIFY(!alone.ok);  // the padding changed the astronaut's result
+    // One image's intermediates cannot come from a batch; 0 is not a batch size.
+    const Run dump = run_glip({"predict", "--config-file", cfg, "--image", dir + "/astronaut.png", "--categories",
+                               "cup", "--batch-size", "2", "--dump-tensors", tmp.filePath("p.pt")});
+    QCOMPARE(dump.exit_code, 1);
+    QVERIFY2(dump.err.find("--dump-tensors keeps one image's intermediates") != std::string::npos, dump.err.c_str());
+    const Run zero = run_glip({"predict", "--config-file", cfg, "--image", dir + "/astronaut.png", "--categories",
+                               "cup", "--batch-size", "0"});
+    QVERIFY(zero.exit_code != 0);
+    QVERIFY2(zero.err.find("--batch-size") != std::string::npos, zero.err.c_str());
+  }
+
   // --kernels generic (only ATen operations): the golden detections too; a bad value is a usage error.
   void generic_kernels() {
     const QString dir = QString::fromStdString(tiny_dir());
