@@ -2,7 +2,7 @@
 //
 //   glip bench [--config-file models/glip_Swin_T_O365_GoldG.yaml] [--weight W.pth] [--image IMG]
 //              [--stage all|vision|language] [--threads N] [--repeat N] [--min-size N] [--precision fp32|bf16]
-//              [--agreement] [--json] [KEY VALUE ...]
+//              [--agreement] [--batch-size N] [--json] [KEY VALUE ...]
 //
 // Default: full-size GLIP-T built from the shipped config with random weights (no download needed), the demo photo
 // resized to 1333x800 (so the model input is 800x1333 after GLIP's resize), the COCO-80 detection prompt
@@ -15,6 +15,8 @@
 // --agreement then loads the same model again in fp32 (random weights: the same seed) and runs it at the model's
 // size, and reports how closely the first run reproduced it (compare_detections: top-100 detections keeping their
 // label with IoU >= 0.9, largest score difference): the deviation of --precision bf16 and/or of --min-size.
+// --batch-size N runs N copies of the image in one forward pass (Session::detect_batch, what `glip eval --forward
+// batch` runs): stage times are the batch's, per_image_s = the best total / N; no caption edit then.
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
@@ -77,6 +79,7 @@ struct BenchArgs {
   int64_t min_size = 0;  // DetectParams::min_size
   bool agreement = false;
   bool json = false;
+  int batch_size = 1;  // > 1: that many copies of the image in one forward pass (Session::detect_batch)
 };
 
 // The COCO-80 names in reverse order: the same tokens in another prompt (the caption-edit run).
@@ -90,6 +93,7 @@ int run_bench(BenchArgs a) {
   if (a.stage != "all" && a.stage != "vision" && a.stage != "language")
     throw Error("--stage must be all, vision or language, not \"" + a.stage + "\"");
   if (a.agreement && a.stage != "all") throw Error("--agreement needs --stage all (it compares detections)");
+  if (a.batch_size > 1 && a.stage != "all") throw Error("--batch-size needs --stage all (a batch runs the whole model)");
   if (a.min_size != 0 && (a.min_size < kMinPreviewSize || a.min_size > kMaxPreviewSize))  // told before loading
     throw Error("preview size " + std::to_string(a.min_size) + " is outside " + std::to_string(kMinPreviewSize) + ".." +
                 std::to_string(kMaxPreviewSize) + " (--min-size; 0 = the model's)");
@@ -124,6 +128,11 @@ int run_bench(BenchArgs a) {
       session.encode_image(img, params);
     } else if (a.stage == "language") {
       session.encode_text(prompt);
+    } else if (a.batch_size > 1) {
+      std::vector<DetectResult> rs =
+          session.detect_batch(std::vector<RgbImage>(static_cast<size_t>(a.batch_size), img), prompt, params);
+      detections = rs.front().detections.size();
+      if (i == 0) first_detections = std::move(rs.front().detections);
     } else {
       DetectResult r = session.detect(img, prompt, params);
       detections = r.detections.size();
@@ -146,7 +155,7 @@ int run_bench(BenchArgs a) {
   const Usage all_runs = first_usage + warm_usage;
   const double system_share = all_runs.system_s / std::max(1e-9, all_runs.user_s + all_runs.system_s);
   double caption_edit = -1;
-  if (a.stage == "all") {  // the image of the last run is cached: only the text side and the head run again
+  if (a.stage == "all" && a.batch_size == 1) {  // the image of the last run is cached: only the text side and the head run again
     const Prompt edited = Prompt::categories(reversed(coco80()));
     const auto t0 = Clock::now();
     session.detect(img, edited, params);
@@ -196,6 +205,8 @@ int run_bench(BenchArgs a) {
                         {"first_run_s", first.seconds["wall"]},
                         {"warm_s", warm < 0 ? nlohmann::json(nullptr) : nlohmann::json(warm)},
                         {"best_total_s", best},
+                        {"batch_size", a.batch_size},
+                        {"per_image_s", best / a.batch_size},
                         {"caption_edit_s", caption_edit < 0 ? nlohmann::json(nullptr) : nlohmann::json(caption_edit)},
                         {"repeat", a.repeat},
                         {"peak_rss_mib", peak_rss},
@@ -219,6 +230,8 @@ int run_bench(BenchArgs a) {
     if (k != "wall") std::printf("  %-28s %8.3f s\n", k.c_str(), v);
   std::printf("  %-28s %8.3f s\n", "total (first run)", first.seconds["wall"]);
   if (warm >= 0) std::printf("  %-28s %8.3f s (best of %d)\n", "total (warm)", warm, a.repeat - 1);
+  if (a.batch_size > 1)
+    std::printf("  %-28s %8.3f s (batch of %d in one forward pass)\n", "per image", best / a.batch_size, a.batch_size);
   if (caption_edit >= 0) std::printf("  %-28s %8.3f s\n", "caption edit", caption_edit);
   std::printf("  %-28s %8.0f MiB (%s)\n", "peak RSS", peak_rss, app::allocator_name().c_str());
   std::printf("  %-28s %8ld first run", "minor page faults", first_usage.minor_faults);
@@ -246,6 +259,9 @@ void add_bench_command(CLI::App& app) {
               "skip the warm-up run inside model loading (shows what the first detect() costs without it)");
   c->add_flag("--agreement", a->agreement,
               "also run the model in fp32 at its own size and report how closely the first run reproduced it");
+  c->add_option("--batch-size", a->batch_size,
+                "run this many copies of the image in one forward pass; times are per batch, per_image_s per image")
+      ->check(CLI::Range(1, 64));
   c->add_flag("--json", a->json, "print one JSON object (total_s, peak_rss_mib, stages)");
   c->allow_extras();
   c->callback([a, c]() {

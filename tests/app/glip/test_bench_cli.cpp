@@ -132,6 +132,25 @@ class TestBenchCli : public QObject {
     QVERIFY2(contains(t.out, "input 480x") && contains(t.out, "  caption edit "), t.out.c_str());
   }
 
+  // --batch-size 3: three copies of the image in one forward pass; the first copy's detections are the golden
+  // run's count and reproduce a batch-1 run (--agreement: all of the top 100 kept, scores within float noise).
+  void batch_size() {
+    const ProcessRun r = bench({"--json", "--batch-size", "3", "--agreement"});
+    QVERIFY2(r.exit_code == 0, r.err.c_str());
+    const json j = json::parse(r.out);
+    QCOMPARE(j.at("batch_size").get<int64_t>(), int64_t(3));
+    QVERIFY(std::abs(j.at("per_image_s").get<double>() * 3 - j.at("best_total_s").get<double>()) < 1e-9);
+    QVERIFY(j.at("caption_edit_s").is_null());
+    const json golden = glip::test::load_json(tiny_path("coffee.coco80.800x1333.json"));
+    QCOMPARE(j.at("detections").get<int64_t>(), golden.at("num_detections").get<int64_t>());
+    const json& a = j.at("agreement");
+    QCOMPARE(a.at("kept").get<int64_t>(), a.at("compared").get<int64_t>());
+    QVERIFY(a.at("max_score_diff").get<double>() <= 1e-5);
+    const ProcessRun t = bench({"--batch-size", "2"});
+    QVERIFY2(t.exit_code == 0, t.err.c_str());
+    QVERIFY2(contains(t.out, "batch of 2 in one forward pass"), t.out.c_str());
+  }
+
   // --precision bf16 --agreement: the bf16 run against an fp32 run of the same model and image; on the golden COCO-80
   // run (100 detections) within the bounds of docs/PERFORMANCE.md (>= 90 % kept, scores within 0.02), as
   // test_engine_precision proves against the official outputs.
@@ -163,6 +182,7 @@ class TestBenchCli : public QObject {
         {{"bench", "--config-file", tmp.filePath("none.yaml")}, "none.yaml"},
         {{"bench", "--config-file", cfg, "--min-size", "16"}, "preview size 16 is outside 32..4096"},
         {{"bench", "--config-file", cfg, "--stage", "vision", "--agreement"}, "--agreement needs --stage all"},
+        {{"bench", "--config-file", cfg, "--stage", "language", "--batch-size", "2"}, "--batch-size needs --stage all"},
     };
     for (const auto& [args, reason] : cases) {
       const ProcessRun r = run_glip(args);
