@@ -8,6 +8,7 @@
 
 #include "core/config/config.h"
 #include "core/engine/engine_impl.h"
+#include "core/ops/deform_conv/deform_conv.h"
 #include "core/ops/precision/precision.h"
 #include "core/probe/level_name.h"
 #include "core/text/bert_tokenizer.h"
@@ -64,7 +65,9 @@ std::string runtime_description() {
   std::string s = "libtorch " + std::to_string(TORCH_VERSION_MAJOR) + "." + std::to_string(TORCH_VERSION_MINOR) + "." +
                   std::to_string(TORCH_VERSION_PATCH);
   const size_t n = torch::cuda::device_count();
-  return n == 0 ? s + " (CPU only)" : s + ", CUDA: " + std::to_string(n) + " device(s)";
+  if (n == 0) return s + " (CPU only)";
+  return s + ", CUDA: " + std::to_string(n) + " device(s), " +
+         (ops::cuda_kernels_built() ? "CUDA kernels" : "generic kernels on CUDA");
 }
 
 const char* kernels_name(Kernels k) { return k == Kernels::generic ? "generic" : "native"; }

@@ -9,6 +9,9 @@
 #include "core/common/error.h"
 #include "core/ops/deform_conv/deform_conv_cpu.h"
 #include "core/ops/deform_conv/deform_conv_generic.h"
+#ifdef GLIP_WITH_CUDA_KERNELS
+#include "core/ops/deform_conv/deform_conv_cuda.h"
+#endif
 
 namespace glip::ops {
 namespace {
@@ -65,7 +68,19 @@ at::Tensor modulated_deform_conv2d(const at::Tensor& input, const at::Tensor& of
 
   if (input.device().is_cpu() && !p.generic)
     return detail::modulated_deform_conv2d_cpu(input, offset, mask, weight, bias, p);
+#ifdef GLIP_WITH_CUDA_KERNELS
+  if (input.device().is_cuda() && !p.generic && !bf16_weight)
+    return detail::modulated_deform_conv2d_cuda(input, offset, mask, weight, bias, p);
+#endif
   return detail::modulated_deform_conv2d_generic(input, offset, mask, bf16_weight ? weight.to(st) : weight, bias, p);
+}
+
+bool cuda_kernels_built() {
+#ifdef GLIP_WITH_CUDA_KERNELS
+  return true;
+#else
+  return false;
+#endif
 }
 
 }  // namespace glip::ops

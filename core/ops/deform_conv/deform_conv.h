@@ -1,6 +1,7 @@
 // Modulated deformable convolution (DCNv2), the op behind GLIP's DyConv (maskrcnn_benchmark's
-// ModulatedDeformConv). Device dispatch: the CPU kernel (deform_conv_cpu.cpp) for CPU tensors, the ATen-only
-// implementation (deform_conv_generic.cpp) for any other device or when DeformConvParams::generic is set.
+// ModulatedDeformConv). Device dispatch: the CPU kernel (deform_conv_cpu.cpp) for CPU tensors, the CUDA kernel
+// (deform_conv_cuda.cu, builds with GLIP_CUDA) for CUDA tensors, the ATen-only implementation
+// (deform_conv_generic.cpp) for any other device, CUDA without those kernels, or when DeformConvParams::generic is set.
 //
 // Layout (as maskrcnn_benchmark's kernels): for tap k = i*kw + j of deformable group g,
 //   offset channel (g*kh*kw + k)*2     = dy, (g*kh*kw + k)*2 + 1 = dx;  mask channel g*kh*kw + k.
@@ -35,5 +36,9 @@ struct DeformConvParams {
 // returns N x Cout x Ho x Wo
 at::Tensor modulated_deform_conv2d(const at::Tensor& input, const at::Tensor& offset, const at::Tensor& mask,
                                    const at::Tensor& weight, const at::Tensor& bias, const DeformConvParams& p);
+
+// Whether this build has the CUDA kernels of core/ops (CMake option GLIP_CUDA: deform_conv_cuda.cu, nms_cuda.cu),
+// used for CUDA tensors with the native kernels; without them CUDA tensors take the generic path.
+bool cuda_kernels_built();
 
 }  // namespace glip::ops

@@ -9,6 +9,9 @@
 #include "core/common/error.h"
 #include "core/ops/nms/nms_cpu.h"
 #include "core/ops/nms/nms_generic.h"
+#ifdef GLIP_WITH_CUDA_KERNELS
+#include "core/ops/nms/nms_cuda.h"
+#endif
 
 namespace glip::ops {
 
@@ -30,6 +33,9 @@ NmsResult ml_nms_explained(const at::Tensor& boxes, const at::Tensor& scores, co
   if (scores.device() != boxes.device() || labels.device() != boxes.device())
     fail("boxes, scores and labels must be on the same device");
   if (boxes.device().is_cpu() && !generic) return detail::ml_nms_explained_cpu(boxes, scores, labels, iou_threshold);
+#ifdef GLIP_WITH_CUDA_KERNELS
+  if (boxes.device().is_cuda() && !generic) return detail::ml_nms_explained_cuda(boxes, scores, labels, iou_threshold);
+#endif
   return detail::ml_nms_explained_generic(boxes, scores, labels, iou_threshold);
 }
 

@@ -1,6 +1,7 @@
 // Class-wise ("multi-label") NMS as maskrcnn_benchmark's ml_nms: "+1" box areas, a box is suppressed by a
 // higher-scoring box of the same label when IoU > threshold. Device dispatch like deform_conv: the CPU scan
-// (nms_cpu.h) for CPU tensors, the ATen-only version (nms_generic.h) for other devices or with `generic`.
+// (nms_cpu.h) for CPU tensors, the CUDA mask kernel + host scan (nms_cuda.h, builds with GLIP_CUDA) for CUDA
+// tensors, the ATen-only version (nms_generic.h) for other devices or with `generic`.
 // Equal scores are visited in input order (stable sort; the CUDA kernel's sort leaves ties unspecified).
 #pragma once
 #include <ATen/Tensor.h>
