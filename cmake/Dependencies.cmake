@@ -5,10 +5,24 @@ find_package(yaml-cpp REQUIRED)
 find_package(nlohmann_json 3 REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(spdlog REQUIRED)
-find_package(CURL REQUIRED)  # model downloads (libcurl4-openssl-dev)
-find_package(PkgConfig REQUIRED)
-pkg_check_modules(UTF8PROC REQUIRED IMPORTED_TARGET libutf8proc)
+if(GLIP_DOWNLOADS)
+  find_package(CURL REQUIRED)  # model downloads (libcurl4-openssl-dev)
+endif()
+# utf8proc (libutf8proc-dev): through pkg-config where there is one, else by its header and library (a prefix
+# given in CMAKE_PREFIX_PATH, as scripts/device-check.sh gives one).
+find_package(PkgConfig QUIET)
+if(PKG_CONFIG_FOUND)
+  pkg_check_modules(UTF8PROC IMPORTED_TARGET libutf8proc)
+endif()
+if(NOT TARGET PkgConfig::UTF8PROC)
+  find_path(UTF8PROC_INCLUDE_DIR utf8proc.h REQUIRED)
+  find_library(UTF8PROC_LIBRARY utf8proc REQUIRED)
+  add_library(PkgConfig::UTF8PROC UNKNOWN IMPORTED)
+  set_target_properties(PkgConfig::UTF8PROC PROPERTIES IMPORTED_LOCATION "${UTF8PROC_LIBRARY}"
+                                                       INTERFACE_INCLUDE_DIRECTORIES "${UTF8PROC_INCLUDE_DIR}")
+endif()
 
+if(GLIP_OPENCV)
 # Debian splits OpenCV: libopencv-{core,imgproc,imgcodecs}-dev ship headers and libraries but no CMake
 # config (that comes with libopencv-dev, which drags in VTK). Build imported targets by hand.
 find_path(OpenCV_INCLUDE_DIR opencv2/core.hpp PATH_SUFFIXES opencv4 REQUIRED)
@@ -19,6 +33,7 @@ foreach(_cv core imgproc imgcodecs)
     IMPORTED_LOCATION "${OpenCV_${_cv}_LIBRARY}"
     INTERFACE_INCLUDE_DIRECTORIES "${OpenCV_INCLUDE_DIR}")
 endforeach()
+endif()
 
 if(GLIP_BUILD_UI OR GLIP_BUILD_TESTS)
   find_package(Qt6 REQUIRED COMPONENTS Core Gui Widgets Network Test LinguistTools)

@@ -16,7 +16,7 @@ PACKAGES=(
   libtorch-dev libopenblas0-pthread libgoogle-perftools-dev libcurl4-openssl-dev
   qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libqcustomplot-dev
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libutf8proc-dev
-  libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libjpeg-dev
+  libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libjpeg-dev libpng-dev
   qt6-qpa-plugins qt6-translations-l10n fonts-dejavu-core
   slurm-wlm munge python3 python3-torch
 )

@@ -1,7 +1,10 @@
-// download_file over libcurl (the easy interface, one transfer per try).
+// download_file over libcurl (the easy interface, one transfer per try); builds without libcurl (GLIP_DOWNLOADS=OFF,
+// the GPU check build) have a download_file that says so.
 #include "core/engine/download.h"
 
+#ifdef GLIP_WITH_CURL
 #include <curl/curl.h>
+#endif
 #include <spdlog/spdlog.h>
 #include <strings.h>  // strncasecmp
 #include <unistd.h>   // ftruncate
@@ -22,6 +25,7 @@ namespace glip {
 
 namespace fs = std::filesystem;
 
+#ifdef GLIP_WITH_CURL
 namespace {
 
 void global_init() {
@@ -240,6 +244,12 @@ DownloadResult download_file(const std::string& url, const std::string& part_pat
     throw;
   }
 }
+#else
+DownloadResult download_file(const std::string& url, const std::string&, const DownloadOptions&) {
+  throw Error("this build cannot download (built without libcurl: GLIP_DOWNLOADS=OFF); fetch " + url +
+              " yourself and put it in the models folder");
+}
+#endif
 
 std::string format_bytes(int64_t b) {
   char s[32];

@@ -12,7 +12,12 @@ namespace glip::image::detail {
 // libjpeg(-turbo) decoder matching Pillow's JPEG plugin (jpeg_decode.cpp).
 RgbImage decode_jpeg(const uint8_t* data, size_t size, const std::string& origin);
 
-// OpenCV imdecode(IMREAD_UNCHANGED) + PIL's convert("RGB") rules for PNG, BMP, TIFF, WebP (decode.cpp).
+// libpng, for builds without OpenCV (png_decode.cpp): PNG only, the same pixels as decode_with_opencv for what it
+// accepts (every PNG but 16-bit grayscale).
+RgbImage decode_png_libpng(const uint8_t* data, size_t size, const std::string& origin);
+
+// OpenCV imdecode(IMREAD_UNCHANGED) + PIL's convert("RGB") rules for PNG, BMP, TIFF, WebP (decode_opencv.cpp; in
+// builds with GLIP_OPENCV only).
 RgbImage decode_with_opencv(const uint8_t* data, size_t size, const ImageInfo& info, const std::string& origin);
 
 // glip::Error if an uncompressed BMP (BI_RGB, BI_BITFIELDS) is too short for its pixel rows (Pillow refuses it

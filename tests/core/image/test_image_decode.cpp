@@ -20,6 +20,7 @@
 
 #include "core/common/error.h"
 #include "core/image/image.h"
+#include "core/image/image_decode_internal.h"
 #include "tests/common/paths.h"
 
 using glip::image::DecodeOptions;
@@ -169,6 +170,50 @@ class TestImageDecode : public QObject {
     }
     // 16-bit RGB TIFF: high byte as well.
     QVERIFY(same(glip::image::decode_image(encode(rgb16, ".tiff")), expected_from(rgb16, high)));
+  }
+
+  // The libpng decoder of builds without OpenCV (GLIP_OPENCV=OFF) gives the OpenCV path's pixels (PIL's rules) for
+  // every PNG it accepts: 8-bit gray, BGR, BGRA, 16-bit BGR(A), Qt's palette (with tRNS) and 1-bit images, the
+  // golden photos and the demo photo (iCCP chunk); 16-bit gray is refused with a message, broken data too.
+  void libpng_decoder_equals_opencv() {
+    std::vector<std::pair<std::string, std::vector<uint8_t>>> cases = {
+        {"gray8", encode(pattern(7, 5, CV_8UC1), ".png")},     {"bgr8", encode(pattern(9, 4, CV_8UC3), ".png")},
+        {"bgra8", encode(pattern(3, 11, CV_8UC4), ".png")},    {"bgr16", encode(pattern(6, 5, CV_16UC3), ".png")},
+        {"bgra16", encode(pattern(5, 6, CV_16UC4), ".png")},
+        {"golden astronaut", read_bytes(glip::test::data_path("golden/tiny-a/astronaut.png"))},
+        {"golden coffee", read_bytes(glip::test::data_path("golden/tiny-a/coffee.png"))},
+        {"demo astronaut (iCCP)", read_bytes(glip::test::source_path("resources/demo/astronaut.png"))}};
+    QImage pal(5, 3, QImage::Format_Indexed8);
+    pal.setColorTable({qRgba(10, 20, 30, 255), qRgba(200, 100, 50, 0), qRgba(1, 2, 3, 128), qRgb(255, 254, 253)});
+    for (int y = 0; y < 3; ++y)
+      for (int x = 0; x < 5; ++x) pal.setPixel(x, y, uint((x + 2 * y) % 4));
+    QVERIFY(pal.save(QString::fromStdString(path("pal2.png")), "PNG"));
+    cases.push_back({"palette + tRNS", read_bytes(path("pal2.png"))});
+    QImage mono(9, 2, QImage::Format_Mono);
+    mono.setColorTable({qRgb(0, 0, 0), qRgb(255, 255, 255)});
+    for (int x = 0; x < 9; ++x) {
+      mono.setPixel(x, 0, uint(x % 2));
+      mono.setPixel(x, 1, uint(1 - x % 2));
+    }
+    QVERIFY(mono.save(QString::fromStdString(path("mono2.png")), "PNG"));
+    cases.push_back({"1-bit", read_bytes(path("mono2.png"))});
+    for (const auto& [name, bytes] : cases) {
+      try {
+        const glip::image::ImageInfo info = glip::image::probe_image(bytes.data(), bytes.size(), name);
+        const RgbImage want = glip::image::detail::decode_with_opencv(bytes.data(), bytes.size(), info, name);
+        const RgbImage got = glip::image::detail::decode_png_libpng(bytes.data(), bytes.size(), name);
+        QVERIFY2(same(got, want), name.c_str());
+      } catch (const glip::Error& e) {
+        QFAIL(e.what());
+      }
+    }
+    expect_error([&] {
+      const std::vector<uint8_t> g16 = encode(pattern(4, 4, CV_16UC1), ".png");
+      glip::image::detail::decode_png_libpng(g16.data(), g16.size(), "g16");
+    }, "16-bit grayscale PNG is not supported by this build");
+    std::vector<uint8_t> bad = encode(pattern(30, 30, CV_8UC3), ".png");
+    for (size_t i = 60; i < 90; ++i) bad[i] ^= 0x5a;  // CRC errors are found before libpng (png_decodable_chunks)
+    expect_error([&] { glip::image::detail::decode_png_libpng(bad.data(), bad.size(), "bad"); }, "PNG corrupt");
   }
 
   void palette_png() {
