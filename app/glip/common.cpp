@@ -56,9 +56,9 @@ void add_model_options(CLI::App& cmd, ModelArgs& args, bool config_required) {
 
 void add_precision_option(CLI::App& cmd, ModelArgs& args) {
   cmd.add_option("--precision", args.precision,
-                 "fp32 (default, the reference) or bf16 (CPUs with AVX512_BF16/AMX: GLIP-T ~1.5x as fast, see "
-                 "docs/PERFORMANCE.md for its deviation)")
-      ->check(CLI::IsMember({"fp32", "bf16"}));
+                 "fp32 (default, the reference), bf16 (CPUs with AVX512_BF16/AMX: GLIP-T ~1.5x as fast; CUDA), "
+                 "tf32 or fp16 (CUDA only); deviations in docs/PERFORMANCE.md")
+      ->check(CLI::IsMember({"fp32", "bf16", "tf32", "fp16"}));
   cmd.add_option("--kernels", args.kernels,
                  "native (default: the hand-written CPU kernels) or generic (only ATen operations, the path other "
                  "devices take; fp32)")
@@ -78,7 +78,7 @@ std::shared_ptr<const Model> load_model(const ModelArgs& args, bool random_init)
   mp.random_init = random_init;
   mp.warm_up = args.warm_up;
   if (!parse_precision(args.precision, &mp.precision))
-    throw Error("--precision must be fp32 or bf16, got '" + args.precision + "'");
+    throw Error("--precision must be fp32, bf16, tf32 or fp16, got '" + args.precision + "'");
   if (!parse_kernels(args.kernels, &mp.kernels))
     throw Error("--kernels must be native or generic, got '" + args.kernels + "'");
   auto model = Model::load(mp);

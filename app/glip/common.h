@@ -14,7 +14,7 @@ struct ModelArgs {
   std::string config_file, weight, device = "cpu";
   int threads = 0;
   bool warm_up = true;                 // ModelParams::warm_up
-  std::string precision = "fp32";      // ModelParams::precision: fp32 | bf16
+  std::string precision = "fp32";      // ModelParams::precision: fp32 | bf16 | tf32 | fp16
   std::string kernels = "native";      // ModelParams::kernels: native | generic
   std::vector<std::string> overrides;  // trailing KEY VALUE pairs
 };
@@ -35,7 +35,7 @@ std::string find_shipped(const std::string& rel);
 // --config-file (required), --weight, --device, --threads, --precision.
 void add_model_options(CLI::App& cmd, ModelArgs& args, bool config_required = true);
 std::shared_ptr<const Model> load_model(const ModelArgs& args, bool random_init = false);
-// --precision fp32|bf16 and --kernels native|generic on `cmd`.
+// --precision fp32|bf16|tf32|fp16 and --kernels native|generic on `cmd`.
 void add_precision_option(CLI::App& cmd, ModelArgs& args);
 
 }  // namespace glip::cli

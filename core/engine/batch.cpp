@@ -56,16 +56,16 @@ std::vector<DetectResult> Session::detect_batch(const std::vector<RgbImage>& ima
                                   {B, 3, batch.padded.height, batch.padded.width}, at::kFloat)
                      .clone();  // B x 3 x H x W
   if (m.device != "cpu") x = x.to(torch::Device(m.device));
-  s.timings.seconds["preprocess"] = seconds_since(t0);
+  s.timings.seconds["preprocess"] = stage_seconds(m, t0);
 
   t0 = Clock::now();
   SwinOutput swin = net(m).backbone->body->forward(x, nullptr);  // stage2..5, B x C x h x w each
-  s.timings.seconds["swin"] = seconds_since(t0);
+  s.timings.seconds["swin"] = stage_seconds(m, t0);
   s.check_cancel();
   t0 = Clock::now();
   const std::vector<at::Tensor> features = net(m).backbone->fpn->forward(swin.features, nullptr);  // P3..P7
   swin = {};
-  s.timings.seconds["fpn"] = seconds_since(t0);
+  s.timings.seconds["fpn"] = stage_seconds(m, t0);
   // Anchors depend on the feature maps' sizes only: one set serves every image of the batch.
   const std::vector<at::Tensor> anchors = net(m).rpn->anchor_generator->forward(features, nullptr);
 
@@ -79,14 +79,14 @@ std::vector<DetectResult> Session::detect_batch(const std::vector<RgbImage>& ima
       s.check_cancel();
       t0 = Clock::now();
       st = hd.run_tower_slot(i, st, masks);
-      s.timings.seconds["dyhead." + std::to_string(i) + "." + hd.slot_name(i)] += seconds_since(t0);
+      s.timings.seconds["dyhead." + std::to_string(i) + "." + hd.slot_name(i)] += stage_seconds(m, t0);
     }
     t0 = Clock::now();
     const at::Tensor embedding =
         hd.options().use_fused_features_dot_product ? st.lang_hidden : repeat_batch(tc.lang.embedded, B);
     head::VLDyHeadOutput out = hd.predict(st.visual, embedding, masks);  // per level B x ...
     st = {};
-    s.timings.seconds["heads"] += seconds_since(t0);
+    s.timings.seconds["heads"] += stage_seconds(m, t0);
 
     t0 = Clock::now();
     for (int64_t b = 0; b < B; ++b) {
@@ -98,7 +98,7 @@ std::vector<DetectResult> Session::detect_batch(const std::vector<RgbImage>& ima
       posts[static_cast<size_t>(b)].push_back(
           post::atss_postprocess(levels, tc.prompt.positive_map, {r.height, r.width}, m.atss));
     }
-    s.timings.seconds["post"] += seconds_since(t0);
+    s.timings.seconds["post"] += stage_seconds(m, t0);
   }
   ++s.inference_count;
 

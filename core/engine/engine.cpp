@@ -72,6 +72,11 @@ image::PreprocessParams preprocess_for(const image::PreprocessParams& model, int
   return p;
 }
 
+double stage_seconds(const Model::Impl& m, Clock::time_point t0) {
+  if (m.device != "cpu") torch::cuda::synchronize();
+  return seconds_since(t0);
+}
+
 namespace {
 
 // One detect() on a grey 5:3 image at the model's size (INPUT.MIN_SIZE_TEST high, at most INPUT.MAX_SIZE_TEST wide:
@@ -156,7 +161,7 @@ int64_t Model::parameter_count() const { return impl_->parameter_count; }
 std::string Model::description() const {
   std::ostringstream o;
   o << "GLIP " << impl_->info.backbone << "/BERT, " << (impl_->parameter_count / 1e6) << " M parameters, " << impl_->device
-    << (impl_->params.precision == Precision::bf16 ? ", bf16" : "")
+    << (impl_->params.precision != Precision::fp32 ? std::string(", ") + precision_name(impl_->params.precision) : "")
     << (impl_->weight_file.empty() ? ", random weights" : ", " + fs::path(impl_->weight_file).filename().string());
   return o.str();
 }
@@ -211,14 +216,16 @@ std::shared_ptr<const Model> Model::load(const ModelParams& params, const Progre
       throw Error("device \"" + impl->device + "\" requested but this libtorch has no CUDA device available");
   }
 
-  if (params.precision == Precision::bf16) {
+  const bool on_cpu = impl->device == "cpu";
+  if (params.precision == Precision::bf16 && on_cpu) {
     std::string why;
-    if (impl->device != "cpu")
-      throw Error("bf16 precision is for the CPU; device \"" + impl->device + "\" runs fp32");
     if (!bf16_supported(&why)) throw Error("bf16 precision is not available: " + why + "; use fp32");
     if (params.kernels == Kernels::generic)
-      throw Error("bf16 precision uses the native CPU kernels; the generic kernels run fp32");
+      throw Error("bf16 precision on the CPU uses the native kernels; the generic kernels run fp32 there");
   }
+  if ((params.precision == Precision::tf32 || params.precision == Precision::fp16) && on_cpu)
+    throw Error(std::string(precision_name(params.precision)) +
+                " precision runs on CUDA devices only; on the CPU use fp32 or bf16");
 
   // The weights are found before the model is built: a missing file is told at once, not after building GLIP-T.
   std::string weight;
@@ -252,6 +259,12 @@ std::shared_ptr<const Model> Model::load(const ModelParams& params, const Progre
   }
   impl->net->eval();
   if (params.precision == Precision::bf16) convert_gemm_weights(*impl->net, at::kBFloat16);
+  if (params.precision == Precision::fp16) convert_gemm_weights(*impl->net, at::kHalf);
+  if (!on_cpu) {  // fp32 means fp32 on CUDA too: cuDNN would use TF32 by default (process-wide settings)
+    const bool tf32 = params.precision == Precision::tf32;
+    at::globalContext().setAllowTF32CuBLAS(tf32);
+    at::globalContext().setAllowTF32CuDNN(tf32);
+  }
   if (params.kernels == Kernels::generic) {
     use_generic_kernels(*impl->net);
     impl->atss.generic_nms = true;
@@ -328,18 +341,18 @@ std::string Session::encode_image(const RgbImage& img, const DetectParams& param
   e.padded = pre.padded;
   at::Tensor x = torch::from_blob(pre.data.data(), {1, 3, pre.padded.height, pre.padded.width}, at::kFloat).clone();
   if (m.device != "cpu") x = x.to(torch::Device(m.device));
-  s.timings.seconds["preprocess"] = seconds_since(t0);
+  s.timings.seconds["preprocess"] = stage_seconds(m, t0);
   probe_put(pp, "image.tensor", x);
   probe_put(pp, "image.size_hw", torch::tensor({pre.resized.height, pre.resized.width}, at::kLong));
   probe_put(pp, "image.orig_size_hw", torch::tensor({pre.original.height, pre.original.width}, at::kLong));
 
   t0 = Clock::now();
   SwinOutput swin = net(m).backbone->body->forward(x, pp);  // stage2..5
-  s.timings.seconds["swin"] = seconds_since(t0);
+  s.timings.seconds["swin"] = stage_seconds(m, t0);
   s.check_cancel();
   t0 = Clock::now();
   e.features = net(m).backbone->fpn->forward(swin.features, pp);  // P3..P7
-  s.timings.seconds["fpn"] = seconds_since(t0);
+  s.timings.seconds["fpn"] = stage_seconds(m, t0);
   e.anchors = net(m).rpn->anchor_generator->forward(e.features, pp);
   ++s.inference_count;
   if (pp) copy_probes(probe, e.probes);
@@ -402,7 +415,7 @@ std::string Session::encode_text(const Prompt& prompt) {
     e.chunks.push_back(std::move(c));
     s.check_cancel();
   }
-  s.timings.seconds["bert"] = seconds_since(t0);
+  s.timings.seconds["bert"] = stage_seconds(m, t0);
   std::sort(e.labels_without_tokens.begin(), e.labels_without_tokens.end());
   ++s.inference_count;
   s.texts.put(key, std::move(e));
@@ -438,12 +451,12 @@ std::string Session::fuse(const std::string& image_key, const std::string& text_
       s.check_cancel();
       auto t0 = Clock::now();
       st = hd.run_tower_slot(i, st, tc.lang.masks, pp);
-      s.timings.seconds["dyhead." + std::to_string(i) + "." + hd.slot_name(i)] += seconds_since(t0);
+      s.timings.seconds["dyhead." + std::to_string(i) + "." + hd.slot_name(i)] += stage_seconds(m, t0);
     }
     auto t0 = Clock::now();
     const at::Tensor& embedding = hd.options().use_fused_features_dot_product ? st.lang_hidden : tc.lang.embedded;
     head::VLDyHeadOutput out = hd.predict(st.visual, embedding, tc.lang.masks, pp);
-    s.timings.seconds["heads"] += seconds_since(t0);
+    s.timings.seconds["heads"] += stage_seconds(m, t0);
 
     t0 = Clock::now();
     std::vector<post::AtssLevelInput> levels;
@@ -453,7 +466,7 @@ std::string Session::fuse(const std::string& image_key, const std::string& text_
     HeadChunk hc;
     hc.post = post::atss_postprocess(levels, tc.prompt.positive_map, {img->resized.height, img->resized.width},
                                      m.atss, pp);
-    s.timings.seconds["post"] += seconds_since(t0);
+    s.timings.seconds["post"] += stage_seconds(m, t0);
     if (pp) copy_probes(probe, hc.probes);
     e.chunks.push_back(std::move(hc));
   }

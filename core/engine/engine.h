@@ -47,12 +47,14 @@ using image::RgbImage;
 // Parameters (defaults are written here once).
 
 // Arithmetic of the GEMM- and convolution-heavy layers (FPN, BERT, the fusion head's projections and attention
-// products, DyConv; Swin stays fp32). fp32 is the reference (the golden tests); bf16 rounds their inputs to
-// bfloat16 and accumulates in fp32 (GLIP-T about 1.5x as fast on CPUs with AVX512_BF16 or AMX; refused elsewhere,
-// see bf16_supported()), keeping softmax, clamps, normalisation, the prediction layers and post-processing in fp32. Its deviation from
-// fp32 is measured in docs/PERFORMANCE.md.
-enum class Precision { fp32, bf16 };
-const char* precision_name(Precision p);                  // "fp32", "bf16"
+// products, DyConv; Swin stays fp32). fp32 is the reference (the golden tests); bf16 and fp16 round their inputs
+// (and store their weights) in bfloat16 / half and accumulate in fp32, keeping softmax, clamps, normalisation, the
+// prediction layers and post-processing in fp32. bf16 runs on CPUs with AVX512_BF16 or AMX (GLIP-T about 1.5x as
+// fast; refused elsewhere, see bf16_supported()) and on CUDA; fp16 on CUDA only; tf32 (CUDA only) keeps every
+// tensor fp32 and lets cuBLAS and cuDNN multiply in TF32. On CUDA, fp32 turns TF32 off (cuDNN's default is on),
+// process-wide. Their deviations from fp32 are measured in docs/PERFORMANCE.md.
+enum class Precision { fp32, bf16, tf32, fp16 };
+const char* precision_name(Precision p);                  // "fp32", "bf16", "tf32", "fp16"
 bool parse_precision(const std::string& s, Precision* p);  // false for anything else
 // Whether Precision::bf16 can run here; `why` gets the reason when not.
 bool bf16_supported(std::string* why = nullptr);
@@ -74,7 +76,7 @@ struct ModelParams {
   // memory) are paid there and the first detect() runs at the warm speed (docs/PERFORMANCE.md, "First runs"). It
   // costs about one run at load time: worth it for interactive use, not for a one-shot command.
   bool warm_up = true;
-  Precision precision = Precision::fp32;  // bf16: load() refuses with a clear message where bf16_supported() is false
+  Precision precision = Precision::fp32;  // load() refuses, with the reason, what this device cannot run
   // native: the hand-written CPU kernels (fused window attention, oneDNN paths, deformable convolution, ml_nms) for
   // CPU tensors; generic: only ATen operations everywhere, the path every other device takes (proven on the CPU
   // against the golden sets). fp32 only.

@@ -118,6 +118,9 @@ inline GlipModelImpl& net(const Model::Impl& m) { return *m.net.ptr(); }
 
 using Clock = std::chrono::steady_clock;
 double seconds_since(Clock::time_point t0);
+// A stage's time: on a CUDA device after waiting for its queued kernels (a stage's host code returns before they
+// run), so that the per-stage timings are the device's.
+double stage_seconds(const Model::Impl& m, Clock::time_point t0);
 
 // The preprocessing of one run: the model's, or a preview size (DetectParams::min_size, checked here) with the
 // longer side's cap scaled alike.

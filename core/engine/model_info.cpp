@@ -78,13 +78,21 @@ bool parse_kernels(const std::string& s, Kernels* out) {
   return true;
 }
 
-const char* precision_name(Precision p) { return p == Precision::bf16 ? "bf16" : "fp32"; }
+const char* precision_name(Precision p) {
+  switch (p) {
+    case Precision::bf16: return "bf16";
+    case Precision::tf32: return "tf32";
+    case Precision::fp16: return "fp16";
+    default: return "fp32";
+  }
+}
 
 bool parse_precision(const std::string& s, Precision* p) {
-  if (s == "fp32" || s == "bf16") {
-    *p = s == "bf16" ? Precision::bf16 : Precision::fp32;
-    return true;
-  }
+  for (Precision x : {Precision::fp32, Precision::bf16, Precision::tf32, Precision::fp16})
+    if (s == precision_name(x)) {
+      *p = x;
+      return true;
+    }
   return false;
 }
 

@@ -17,7 +17,7 @@ namespace {
 // this libtorch build at the sizes of the fusion attention (M = ~22k visual tokens). In bf16 (`compute`), oneDNN's
 // bf16 matmul is faster than the convolution route: ops::linear with w rounded to bf16.
 at::Tensor linear_rows(const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias, at::ScalarType compute) {
-  if (compute == at::kBFloat16) return ops::linear(x, w.to(at::kBFloat16), bias);  // M x Nout
+  if (compute != at::kFloat) return ops::linear(x, w.to(compute), bias);  // M x Nout (bf16 / fp16 products)
   const int64_t m = x.size(0), k = x.size(1), nout = w.size(0);
   at::Tensor in = x.contiguous().view({1, m, 1, k}).permute({0, 3, 1, 2});                // 1 x K x M x 1 (NHWC)
   at::Tensor out = at::conv2d(in, w.contiguous().view({nout, k, 1, 1}), bias);            // 1 x Nout x M x 1

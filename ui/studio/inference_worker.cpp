@@ -148,7 +148,8 @@ void InferenceWorker::doLoad(const ModelRequest& r) {
     // Model::description() in the interface language (core's text is English).
     const QString weights = QFileInfo(QString::fromStdString(r.params.weight_file)).fileName();
     QString device = QString::fromStdString(model->params().device).toUpper();
-    if (model->params().precision == glip::Precision::bf16) device += QStringLiteral(", bf16");
+    if (model->params().precision != glip::Precision::fp32)
+      device += QStringLiteral(", ") + QString::fromLatin1(glip::precision_name(model->params().precision));
     const QString description =
         tr("GLIP %1/BERT, %2 M parameters, %3, %4")
             .arg(QString::fromStdString(model->info().backbone))

@@ -38,10 +38,14 @@ at::Tensor modulated_deform_conv2d(const at::Tensor& input, const at::Tensor& of
     fail("stride, dilation, groups and deformable_groups must be >= 1 and padding >= 0");
   const auto st = input.scalar_type();
   if (st != at::kFloat && st != at::kDouble) fail("input must be float32 or float64");
-  const bool bf16_weight = st == at::kFloat && weight.scalar_type() == at::kBFloat16 && input.device().is_cpu();
+  // A bf16 or fp16 weight for a float32 input (ModelParams::precision): the CPU kernel convolves bf16 samples;
+  // every other path widens the weight to fp32.
+  const bool reduced_weight =
+      st == at::kFloat && (weight.scalar_type() == at::kBFloat16 || weight.scalar_type() == at::kHalf);
+  const bool bf16_weight = reduced_weight && weight.scalar_type() == at::kBFloat16 && input.device().is_cpu();
   for (const at::Tensor* t : {&offset, &mask, &weight}) {
-    if (t->scalar_type() != st && !(t == &weight && bf16_weight))
-      fail("offset, mask and weight must have the input's dtype (or, on the CPU, a bf16 weight for a float32 input)");
+    if (t->scalar_type() != st && !(t == &weight && reduced_weight))
+      fail("offset, mask and weight must have the input's dtype (or a bf16/fp16 weight for a float32 input)");
     if (t->device() != input.device()) fail("all tensors must be on the input's device");
   }
   const int64_t n = input.size(0), cin = input.size(1), h = input.size(2), w = input.size(3);
@@ -66,13 +70,14 @@ at::Tensor modulated_deform_conv2d(const at::Tensor& input, const at::Tensor& of
     if (bias.scalar_type() != st || bias.device() != input.device()) fail("bias must match the input's dtype/device");
   }
 
-  if (input.device().is_cpu() && !p.generic)
+  if (input.device().is_cpu() && !p.generic && (bf16_weight || !reduced_weight))
     return detail::modulated_deform_conv2d_cpu(input, offset, mask, weight, bias, p);
+  const at::Tensor wt = reduced_weight ? weight.to(st) : weight;
 #ifdef GLIP_WITH_CUDA_KERNELS
-  if (input.device().is_cuda() && !p.generic && !bf16_weight)
-    return detail::modulated_deform_conv2d_cuda(input, offset, mask, weight, bias, p);
+  if (input.device().is_cuda() && !p.generic)
+    return detail::modulated_deform_conv2d_cuda(input, offset, mask, wt, bias, p);
 #endif
-  return detail::modulated_deform_conv2d_generic(input, offset, mask, bf16_weight ? weight.to(st) : weight, bias, p);
+  return detail::modulated_deform_conv2d_generic(input, offset, mask, wt, bias, p);
 }
 
 bool cuda_kernels_built() {

@@ -32,6 +32,10 @@ bool cpu_has_bf16(std::string* why) {
 
 bool is_bf16(const at::Tensor& t) { return t.defined() && t.scalar_type() == at::kBFloat16; }
 
+bool is_reduced(const at::Tensor& t) {
+  return t.defined() && (t.scalar_type() == at::kBFloat16 || t.scalar_type() == at::kHalf);
+}
+
 namespace {
 // A bf16 product back to fp32, with the fp32 bias (broadcast along `bias_shape`) added in the same pass.
 at::Tensor to_fp32(const at::Tensor& y, const at::Tensor& bias, at::IntArrayRef bias_shape) {
@@ -41,20 +45,20 @@ at::Tensor to_fp32(const at::Tensor& y, const at::Tensor& bias, at::IntArrayRef 
 }  // namespace
 
 at::Tensor linear(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias) {
-  if (!is_bf16(weight)) return at::linear(x, weight, bias);
-  return to_fp32(at::linear(x.to(at::kBFloat16), weight), bias, {-1});  // ... x N
+  if (!is_reduced(weight)) return at::linear(x, weight, bias);
+  return to_fp32(at::linear(x.to(weight.scalar_type()), weight), bias, {-1});  // ... x N
 }
 
 at::Tensor conv2d(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias, int64_t stride,
                   int64_t padding) {
-  if (!is_bf16(weight)) return at::conv2d(x, weight, bias, stride, padding);
-  at::Tensor y = at::conv2d(x.to(at::kBFloat16), weight, {}, stride, padding);  // N x Cout x Ho x Wo (bf16)
+  if (!is_reduced(weight)) return at::conv2d(x, weight, bias, stride, padding);
+  at::Tensor y = at::conv2d(x.to(weight.scalar_type()), weight, {}, stride, padding);  // N x Cout x Ho x Wo (bf16/fp16)
   return to_fp32(y, bias, {1, -1, 1, 1});
 }
 
 at::Tensor matmul(const at::Tensor& a, const at::Tensor& b, at::ScalarType compute) {
-  if (compute != at::kBFloat16) return at::matmul(a, b);
-  return at::matmul(a.to(at::kBFloat16), b.to(at::kBFloat16)).to(at::kFloat);
+  if (compute != at::kBFloat16 && compute != at::kHalf) return at::matmul(a, b);
+  return at::matmul(a.to(compute), b.to(compute)).to(at::kFloat);
 }
 
 }  // namespace glip::ops

@@ -18,8 +18,11 @@ namespace glip::ops {
 bool cpu_has_bf16(std::string* why = nullptr);
 
 bool is_bf16(const at::Tensor& t);
+// bf16 or fp16 (a weight stored by convert_gemm_weights for ModelParams::precision bf16 / fp16).
+bool is_reduced(const at::Tensor& t);
 
-// y = x W^T + b -> fp32 (..., N).  x: fp32 (..., K); W: N x K, fp32 or bf16; b: fp32 N, or undefined.
+// y = x W^T + b -> fp32 (..., N).  x: fp32 (..., K); W: N x K, fp32, bf16 or fp16 (x is rounded to W's dtype,
+// the products accumulate in fp32); b: fp32 N, or undefined.
 at::Tensor linear(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias);
 
 // at::conv2d (square stride and padding, no dilation/groups) -> fp32. x: fp32; weight: fp32 or bf16; bias: fp32 or
@@ -27,7 +30,7 @@ at::Tensor linear(const at::Tensor& x, const at::Tensor& weight, const at::Tenso
 at::Tensor conv2d(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias, int64_t stride,
                   int64_t padding);
 
-// a @ b -> fp32, multiplied in `compute` (kFloat, or kBFloat16 with fp32 accumulation). a, b: fp32.
+// a @ b -> fp32, multiplied in `compute` (kFloat, or kBFloat16 / kHalf with fp32 accumulation). a, b: fp32.
 at::Tensor matmul(const at::Tensor& a, const at::Tensor& b, at::ScalarType compute);
 
 }  // namespace glip::ops

@@ -195,8 +195,11 @@ class TestBenchCli : public QObject {
     QVERIFY(r.exit_code != 0 && r.exit_code != -1);
     QVERIFY2(contains(r.err, "--image"), r.err.c_str());
     const ProcessRun p = bench({"--precision", "fp16"});  // not a CPU precision
-    QVERIFY(p.exit_code != 0 && p.exit_code != -1);
-    QVERIFY2(contains(p.err, "--precision"), p.err.c_str());
+    QCOMPARE(p.exit_code, 1);
+    QVERIFY2(contains(p.err, "fp16 precision runs on CUDA devices only; on the CPU use fp32 or bf16"), p.err.c_str());
+    const ProcessRun h = bench({"--precision", "half"});  // not a precision
+    QVERIFY(h.exit_code != 0 && h.exit_code != -1);
+    QVERIFY2(contains(h.err, "--precision"), h.err.c_str());
   }
 };
 

@@ -36,9 +36,36 @@ class TestEnginePrecision : public QObject {
     QVERIFY(parse_precision("fp32", &p));
     QCOMPARE(p, Precision::fp32);
     QVERIFY(!parse_precision("BF16", &p));
-    QVERIFY(!parse_precision("fp16", &p));
+    QVERIFY(!parse_precision("half", &p));
+    for (Precision x : {Precision::fp32, Precision::bf16, Precision::tf32, Precision::fp16}) {
+      QVERIFY(parse_precision(precision_name(x), &p));
+      QCOMPARE(p, x);
+    }
     QCOMPARE(std::string(precision_name(Precision::bf16)), std::string("bf16"));
+    QCOMPARE(std::string(precision_name(Precision::fp16)), std::string("fp16"));
     QVERIFY(bf16_model({})->description().find("bf16") != std::string::npos);
+  }
+
+  // tf32 and fp16 are CUDA modes: refused on the CPU with the reason (their deviations are measured on a GPU by
+  // scripts/device-check.sh); bf16 with the generic kernels on the CPU too.
+  void cudaOnlyModesRefusedOnCpu() {
+    for (Precision x : {Precision::tf32, Precision::fp16}) {
+      ModelParams mp = test::tiny_params("", {});
+      mp.config_file = golden_dir("tiny-a") + "/tiny-a.merged.yaml";
+      mp.precision = x;
+      try {
+        Model::load(mp);
+        QFAIL("loaded");
+      } catch (const Error& e) {
+        QCOMPARE(std::string(e.what()),
+                 std::string(precision_name(x)) + " precision runs on CUDA devices only; on the CPU use fp32 or bf16");
+      }
+    }
+    ModelParams mp = test::tiny_params("", {});
+    mp.config_file = golden_dir("tiny-a") + "/tiny-a.merged.yaml";
+    mp.precision = Precision::bf16;
+    mp.kernels = Kernels::generic;
+    QVERIFY_THROWS_EXCEPTION(Error, Model::load(mp));
   }
 
   void bf16VsGolden_data() {
