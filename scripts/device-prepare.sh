@@ -51,6 +51,11 @@ if [[ ! -f "$deps/.complete" ]]; then
   for f in "$deps"/debs/*.deb; do dpkg -x "$f" "$deps/root"; done
   rm -rf "$deps/debs" "$deps/root/usr/share/doc" "$deps/root/usr/share/man" "$deps/root/usr/share/lintian"
   find "$deps/root" -name '*.a' -delete
+  # Absolute links (libz.so -> /lib/x86_64-linux-gnu/libz.so.1.2.13) would point outside the folder there.
+  find "$deps/root" -type l | while IFS= read -r l; do
+    t=$(readlink "$l")
+    if [[ "$t" == /* && -e "$deps/root$t" ]]; then ln -sfn "$(realpath --relative-to="$(dirname "$l")" "$deps/root$t")" "$l"; fi
+  done
   touch "$deps/.complete"
 fi
 echo "dependencies: $(du -sh "$deps" | cut -f1) in .device-deps/"
