@@ -114,8 +114,8 @@ std::string format_progress(const EvalProgress& p, int bar_width = 30);
 
 // How a batch of TEST.IMS_PER_BATCH images runs: one forward pass per image (each padded to the batch's size) or
 // one per batch (Session::detect_batch); the results are the same up to float rounding (test_engine_batch).
-// automatic: per batch on a GPU, where it is faster; per image on the CPU, where it is not and only raises the
-// peak memory.
+// automatic: per batch on a GPU; per image on the CPU, where a batch of 3 gains ~1.2x throughput for ~1.4x the
+// peak memory (GLIP-T, docs/PERFORMANCE.md) — `--forward batch` asks for it.
 enum class BatchForward { automatic, per_image, per_batch };
 bool parse_batch_forward(const std::string& s, BatchForward* out);  // "auto", "image", "batch"
 
