@@ -58,6 +58,9 @@ torch_prefix=$("$py" -c 'import torch.utils; print(torch.utils.cmake_prefix_path
   { summary fail "no PyTorch for $py"; exit 1; }
 cuda=ON
 [[ "$device" == cuda ]] || cuda=OFF
+if [[ $cuda == ON ]] && ! command -v nvcc > /dev/null && [[ -x /usr/local/cuda/bin/nvcc ]]; then
+  export PATH="/usr/local/cuda/bin:$PATH"
+fi
 log "configure (libtorch from $torch_prefix, CUDA kernels $cuda, $jobs jobs)"
 cmake -G Ninja -S . -B build-device -DCMAKE_BUILD_TYPE=Release \
   -DCMAKE_PREFIX_PATH="$torch_prefix;$deps/usr" -DCMAKE_LIBRARY_PATH="$libdir" -DCMAKE_INCLUDE_PATH="$deps/usr/include" \

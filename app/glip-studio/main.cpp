@@ -64,7 +64,7 @@ int main(int argc, char** argv) {
   const QCommandLineOption config("config", "GLIP config (YAML).", "file");
   const QCommandLineOption weights("weights", "GLIP weights (.pth).", "file");
   const QCommandLineOption device("device", "cpu or cuda.", "device", "cpu");
-  const QCommandLineOption precision("precision", "fp32 (default) or bf16 (with --config).", "precision", "fp32");
+  const QCommandLineOption precision("precision", "fp32 (default), bf16, or tf32/fp16 on CUDA (with --config).", "precision", "fp32");
   const QCommandLineOption threshold("threshold", "Score threshold (0..1).", "t");
   const QCommandLineOption screenshot("screenshot", "Render offscreen after inference, save to this PNG and exit.", "png");
   const QCommandLineOption size("size", "Window size for --screenshot, WxH.", "WxH", "1400x860");
@@ -128,7 +128,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (glip::Precision p; !glip::parse_precision(cli.value(precision).toStdString(), &p)) {
-    std::fprintf(stderr, "glip-studio: --precision must be fp32 or bf16\n");
+    std::fprintf(stderr, "glip-studio: --precision must be fp32, bf16, tf32 or fp16\n");
     return 2;
   }
   if (job && cli.isSet(weights) && !cli.isSet(config)) {

@@ -142,8 +142,11 @@ void MainWindow::onModelLoaded(const QString& key, const QString& description) {
   modelReady_ = true;
   banner_->setVisible(demo_);
   if (demo_ && !fallbackReason_.isEmpty()) bannerText_->setText(fallbackReason_);
-  // The demo's short label names bf16 too (modelKey() ends in "|bf16" for it, see model_locator.h).
-  const QString precision = key.endsWith(QStringLiteral("|bf16")) ? QStringLiteral(", bf16") : QString();
+  // The demo's short label names a reduced precision too (modelKey() ends in "|bf16", "|fp16", "|tf32" for it, see
+  // model_locator.h).
+  QString precision;
+  for (const char* p : {"bf16", "fp16", "tf32"})
+    if (key.endsWith(QLatin1Char('|') + QLatin1String(p))) precision = QStringLiteral(", ") + QLatin1String(p);
   modelLabel_->setText(demo_ ? tr("Demo model (random boxes)") + precision : description);
   modelLabel_->setToolTip(description);
   statusBar()->showMessage(tr("Model ready: %1").arg(description), 5000);

@@ -65,7 +65,7 @@ QString modelKey(const QString& config, const QString& weights, const QString& d
     return c.isEmpty() ? p : c;
   };
   return canon(config) + QLatin1Char('|') + (weights.isEmpty() ? QString() : canon(weights)) + QLatin1Char('|') + device +
-         (precision == QLatin1String("bf16") ? QStringLiteral("|bf16") : QString());
+         (precision.isEmpty() || precision == QLatin1String("fp32") ? QString() : QLatin1Char('|') + precision);
 }
 
 }  // namespace glip::studio

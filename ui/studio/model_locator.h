@@ -15,8 +15,8 @@ bool isDemoConfig(const QString& configPath);
 QString findResourcesDir();
 // *.yaml files under `dir` (recursively), sorted, as absolute paths.
 QStringList scanConfigs(const QString& dir);
-// A stable key for result caches: canonical config + weights + device (+ "|bf16" for that precision: its results
-// differ from fp32's).
+// A stable key for result caches: canonical config + weights + device (+ "|bf16", "|fp16" or "|tf32" for a reduced
+// precision: its results differ from fp32's).
 QString modelKey(const QString& config, const QString& weights, const QString& device,
                  const QString& precision = QStringLiteral("fp32"));
 

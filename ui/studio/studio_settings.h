@@ -29,7 +29,7 @@ class StudioSettings {
   void setModelWeights(const QString& path);
   QString device() const;  // "cpu" (default) or "cuda"
   void setDevice(const QString& device);
-  QString precision() const;  // "fp32" (default) or "bf16" (glip::ModelParams::precision)
+  QString precision() const;  // "fp32" (default), "bf16", "tf32" or "fp16" (glip::ModelParams::precision)
   void setPrecision(const QString& precision);
   // Where downloaded models live: "" (the default) = glip::default_models_dir() (XDG data dir).
   QString modelsDir() const;  // the setting, or the default when unset

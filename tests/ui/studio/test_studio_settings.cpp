@@ -17,6 +17,7 @@
 
 #include "ui/studio/dialogs.h"
 #include "ui/studio/main_window.h"
+#include "ui/studio/model_locator.h"
 #include "ui/studio/studio_settings.h"
 
 using glip::studio::KeyboardShortcutsDialog;
@@ -104,6 +105,15 @@ class TestStudioSettings : public QObject {
     s.resetShortcuts();
     QCOMPARE(s.shortcut("run", QKeySequence("Ctrl+Return")), QKeySequence("Ctrl+Return"));
   }
+  // Result caches keep precisions apart: fp32 has no suffix (keys of earlier versions stay valid), every reduced
+  // precision its own.
+  void modelKeysPerPrecision() {
+    using glip::studio::modelKey;
+    const QString base = modelKey("c.yaml", "w.pth", "cuda");
+    QCOMPARE(modelKey("c.yaml", "w.pth", "cuda", "fp32"), base);
+    for (const char* p : {"bf16", "fp16", "tf32"})
+      QCOMPARE(modelKey("c.yaml", "w.pth", "cuda", p), base + QLatin1Char('|') + QLatin1String(p));
+  }
   void clampsAndValidates() {
     QTemporaryDir dir;
     StudioSettings s(dir.filePath("s.ini"));
@@ -113,8 +123,10 @@ class TestStudioSettings : public QObject {
     QCOMPARE(s.scoreThreshold(), 0.0);
     s.setDevice("tpu");
     QCOMPARE(s.device(), QStringLiteral("cpu"));  // unknown devices fall back to the CPU
-    s.setPrecision("fp16");
+    s.setPrecision("fp8");
     QCOMPARE(s.precision(), QStringLiteral("fp32"));  // unknown precisions fall back to fp32
+    s.setPrecision("fp16");
+    QCOMPARE(s.precision(), QStringLiteral("fp16"));  // a CUDA precision: kept (loading on the CPU says why not)
     s.setAutosaveSeconds(-5);
     QCOMPARE(s.autosaveSeconds(), 0);
     // Preview size: 0 (off) or 32..4096.
