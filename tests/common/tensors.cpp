@@ -19,6 +19,13 @@ std::map<std::string, at::Tensor> load_pt(const std::string& path) {
   return out;
 }
 
+at::Tensor deform_offsets(at::IntArrayRef shape, double r, at::ScalarType dtype) {
+  at::Tensor off = (at::rand(shape, dtype) * 2 - 1) * r;
+  const at::Tensor pick = at::rand(shape, dtype);
+  off = at::where(pick < 0.15, at::round(off), off);
+  return at::where((pick >= 0.15) & (pick < 0.25), at::round(off * 2) / 2, off);
+}
+
 double max_abs_diff(const at::Tensor& a, const at::Tensor& b) {
   if (a.numel() == 0) return 0.0;
   return (a.to(at::kDouble) - b.to(at::kDouble)).abs().max().item<double>();

@@ -16,6 +16,10 @@ namespace glip::test {
 // project's reader, which the io tests check against it).
 std::map<std::string, at::Tensor> load_pt(const std::string& path);
 
+// Deformable-convolution offsets of `shape` in [-r, r], some rounded to integers and half-integers so that samples
+// land exactly on pixel centres, on the -1 / H border and outside the image (the deform conv tests).
+at::Tensor deform_offsets(at::IntArrayRef shape, double r, at::ScalarType dtype = at::kFloat);
+
 // max |a - b| in double; 0 for empty tensors.
 double max_abs_diff(const at::Tensor& a, const at::Tensor& b);
 

@@ -19,23 +19,9 @@ at::Tensor modulated_deform_conv2d_cuda(const at::Tensor& input_, const at::Tens
   const int64_t Ho = offset.size(2), Wo = offset.size(3), L = Ho * Wo;
   at::Tensor columns = at::empty({N, C * K, L}, input.options());  // N x (C*K) x L
   AT_DISPATCH_FLOATING_TYPES(input.scalar_type(), "modulated_deform_conv2d_cuda", [&] {
-    DeformIm2colArgs<scalar_t> a;
-    a.input = input.data_ptr<scalar_t>();
-    a.offset = offset.data_ptr<scalar_t>();
-    a.mask = mask.data_ptr<scalar_t>();
-    a.columns = columns.data_ptr<scalar_t>();
-    a.n = N;
-    a.channels = C;
-    a.height = input.size(2);
-    a.width = input.size(3);
-    a.kernel_h = kh;
-    a.kernel_w = kw;
-    a.stride = p.stride;
-    a.padding = p.padding;
-    a.dilation = p.dilation;
-    a.deformable_groups = p.deformable_groups;
-    a.out_h = Ho;
-    a.out_w = Wo;
+    const DeformIm2colArgs<scalar_t> a = deform_im2col_args(
+        input.data_ptr<scalar_t>(), offset.data_ptr<scalar_t>(), mask.data_ptr<scalar_t>(),
+        columns.data_ptr<scalar_t>(), input.sizes().vec(), kh, kw, Ho, Wo, p);
     if (const char* err = launch_deform_im2col(a, at::cuda::getCurrentCUDAStream().stream()))
       throw glip::Error(std::string("modulated_deform_conv2d (CUDA): ") + err);
   });

@@ -11,6 +11,7 @@
 #include <math.h>
 
 #include <cstdint>
+#include <vector>
 
 #include "core/ops/common/device_fn.h"
 
@@ -27,6 +28,32 @@ struct DeformIm2colArgs {
   int64_t out_h = 0, out_w = 0;
   GLIP_HD int64_t count() const { return n * channels * out_h * out_w; }  // one element per (image, channel, location)
 };
+
+// The arguments of a launch: pointers to contiguous data, the input's N x C x H x W, the kernel, the output size and
+// the convolution parameters (DeformConvParams or any struct with its field names). Host only.
+template <typename T, typename Params>
+DeformIm2colArgs<T> deform_im2col_args(const T* input, const T* offset, const T* mask, T* columns,
+                                       const std::vector<int64_t>& nchw, int64_t kernel_h, int64_t kernel_w,
+                                       int64_t out_h, int64_t out_w, const Params& p) {
+  DeformIm2colArgs<T> a;
+  a.input = input;
+  a.offset = offset;
+  a.mask = mask;
+  a.columns = columns;
+  a.n = nchw.at(0);
+  a.channels = nchw.at(1);
+  a.height = nchw.at(2);
+  a.width = nchw.at(3);
+  a.kernel_h = kernel_h;
+  a.kernel_w = kernel_w;
+  a.stride = p.stride;
+  a.padding = p.padding;
+  a.dilation = p.dilation;
+  a.deformable_groups = p.deformable_groups;
+  a.out_h = out_h;
+  a.out_w = out_w;
+  return a;
+}
 
 GLIP_HD float floor_of(float v) { return floorf(v); }
 GLIP_HD double floor_of(double v) { return floor(v); }

@@ -75,6 +75,24 @@ RgbImage expected_from(const cv::Mat& m, F f) {
 }
 RgbImage expected_8bit(const cv::Mat& m) { return expected_from(m, [](int v, bool) { return uint8_t(v); }); }
 
+// Qt writes Indexed8 as a palette PNG (with tRNS when a colour has alpha), Mono as 1-bit.
+QImage palette_image() {
+  QImage pal(5, 3, QImage::Format_Indexed8);
+  pal.setColorTable({qRgba(10, 20, 30, 255), qRgba(200, 100, 50, 0), qRgba(1, 2, 3, 128), qRgb(255, 254, 253)});
+  for (int y = 0; y < 3; ++y)
+    for (int x = 0; x < 5; ++x) pal.setPixel(x, y, uint((x + 2 * y) % 4));
+  return pal;
+}
+QImage mono_image() {
+  QImage mono(9, 2, QImage::Format_Mono);
+  mono.setColorTable({qRgb(0, 0, 0), qRgb(255, 255, 255)});
+  for (int x = 0; x < 9; ++x) {
+    mono.setPixel(x, 0, uint(x % 2));
+    mono.setPixel(x, 1, uint(1 - x % 2));
+  }
+  return mono;
+}
+
 bool same(const RgbImage& a, const RgbImage& b) {
   return a.height == b.height && a.width == b.width && a.pixels == b.pixels;
 }
@@ -183,19 +201,9 @@ class TestImageDecode : public QObject {
         {"golden astronaut", read_bytes(glip::test::data_path("golden/tiny-a/astronaut.png"))},
         {"golden coffee", read_bytes(glip::test::data_path("golden/tiny-a/coffee.png"))},
         {"demo astronaut (iCCP)", read_bytes(glip::test::source_path("resources/demo/astronaut.png"))}};
-    QImage pal(5, 3, QImage::Format_Indexed8);
-    pal.setColorTable({qRgba(10, 20, 30, 255), qRgba(200, 100, 50, 0), qRgba(1, 2, 3, 128), qRgb(255, 254, 253)});
-    for (int y = 0; y < 3; ++y)
-      for (int x = 0; x < 5; ++x) pal.setPixel(x, y, uint((x + 2 * y) % 4));
-    QVERIFY(pal.save(QString::fromStdString(path("pal2.png")), "PNG"));
+    QVERIFY(palette_image().save(QString::fromStdString(path("pal2.png")), "PNG"));
     cases.push_back({"palette + tRNS", read_bytes(path("pal2.png"))});
-    QImage mono(9, 2, QImage::Format_Mono);
-    mono.setColorTable({qRgb(0, 0, 0), qRgb(255, 255, 255)});
-    for (int x = 0; x < 9; ++x) {
-      mono.setPixel(x, 0, uint(x % 2));
-      mono.setPixel(x, 1, uint(1 - x % 2));
-    }
-    QVERIFY(mono.save(QString::fromStdString(path("mono2.png")), "PNG"));
+    QVERIFY(mono_image().save(QString::fromStdString(path("mono2.png")), "PNG"));
     cases.push_back({"1-bit", read_bytes(path("mono2.png"))});
     for (const auto& [name, bytes] : cases) {
       try {
@@ -217,12 +225,8 @@ class TestImageDecode : public QObject {
   }
 
   void palette_png() {
-    // Qt writes Indexed8 as a palette PNG (with tRNS when a colour has alpha), Mono as 1-bit.
-    QImage pal(5, 3, QImage::Format_Indexed8);
-    QVector<QRgb> table = {qRgba(10, 20, 30, 255), qRgba(200, 100, 50, 0), qRgba(1, 2, 3, 128), qRgb(255, 254, 253)};
-    pal.setColorTable(table);
-    for (int y = 0; y < 3; ++y)
-      for (int x = 0; x < 5; ++x) pal.setPixel(x, y, uint((x + 2 * y) % 4));
+    const QImage pal = palette_image();
+    const QVector<QRgb> table = pal.colorTable();
     QVERIFY(pal.save(QString::fromStdString(path("pal.png")), "PNG"));
     const std::vector<uint8_t> bytes = read_bytes(path("pal.png"));
     QCOMPARE(int(bytes[25]), 3);  // IHDR colour type 3 = palette
@@ -234,13 +238,7 @@ class TestImageDecode : public QObject {
         QCOMPARE(int(im.at(y, x)[1]), qGreen(c));
         QCOMPARE(int(im.at(y, x)[2]), qBlue(c));
       }
-    QImage mono(9, 2, QImage::Format_Mono);
-    mono.setColorTable({qRgb(0, 0, 0), qRgb(255, 255, 255)});
-    for (int x = 0; x < 9; ++x) {
-      mono.setPixel(x, 0, uint(x % 2));
-      mono.setPixel(x, 1, uint(1 - x % 2));
-    }
-    QVERIFY(mono.save(QString::fromStdString(path("mono.png")), "PNG"));
+    QVERIFY(mono_image().save(QString::fromStdString(path("mono.png")), "PNG"));
     const RgbImage m = glip::image::load_image(path("mono.png"));
     for (int x = 0; x < 9; ++x) QCOMPARE(int(m.at(0, x)[1]), x % 2 ? 255 : 0);
   }

@@ -83,14 +83,8 @@ int64_t out_size(int64_t in, int64_t k, const DeformConvParams& p) {
   return (in + 2 * p.padding - (p.dilation * (k - 1) + 1)) / p.stride + 1;
 }
 
-// Offsets in [-r, r] plus some exact integers and half-integers so that samples land exactly on pixel centres, on
-// the -1 / H boundary and outside the image.
 at::Tensor make_offsets(int64_t n, int64_t c, int64_t ho, int64_t wo, double r) {
-  at::Tensor off = (at::rand({n, c, ho, wo}) * 2 - 1) * r;
-  at::Tensor pick = at::rand({n, c, ho, wo});
-  off = at::where(pick < 0.15, at::round(off), off);
-  off = at::where((pick >= 0.15) & (pick < 0.25), at::round(off * 2) / 2, off);
-  return off;
+  return glip::test::deform_offsets({n, c, ho, wo}, r);
 }
 
 }  // namespace

@@ -15,6 +15,7 @@
 #include "core/ops/deform_conv/deform_conv_im2col.h"
 #include "core/ops/nms/nms.h"
 #include "core/ops/nms/nms_mask.h"
+#include "tests/common/tensors.h"
 #include <QtTest>  // after torch: Qt's `slots` macro breaks ATen headers
 
 using namespace glip::ops;
@@ -29,35 +30,13 @@ at::Tensor emulated_deform_conv(const at::Tensor& x, const at::Tensor& off, cons
   const int64_t N = x.size(0), C = x.size(1), Cout = weight.size(0), kh = weight.size(2), kw = weight.size(3);
   const int64_t K = kh * kw, G = p.groups, Ho = off.size(2), Wo = off.size(3), L = Ho * Wo;
   at::Tensor cols = at::empty({N, C * K, L}, x.options());
-  DeformIm2colArgs<T> a;
-  a.input = x.data_ptr<T>();
-  a.offset = off.data_ptr<T>();
-  a.mask = mask.data_ptr<T>();
-  a.columns = cols.data_ptr<T>();
-  a.n = N;
-  a.channels = C;
-  a.height = x.size(2);
-  a.width = x.size(3);
-  a.kernel_h = kh;
-  a.kernel_w = kw;
-  a.stride = p.stride;
-  a.padding = p.padding;
-  a.dilation = p.dilation;
-  a.deformable_groups = p.deformable_groups;
-  a.out_h = Ho;
-  a.out_w = Wo;
+  const DeformIm2colArgs<T> a = deform_im2col_args(x.data_ptr<T>(), off.data_ptr<T>(), mask.data_ptr<T>(),
+                                                    cols.data_ptr<T>(), x.sizes().vec(), kh, kw, off.size(2),
+                                                    off.size(3), p);
   for (int64_t i = 0; i < a.count(); ++i) deform_im2col_element(a, i);
   at::Tensor out = at::matmul(weight.reshape({G, Cout / G, (C / G) * K}).unsqueeze(0), cols.view({N, G, (C / G) * K, L}))
                        .view({N, Cout, Ho, Wo});
   return bias.defined() ? out + bias.view({1, Cout, 1, 1}) : out;
-}
-
-// Offsets in [-r, r], some rounded to integers and halves: samples on pixel centres, on the -1 / H border, outside.
-at::Tensor make_offsets(at::IntArrayRef shape, double r, at::ScalarType dtype) {
-  at::Tensor off = (at::rand(shape, dtype) * 2 - 1) * r;
-  at::Tensor pick = at::rand(shape, dtype);
-  off = at::where(pick < 0.15, at::round(off), off);
-  return at::where((pick >= 0.15) & (pick < 0.25), at::round(off * 2) / 2, off);
 }
 
 }  // namespace
@@ -92,7 +71,7 @@ class TestOpsCudaEmulation : public QObject {
       const at::Tensor bias = at::randn({cout}, dt);
       const int64_t ho = (h + 2 * dilation - (dilation * (k - 1) + 1)) / stride + 1;
       const int64_t wo = (w + 2 * dilation - (dilation * (k - 1) + 1)) / stride + 1;
-      const at::Tensor off = make_offsets({n, 2 * dg * k * k, ho, wo}, range, dt);
+      const at::Tensor off = glip::test::deform_offsets({n, 2 * dg * k * k, ho, wo}, range, dt);
       const at::Tensor mask = at::rand({n, dg * k * k, ho, wo}, dt);
       const at::Tensor want = modulated_deform_conv2d(x, off, mask, wt, bias, p);
       const at::Tensor got = dt == at::kDouble ? emulated_deform_conv<double>(x, off, mask, wt, bias, p)
