@@ -7,6 +7,7 @@
 //     score) that overlaps is reported as the suppressor, which is the box whose mask row removed it.
 //   - kept indices are returned sorted ascending.
 #include "core/ops/nms/nms_cpu.h"
+#include "core/ops/nms/nms_mask.h"
 
 #include <ATen/ATen.h>
 
@@ -16,19 +17,6 @@
 #include <vector>
 
 namespace glip::ops::detail {
-namespace {
-
-inline float iou_plus1(const float* a, const float* b) {
-  const float left = std::max(a[0], b[0]), right = std::min(a[2], b[2]);
-  const float top = std::max(a[1], b[1]), bottom = std::min(a[3], b[3]);
-  const float width = std::max(right - left + 1, 0.f), height = std::max(bottom - top + 1, 0.f);
-  const float inter = width * height;
-  const float sa = (a[2] - a[0] + 1) * (a[3] - a[1] + 1);
-  const float sb = (b[2] - b[0] + 1) * (b[3] - b[1] + 1);
-  return inter / (sa + sb - inter);
-}
-
-}  // namespace
 
 NmsResult ml_nms_explained_cpu(const at::Tensor& boxes_, const at::Tensor& scores_, const at::Tensor& labels_,
                                double iou_threshold) {
@@ -56,7 +44,7 @@ NmsResult ml_nms_explained_cpu(const at::Tensor& boxes_, const at::Tensor& score
     std::vector<int64_t>& kept = kept_by_label[lb[idx]];
     bool suppressed = false;
     for (int64_t k : kept) {
-      const float iou = iou_plus1(bx + 4 * k, bx + 4 * idx);
+      const float iou = nms_iou_plus1(bx + 4 * k, bx + 4 * idx);
       if (iou > thr) {
         by[idx] = k;
         biou[idx] = iou;

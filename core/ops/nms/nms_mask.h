@@ -15,12 +15,14 @@ constexpr int64_t kNmsWordBits = 64;
 
 GLIP_HD int64_t nms_words(int64_t n) { return (n + kNmsWordBits - 1) / kNmsWordBits; }
 
-// IoU of two xyxy boxes with "+1" widths and heights, in float, in the official kernel's order of operations.
+// IoU of two xyxy boxes with "+1" widths and heights, in float, in the official kernel's order of operations; the
+// CPU kernel (nms_cpu.cpp) uses it too. max/min as std::max/std::min choose (also for a NaN coordinate).
+GLIP_HD float nms_max(float a, float b) { return a < b ? b : a; }
+GLIP_HD float nms_min(float a, float b) { return b < a ? b : a; }
 GLIP_HD float nms_iou_plus1(const float* a, const float* b) {
-  const float left = a[0] > b[0] ? a[0] : b[0], right = a[2] < b[2] ? a[2] : b[2];
-  const float top = a[1] > b[1] ? a[1] : b[1], bottom = a[3] < b[3] ? a[3] : b[3];
-  const float w = right - left + 1, h = bottom - top + 1;
-  const float inter = (w > 0 ? w : 0.f) * (h > 0 ? h : 0.f);
+  const float left = nms_max(a[0], b[0]), right = nms_min(a[2], b[2]);
+  const float top = nms_max(a[1], b[1]), bottom = nms_min(a[3], b[3]);
+  const float inter = nms_max(right - left + 1, 0.f) * nms_max(bottom - top + 1, 0.f);
   const float sa = (a[2] - a[0] + 1) * (a[3] - a[1] + 1);
   const float sb = (b[2] - b[0] + 1) * (b[3] - b[1] + 1);
   return inter / (sa + sb - inter);
