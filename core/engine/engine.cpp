@@ -18,6 +18,7 @@
 #include "core/image/preprocess_config.h"
 #include "core/io/align.h"
 #include "core/io/checkpoint.h"
+#include "core/ops/precision/precision.h"
 #include "core/probe/probe.h"
 #include "core/text/phrases.h"
 
@@ -210,7 +211,7 @@ std::shared_ptr<const Model> Model::load(const ModelParams& params, const Progre
   if (params.config_file.empty()) throw Error("no config file given (--config-file)");
   const int threads = params.num_threads > 0 ? params.num_threads
                                              : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  at::set_num_threads(threads);
+  ops::set_num_threads(threads);
 
   report(0.0, "reading config");
   impl->config = Config::defaults();

@@ -46,8 +46,8 @@ using image::RgbImage;
 // ---------------------------------------------------------------------------------------------------------------
 // Parameters (defaults are written here once).
 
-// Arithmetic of the GEMM- and convolution-heavy layers (FPN, BERT, the fusion head's projections and attention
-// products, DyConv; Swin stays fp32). fp32 is the reference (the golden tests); bf16 and fp16 round their inputs
+// Arithmetic of the GEMM- and convolution-heavy layers (FPN, the fusion head's BERT layers, VLFuse projections and
+// attention products, DyConv; Swin and the language BERT stay fp32). fp32 is the reference (the golden tests); bf16 and fp16 round their inputs
 // (and store their weights) in bfloat16 / half and accumulate in fp32, keeping softmax, clamps, normalisation, the
 // prediction layers and post-processing in fp32. bf16 runs on CPUs with AVX512_BF16 or AMX (GLIP-T about 1.5x as
 // fast; refused elsewhere, see bf16_supported()) and on CUDA; fp16 on CUDA only; tf32 (CUDA only) keeps every

@@ -3,8 +3,10 @@
 #include <torch/nn/functional/activation.h>
 
 #include <cmath>
+#include <limits>
 
 #include "core/common/error.h"
+#include "core/ops/fusion_softmax/fusion_softmax.h"
 #include "core/ops/precision/precision.h"
 #include "core/probe/level_name.h"
 #include "core/probe/probe.h"
@@ -12,16 +14,10 @@
 namespace glip::head {
 
 namespace {
-// x (M x K, contiguous) times w^T (w: Nout x K) plus bias (Nout or undefined) -> M x Nout. Runs as a 1x1
-// convolution over M "pixels" in channels-last layout, which oneDNN does markedly faster than the BLAS addmm of
-// this libtorch build at the sizes of the fusion attention (M = ~22k visual tokens). In bf16 (`compute`), oneDNN's
-// bf16 matmul is faster than the convolution route: ops::linear with w rounded to bf16.
+// x (M x K) times w^T (w: Nout x K) plus bias (Nout or undefined) -> M x Nout, multiplied in `compute` (fp32:
+// oneDNN's 1x1 convolution route of ops::linear; bf16 / fp16: w rounded to it).
 at::Tensor linear_rows(const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias, at::ScalarType compute) {
-  if (compute != at::kFloat) return ops::linear(x, w.to(compute), bias);  // M x Nout (bf16 / fp16 products)
-  const int64_t m = x.size(0), k = x.size(1), nout = w.size(0);
-  at::Tensor in = x.contiguous().view({1, m, 1, k}).permute({0, 3, 1, 2});                // 1 x K x M x 1 (NHWC)
-  at::Tensor out = at::conv2d(in, w.contiguous().view({nout, k, 1, 1}), bias);            // 1 x Nout x M x 1
-  return out.permute({0, 2, 3, 1}).reshape({m, nout});                                    // M x Nout
+  return ops::linear(x.contiguous(), compute == at::kFloat ? w.contiguous() : w.to(compute), bias);  // M x Nout
 }
 }  // namespace
 
@@ -89,31 +85,29 @@ BiAttentionOutput BiMultiHeadAttentionImpl::forward(const at::Tensor& v, const a
   std::vector<at::Tensor> dv, dl, m_v2l, m_l2v;
   for (int64_t b = 0; b < bsz; ++b) {
     at::Tensor attn = scores_all[b];  // N x HT
-    if (o_.clamp_min_for_underflow) attn.clamp_min_(-50000);
-    if (o_.clamp_max_for_overflow) attn.clamp_max_(50000);
-
-    at::Tensor scores = attn.view({n, heads, t});  // N x H x T
-    at::Tensor p_v;
+    at::Tensor mask_add;              // T: the official additive text mask, only where it masks a token
     if (mask_l.defined()) {
       at::Tensor m = mask_l[b].to(at::kFloat);  // T
-      if (m.eq(0).any().item<bool>()) p_v = (scores + m.masked_fill(m == 0, -9e15)).softmax(-1);
+      if (m.eq(0).any().item<bool>()) mask_add = m.masked_fill(m == 0, -9e15);
     }
-    if (!p_v.defined()) p_v = scores.softmax(-1);  // N x H x T: visual token over the text (per head)
-    p_v = p_v.view({n, heads * t});               // N x HT
-
-    // Text side, softmax over the visual tokens (dim 0) computed in place on the scores: E = exp(a - colmax),
-    // and the 1/colsum normalisation applied to the (small) product E^T v.
-    at::Tensor e = attn.sub_(at::amax(attn, {0}, /*keepdim=*/true)).exp_();  // N x HT
-    at::Tensor inv_sum = e.sum(0).reciprocal_().unsqueeze(1);                      // HT x 1
+    // P_v (visual token over the text, per head) and, in place, E = exp(a - colmax) with 1/colsum: the text
+    // side's softmax over the visual tokens, normalised after the (small) product E^T v.
+    constexpr float inf = std::numeric_limits<float>::infinity();
+    ops::FusionSoftmax sm = ops::fusion_softmax_(attn, heads, mask_add, o_.clamp_min_for_underflow ? -50000.0f : -inf,
+                                                 o_.clamp_max_for_overflow ? 50000.0f : inf, generic);
+    at::Tensor p_v = sm.p_v;                            // N x HT
+    at::Tensor e = attn;                                // N x HT
+    at::Tensor inv_sum = sm.inv_colsum.unsqueeze(1);    // HT x 1
 
     at::Tensor bo_t = at::matmul(val_l[b], wo_t).reshape({heads * t, c}).t();  // C x HT
     dv.push_back(linear_rows(p_v, bo_t, out_v_proj->bias, compute));            // N x C
+    if (maps) m_v2l.push_back(p_v.view({n, heads, t}).permute({1, 0, 2}).contiguous());  // H x N x T
+    p_v.reset();  // N x HT: freed before the text side's product
     at::Tensor g = ops::matmul(e.t(), v[b], compute).mul_(inv_sum).view({heads, t, c});  // H x T x C  (= P_l^T v)
     at::Tensor ol = at::matmul(g, wvv_t).add_(bvv);                         // H x T x d
     at::Tensor ol_rows = ol.transpose(0, 1).reshape({t, heads * d});                     // T x H*d
     dl.push_back(ops::linear(ol_rows, out_l_proj->weight, out_l_proj->bias));            // T x D
     if (maps) {
-      m_v2l.push_back(p_v.view({n, heads, t}).permute({1, 0, 2}).contiguous());  // H x N x T
       m_l2v.push_back((e * inv_sum.t()).view({n, heads, t}).permute({1, 2, 0}).contiguous());  // H x T x N
     }
   }

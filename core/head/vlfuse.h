@@ -41,6 +41,7 @@ class BiMultiHeadAttentionImpl : public torch::nn::Module {
 
   torch::nn::Linear v_proj{nullptr}, l_proj{nullptr}, values_v_proj{nullptr}, values_l_proj{nullptr};
   torch::nn::Linear out_v_proj{nullptr}, out_l_proj{nullptr};
+  bool generic = false;  // the ATen-only softmaxes on the CPU too (ops::fusion_softmax_'s `generic`)
 
  private:
   VLFuseOptions o_;

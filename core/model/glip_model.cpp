@@ -6,6 +6,7 @@
 #include "core/config/config.h"
 #include "core/io/align.h"
 #include "core/head/dyconv.h"
+#include "core/head/vlfuse.h"
 #include "core/io/checkpoint.h"
 #include "core/language/options.h"
 #include "core/vision/options.h"
@@ -90,8 +91,7 @@ bool starts_with(const std::string& s, const std::string& prefix) { return s.rfi
 
 // Whether the layer owning weight `name` (state-dict name, ending in ".weight") runs in low precision.
 bool low_precision_layer(const std::string& name) {
-  if (starts_with(name, "backbone.fpn.") || starts_with(name, "language_backbone.body.model.encoder."))
-    return true;
+  if (starts_with(name, "backbone.fpn.")) return true;
   const std::string tower = "rpn.head.dyhead_tower.";
   if (!starts_with(name, tower)) return false;
   const size_t dot = name.find('.', tower.size());  // after the tower slot number
@@ -126,6 +126,8 @@ size_t use_generic_kernels(GlipModelImpl& model) {
     if (auto* d = m->as<head::ModulatedDeformConvImpl>()) {
       d->generic = true;
       ++n;
+    } else if (auto* a = m->as<head::BiMultiHeadAttentionImpl>()) {
+      a->generic = true;
     }
   return n;
 }

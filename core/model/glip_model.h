@@ -67,18 +67,19 @@ TORCH_MODULE(GlipModel);
 size_t load_glip_weights(GlipModelImpl& model, const std::string& checkpoint_path);
 
 // ModelParams::precision bf16: stores the weights of the GEMM- and convolution-heavy layers in `dtype` (kBFloat16),
-// which makes those layers compute in it (core/ops/precision/precision.h): the FPN, the language BERT's encoder,
-// and in the fusion head the DyConv convolutions, the head's BERT layers and VLFuse's text-side projections (its
-// visual-side weights are folded in fp32, its three large products follow the text side). Everything else stays
-// fp32: Swin (the largest source of bf16 deviation for little time, docs/PERFORMANCE.md), embeddings, norms,
+// which makes those layers compute in it (core/ops/precision/precision.h): the FPN, and in the fusion head the
+// DyConv convolutions, the head's BERT layers and VLFuse's text-side projections (its visual-side weights are
+// folded in fp32, its three large products follow the text side). Everything else stays fp32: Swin and the
+// language BERT (the two largest sources of bf16 deviation for little time: BERT's 194-row products are as fast
+// in fp32 through oneDNN; docs/PERFORMANCE.md), embeddings, norms,
 // biases, the DyConv offset, attention and DyReLU layers, the prediction layers (cls_logits, bbox_pred,
 // centerness) and the dot-product projections. Returns the number of converted tensors; kFloat is a no-op.
 size_t convert_gemm_weights(GlipModelImpl& model, at::ScalarType dtype);
 
 // The device-generic kernels everywhere (ModelParams::kernels generic): Swin and the FPN in GLIP's formulation of
 // plain ATen operations (SwinOptions::fast_cpu_kernels off), the deformable convolutions of DyConv through
-// ops::modulated_deform_conv2d's ATen-only path. (NMS: post::AtssParams::generic_nms.) Returns the number of
-// deformable convolutions switched.
+// ops::modulated_deform_conv2d's ATen-only path, VLFuse's softmaxes through ops::fusion_softmax_'s.
+// (NMS: post::AtssParams::generic_nms.) Returns the number of deformable convolutions switched.
 size_t use_generic_kernels(GlipModelImpl& model);
 
 // name -> shape of every parameter and buffer (the state dict), in registration order.

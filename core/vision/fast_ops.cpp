@@ -9,22 +9,6 @@
 
 namespace glip {
 
-at::Tensor dense_linear(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias) {
-  const int64_t K = x.size(-1), N = weight.size(0);
-  const int64_t M = K > 0 ? x.numel() / K : 0;
-  if (M < 256 || !x.is_contiguous() || x.scalar_type() != at::kFloat || !x.device().is_cpu() ||
-      !weight.is_contiguous())
-    return at::linear(x, weight, bias);
-  // x (M, K) row-major is a channels-last (1, K, M, 1) image; a 1x1 conv with W (N, K, 1, 1) then writes a
-  // channels-last (1, N, M, 1) result, i.e. y (M, N) row-major.
-  at::Tensor img = x.as_strided({1, K, M, 1}, {M * K, 1, K, K});                       // 1 x K x M x 1 (NHWC)
-  at::Tensor y = at::conv2d(img, weight.view({N, K, 1, 1}), bias);                     // 1 x N x M x 1
-  if (!y.is_contiguous(at::MemoryFormat::ChannelsLast)) y = y.contiguous(at::MemoryFormat::ChannelsLast);
-  std::vector<int64_t> shape(x.sizes().begin(), x.sizes().end());
-  shape.back() = N;
-  return y.as_strided({M, N}, {N, 1}).view(shape);                                      // ... x N
-}
-
 namespace {
 bool cpu_float_rows(const at::Tensor& t) {
   return t.dim() == 2 && t.is_contiguous() && t.scalar_type() == at::kFloat && t.device().is_cpu();

@@ -10,6 +10,7 @@
 
 #include "core/common/error.h"
 #include "core/probe/probe.h"
+#include "core/ops/precision/precision.h"
 #include "core/vision/fast_ops.h"
 #include "core/vision/window_attention_kernel.h"
 
@@ -20,7 +21,7 @@ torch::nn::LayerNorm layer_norm(int64_t dim) {
   return torch::nn::LayerNorm(torch::nn::LayerNormOptions({dim}).eps(1e-5));
 }
 at::Tensor linear(const at::Tensor& x, const torch::nn::Linear& l, bool fast) {
-  return fast ? dense_linear(x, l->weight, l->bias) : at::linear(x, l->weight, l->bias);
+  return fast ? ops::linear(x, l->weight, l->bias) : at::linear(x, l->weight, l->bias);
 }
 int64_t round_up(int64_t v, int64_t m) { return (v + m - 1) / m * m; }
 // Tokens per chunk in a block. Chunking only bounds the memory of huge inputs: every chunk costs another round of
@@ -178,7 +179,7 @@ at::Tensor PatchMergingImpl::forward(const at::Tensor& x, int64_t H, int64_t W) 
   // (dy, dx) = (0,0), (1,0), (0,1), (1,1) -> channel block dx*2 + dy
   g = g.view({B, H2, 2, W2, 2, C}).permute({0, 1, 3, 4, 2, 5}).reshape({B, H2 * W2, 4 * C});  // B x H'W' x 4C
   at::Tensor n = norm(g);                                                           // B x H'W' x 4C
-  return fast ? dense_linear(n, reduction->weight, {}) : at::linear(n, reduction->weight);  // B x H'W' x 2C
+  return fast ? ops::linear(n, reduction->weight, {}) : at::linear(n, reduction->weight);  // B x H'W' x 2C
 }
 
 SwinStageImpl::SwinStageImpl(int64_t dim, int64_t depth, int64_t heads, int64_t ws, double mlp_ratio, bool down)

@@ -1,6 +1,11 @@
 #include "core/ops/precision/precision.h"
 
 #include <ATen/ATen.h>
+#include <ATen/Parallel.h>
+#include <dlfcn.h>
+
+#include <algorithm>
+#include <vector>
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <cpuid.h>
@@ -37,6 +42,45 @@ bool is_reduced(const at::Tensor& t) {
 }
 
 namespace {
+// OpenBLAS's thread control, looked up in the process (libtorch links the BLAS; absent for another BLAS).
+using OpenBlasSetThreads = void (*)(int);
+using OpenBlasGetThreads = int (*)();
+OpenBlasSetThreads openblas_set() {
+  static const auto f = reinterpret_cast<OpenBlasSetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
+  return f;
+}
+OpenBlasGetThreads openblas_get() {
+  static const auto f = reinterpret_cast<OpenBlasGetThreads>(dlsym(RTLD_DEFAULT, "openblas_get_num_threads"));
+  return f;
+}
+}  // namespace
+
+bool blas_in_caller() {
+  const OpenBlasGetThreads get = openblas_get();
+  return !get || get() == 1;
+}
+
+bool set_num_threads(int n) {
+  at::set_num_threads(std::max(1, n));
+  if (const OpenBlasSetThreads set = openblas_set()) set(1);
+  return blas_in_caller();
+}
+
+namespace {
+bool cpu_float(const at::Tensor& t) { return t.scalar_type() == at::kFloat && t.device().is_cpu(); }
+
+// x (..., K) row-major is a channels-last (1, K, M, 1) image; a 1x1 convolution with W (N, K, 1, 1) writes a
+// channels-last (1, N, M, 1) result, i.e. y (M, N) row-major.
+at::Tensor linear_as_conv(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias) {
+  const int64_t K = x.size(-1), N = weight.size(0), M = x.numel() / K;
+  at::Tensor img = x.as_strided({1, K, M, 1}, {M * K, 1, K, K});                       // 1 x K x M x 1 (NHWC)
+  at::Tensor y = at::conv2d(img, weight.view({N, K, 1, 1}), bias);                     // 1 x N x M x 1
+  if (!y.is_contiguous(at::MemoryFormat::ChannelsLast)) y = y.contiguous(at::MemoryFormat::ChannelsLast);
+  std::vector<int64_t> shape(x.sizes().begin(), x.sizes().end());
+  shape.back() = N;
+  return y.as_strided({M, N}, {N, 1}).view(shape);                                      // ... x N
+}
+
 // A bf16 product back to fp32, with the fp32 bias (broadcast along `bias_shape`) added in the same pass.
 at::Tensor to_fp32(const at::Tensor& y, const at::Tensor& bias, at::IntArrayRef bias_shape) {
   if (!bias.defined()) return y.to(at::kFloat);
@@ -45,7 +89,11 @@ at::Tensor to_fp32(const at::Tensor& y, const at::Tensor& bias, at::IntArrayRef 
 }  // namespace
 
 at::Tensor linear(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias) {
-  if (!is_reduced(weight)) return at::linear(x, weight, bias);
+  if (!is_reduced(weight)) {
+    const bool as_conv = cpu_float(x) && cpu_float(weight) && x.dim() >= 1 && x.size(-1) > 0 && x.numel() > 0 &&
+                         weight.dim() == 2 && x.is_contiguous() && weight.is_contiguous();
+    return as_conv ? linear_as_conv(x, weight, bias) : at::linear(x, weight, bias);
+  }
   return to_fp32(at::linear(x.to(weight.scalar_type()), weight), bias, {-1});  // ... x N
 }
 
@@ -57,7 +105,24 @@ at::Tensor conv2d(const at::Tensor& x, const at::Tensor& weight, const at::Tenso
 }
 
 at::Tensor matmul(const at::Tensor& a, const at::Tensor& b, at::ScalarType compute) {
-  if (compute != at::kBFloat16 && compute != at::kHalf) return at::matmul(a, b);
+  if (compute != at::kBFloat16 && compute != at::kHalf) {
+    const int threads = at::get_num_threads();
+    if (a.dim() != 2 || b.dim() != 2 || !cpu_float(a) || !cpu_float(b) || threads < 2 || at::in_parallel_region() ||
+        a.size(0) < 2 * threads || !blas_in_caller())
+      return at::matmul(a, b);
+    // Row blocks of a, one per thread, each multiplied by the BLAS in its own thread.
+    at::Tensor out = at::empty({a.size(0), b.size(1)}, a.options());
+    const int64_t rows = a.size(0), block = (rows + threads - 1) / threads;
+    at::parallel_for(0, threads, 1, [&](int64_t begin, int64_t end) {
+      for (int64_t i = begin; i < end; ++i) {
+        const int64_t r0 = i * block, n = std::min(block, rows - r0);
+        if (n <= 0) continue;
+        at::Tensor o = out.narrow(0, r0, n);
+        at::mm_out(o, a.narrow(0, r0, n), b);
+      }
+    });
+    return out;
+  }
   return at::matmul(a.to(compute), b.to(compute)).to(at::kFloat);
 }
 

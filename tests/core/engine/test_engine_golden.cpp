@@ -5,7 +5,8 @@
 //    multisets, boxes within 1e-2 px, scores within 1e-4;
 //  - every intermediate of the golden .pt files that the probe records (rtol = atol = 1e-4; logits atol 1e-3; in
 //    tiny-l, as its README says, atol 1e-3 for dyhead.9-23, head.box_regression and head.centerness, where the
-//    official code's own 1- vs 2-thread runs differ by up to 0.73 of the 1e-4 budget), the
+//    official code's own 1- vs 2-thread runs differ by up to 0.73 of the 1e-4 budget, and 1e-3 px for the boxes
+//    of the pre-NMS candidates and final detections, where those runs differ by up to 1.0e-3 px), the
 //    token dimension compared over the T real tokens (the engine trims the 256-padded text: this proves it exact);
 //  - Session::save_probes -> io::load_tensor_dict round trip with the golden names;
 //  - the device-generic kernels (ModelParams::kernels generic: only ATen operations, the path of every non-CPU
@@ -51,10 +52,10 @@ NearThreshold near_threshold(const io::TensorMap& golden, const nlohmann::json& 
 }
 
 // post.pre_nms.* as sets: each golden candidate takes an unused engine candidate of the same level and label whose
-// score and box agree within rtol = atol = 1e-4 (the closest one). A candidate left over on either side must be
-// one of the near-threshold pairs (each used once).
+// score agrees within rtol = atol = 1e-4 and whose box within rtol 1e-4, atol `box_atol` (the closest one). A
+// candidate left over on either side must be one of the near-threshold pairs (each used once).
 std::string compare_pre_nms(const io::TensorMap& got, const io::TensorMap& want, NearThreshold flips,
-                            double* max_box, double* max_score, int* flipped) {
+                            double box_atol, double* max_box, double* max_score, int* flipped) {
   const at::Tensor gl = got.at("post.pre_nms.level").to(at::kLong), wl = want.at("post.pre_nms.level").to(at::kLong);
   const at::Tensor gb = got.at("post.pre_nms.boxes_xyxy").to(at::kDouble),
                    wb = want.at("post.pre_nms.boxes_xyxy").to(at::kDouble);
@@ -77,17 +78,22 @@ std::string compare_pre_nms(const io::TensorMap& got, const io::TensorMap& want,
   std::vector<bool> used(static_cast<size_t>(m), false);
   for (int64_t i = 0; i < n; ++i) {
     int64_t best = -1;
-    double best_d = 1e30;
+    double best_d = 1e30, nearest_d = 1e30, nearest_s = 1e30;  // nearest: for the message
     for (int64_t j = 0; j < m; ++j) {
       if (used[j] || gla[j] != wla[i] || glb[j] != wlb[i]) continue;
-      if (std::abs(gsa[j] - wsa[i]) > 1e-4 + 1e-4 * std::abs(wsa[i])) continue;
       double d = 0;
       bool close = true;
       for (int k = 0; k < 4; ++k) {
         const double e = std::abs(gba[j][k] - wba[i][k]);
-        close = close && e <= 1e-4 + 1e-4 * std::abs(wba[i][k]);
+        close = close && e <= box_atol + 1e-4 * std::abs(wba[i][k]);
         d = std::max(d, e);
       }
+      const double ds = std::abs(gsa[j] - wsa[i]);
+      if (d < nearest_d) {
+        nearest_d = d;
+        nearest_s = ds;
+      }
+      if (ds > 1e-4 + 1e-4 * std::abs(wsa[i])) continue;
       if (close && d < best_d) {
         best = j;
         best_d = d;
@@ -96,7 +102,8 @@ std::string compare_pre_nms(const io::TensorMap& got, const io::TensorMap& want,
     if (best < 0) {
       if (flip(wla[i], wlb[i])) continue;
       return "golden candidate " + std::to_string(i) + " (level " + std::to_string(wla[i]) + ", label " +
-             std::to_string(wlb[i]) + ", score " + std::to_string(wsa[i]) + ") has no engine match";
+             std::to_string(wlb[i]) + ", score " + std::to_string(wsa[i]) + ") has no engine match (nearest: box " +
+             std::to_string(nearest_d) + " px, score " + std::to_string(nearest_s) + " away)";
     }
     used[best] = true;
     *max_box = std::max(*max_box, best_d);
@@ -114,6 +121,10 @@ double atol_of(const std::string& set, const std::string& key) {
   if (starts_with(key, "head.dot_product_logits.")) return 1e-3;
   if (set != "tiny-l") return 1e-4;
   if (starts_with(key, "head.box_regression.") || starts_with(key, "head.centerness.")) return 1e-3;
+  // Boxes in pixels (pre-NMS candidates, final detections): the official code's own 1- vs 2-thread runs differ by
+  // up to 1.0e-3 px here (README; it suggests 1e-2 px for detections).
+  if ((starts_with(key, "final.") || starts_with(key, "post.pre_nms.")) && key.find("boxes") != std::string::npos)
+    return 1e-3;
   if (starts_with(key, "dyhead.")) {
     const int module = std::stoi(key.substr(7, key.find('.', 7) - 7));
     return module >= 9 ? 1e-3 : 1e-4;
@@ -313,7 +324,8 @@ class TestEngineGolden : public QObject {
       int flipped = 0;
       const NearThreshold near =
           near_threshold(golden, run.json.at("prompt").at("positive_map_label_to_token"), 0.05);  // INFERENCE_TH
-      const std::string e = compare_pre_nms(probes, golden, near, &mb, &ms, &flipped);
+      const std::string e =
+          compare_pre_nms(probes, golden, near, atol_of(run.set, "post.pre_nms.boxes_xyxy"), &mb, &ms, &flipped);
       QVERIFY2(e.empty(), e.c_str());
       qInfo("%s: %lld pre-NMS candidates match as a set (max |box diff| %.3g, |score diff| %.3g; %d on one side "
             "only, of %zu near-threshold pairs)",

@@ -1,12 +1,19 @@
-// ops::linear / conv2d / matmul (core/ops/precision): fp32 weights give exactly the plain ATen ops; bf16 weights give
-// the product of the bf16-rounded operands accumulated in fp32, rounded once to bf16 (relative 2^-9) and returned
-// as fp32 with the fp32 bias added: against that exact product computed in fp32, err <= 2^-8 |y| (+ the fp32
+// ops::linear / conv2d / matmul (core/ops/precision). fp32 weights give the plain fp32 products: on the CPU
+// linear runs through oneDNN's convolution and a 2-D matmul in row blocks across the pool, so against the float64
+// product each element is within the rigorous bound of a K-term float sum, K u sum_k |x_k w_k| (u = 2^-24), and
+// elsewhere (conv2d, batched matmul, non-contiguous inputs) they are exactly the ATen ops. bf16 weights give the
+// product of the bf16-rounded operands accumulated in fp32, rounded once to bf16 (relative 2^-9) and returned as
+// fp32 with the fp32 bias added: against that exact product computed in fp32, err <= 2^-8 |y| (+ the fp32
 // summation-order noise, 1e-5 relative).
 #include <ATen/ATen.h>
 #include <QtTest>
+#include <ATen/Parallel.h>
 #include <c10/core/InferenceMode.h>
+#include <dlfcn.h>
 
 #include <cmath>
+#include <tuple>
+#include <vector>
 
 #include "core/ops/precision/precision.h"
 #include "tests/common/tensors.h"
@@ -29,13 +36,58 @@ class TestPrecision : public QObject {
 
   void fp32_is_plain_aten() {
     c10::InferenceMode guard;
-    at::Tensor x = at::randn({5, 7, 32}), w = at::randn({24, 32}), b = at::randn({24});
-    QVERIFY(at::equal(glip::ops::linear(x, w, b), at::linear(x, w, b)));
+    at::Tensor b = at::randn({24});
     at::Tensor img = at::randn({1, 8, 9, 11}), cw = at::randn({6, 8, 3, 3});
     QVERIFY(at::equal(glip::ops::conv2d(img, cw, b.narrow(0, 0, 6), 2, 1), at::conv2d(img, cw, b.narrow(0, 0, 6), 2, 1)));
     at::Tensor a = at::randn({3, 4, 16}), m = at::randn({3, 16, 5});
-    QVERIFY(at::equal(glip::ops::matmul(a, m, at::kFloat), at::matmul(a, m)));
+    QVERIFY(at::equal(glip::ops::matmul(a, m, at::kFloat), at::matmul(a, m)));  // batched: the ATen op
+    at::Tensor x = at::randn({32, 5}).t(), w = at::randn({24, 32});                // non-contiguous x
+    QVERIFY(at::equal(glip::ops::linear(x, w, b), at::linear(x, w, b)));
     QVERIFY(!glip::ops::is_bf16(w));
+  }
+
+  // One pool: after set_num_threads the BLAS runs in the calling thread (OpenBLAS, which libtorch links here, at
+  // one thread) and libtorch has the requested threads.
+  void one_thread_pool() {
+    const int before = at::get_num_threads();
+    QVERIFY(glip::ops::set_num_threads(3));
+    QCOMPARE(at::get_num_threads(), 3);
+    QVERIFY(glip::ops::blas_in_caller());
+    using Get = int (*)();
+    if (auto get = reinterpret_cast<Get>(dlsym(RTLD_DEFAULT, "openblas_get_num_threads"))) QCOMPARE(get(), 1);
+    QVERIFY(glip::ops::set_num_threads(0));  // at least one thread
+    QCOMPARE(at::get_num_threads(), 1);
+    glip::ops::set_num_threads(before);
+  }
+
+  // fp32 linear on the CPU (oneDNN) and 2-D matmul (row blocks) against float64, within K u sum |x_k w_k|.
+  void fp32_products_within_float_sum_bound() {
+    c10::InferenceMode guard;
+    const double u = std::ldexp(1.0, -24);
+    glip::ops::set_num_threads(3);
+    for (const auto& [rows, k, n] : std::vector<std::tuple<int64_t, int64_t, int64_t>>{
+             {1, 768, 768}, {7, 64, 40}, {194, 768, 3072}, {300, 96, 64}}) {
+      at::Tensor x = at::randn({rows, k}), w = at::randn({n, k}), b = at::randn({n});
+      at::Tensor want = at::linear(x.to(at::kDouble), w.to(at::kDouble), b.to(at::kDouble));
+      at::Tensor bound = at::mm(x.abs().to(at::kDouble), w.abs().t().to(at::kDouble)).add_(b.abs()).mul_(k * u);
+      at::Tensor got = glip::ops::linear(x, w, b);
+      QCOMPARE(got.sizes(), (at::IntArrayRef{rows, n}));
+      QVERIFY((got.to(at::kDouble) - want).abs().le(bound).all().item<bool>());
+      at::Tensor got3 = glip::ops::linear(x.view({1, rows, k}), w, {});  // 3-D input, no bias
+      QCOMPARE(got3.sizes(), (at::IntArrayRef{1, rows, n}));
+      QVERIFY((got3[0].to(at::kDouble) - (want - b.to(at::kDouble))).abs().le(bound).all().item<bool>());
+    }
+    // P_l^T v as VLFuse takes it: a transposed view of a (rows not a multiple of the blocks) times v.
+    for (const int64_t rows : {7, 100, 1552}) {
+      at::Tensor e = at::rand({3000, rows}), v = at::randn({3000, 48});
+      at::Tensor got = glip::ops::matmul(e.t(), v, at::kFloat);
+      at::Tensor want = at::mm(e.t().to(at::kDouble), v.to(at::kDouble));
+      at::Tensor bound = at::mm(e.t().to(at::kDouble), v.abs().to(at::kDouble)).mul_(3000 * u);
+      QCOMPARE(got.sizes(), (at::IntArrayRef{rows, 48}));
+      QVERIFY((got.to(at::kDouble) - want).abs().le(bound).all().item<bool>());
+      QVERIFY(max_abs_diff(got, at::zeros_like(got)) > 1);  // not vacuous: every block was written
+      QVERIFY(max_abs_diff(got.narrow(0, rows - 1, 1), want.narrow(0, rows - 1, 1).to(at::kFloat)) < 1e-2);
+    }
   }
 
   void bf16_linear() {
