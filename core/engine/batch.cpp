@@ -69,34 +69,15 @@ std::vector<DetectResult> Session::detect_batch(const std::vector<RgbImage>& ima
   // Anchors depend on the feature maps' sizes only: one set serves every image of the batch.
   const std::vector<at::Tensor> anchors = net(m).rpn->anchor_generator->forward(features, nullptr);
 
-  head::VLDyHeadImpl& hd = *net(m).rpn->head;
-  const size_t slots = hd.tower_slots();
   std::vector<std::vector<post::AtssOutput>> posts(static_cast<size_t>(B));  // [image][chunk]
   for (const TextChunk& tc : txt.chunks) {
-    const at::Tensor masks = repeat_batch(tc.lang.masks, B);  // B x T
-    head::TowerState st{features, repeat_batch(tc.lang.hidden, B)};
-    for (size_t i = 0; i < slots; ++i) {
-      s.check_cancel();
-      t0 = Clock::now();
-      st = hd.run_tower_slot(i, st, masks);
-      s.timings.seconds["dyhead." + std::to_string(i) + "." + hd.slot_name(i)] += stage_seconds(m, t0);
-    }
-    t0 = Clock::now();
-    const at::Tensor embedding =
-        hd.options().use_fused_features_dot_product ? st.lang_hidden : repeat_batch(tc.lang.embedded, B);
-    head::VLDyHeadOutput out = hd.predict(st.visual, embedding, masks);  // per level B x ...
-    st = {};
-    s.timings.seconds["heads"] += stage_seconds(m, t0);
-
+    const head::VLDyHeadOutput out = s.run_head(features, repeat_batch(tc.lang.hidden, B), repeat_batch(tc.lang.masks, B),
+                                                repeat_batch(tc.lang.embedded, B), nullptr);  // per level B x ...
     t0 = Clock::now();
     for (int64_t b = 0; b < B; ++b) {
-      std::vector<post::AtssLevelInput> levels;
-      for (size_t l = 0; l < out.box_regression.size(); ++l)
-        levels.push_back({out.box_regression[l].narrow(0, b, 1).cpu(), out.centerness[l].narrow(0, b, 1).cpu(),
-                          out.dot_product_logits[l].narrow(0, b, 1).cpu(), anchors[l].cpu()});
       const image::SizeHW& r = batch.resized[static_cast<size_t>(b)];
       posts[static_cast<size_t>(b)].push_back(
-          post::atss_postprocess(levels, tc.prompt.positive_map, {r.height, r.width}, m.atss));
+          post::atss_postprocess(post_inputs(out, anchors, b), tc.prompt.positive_map, {r.height, r.width}, m.atss));
     }
     s.timings.seconds["post"] += stage_seconds(m, t0);
   }

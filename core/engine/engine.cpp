@@ -448,34 +448,17 @@ std::string Session::fuse(const std::string& image_key, const std::string& text_
   HeadEntry e;
   e.image_key = image_key;
   e.text_key = text_key;
-  head::VLDyHeadImpl& hd = *net(m).rpn->head;
-  const size_t slots = hd.tower_slots();
   for (size_t ci = 0; ci < txt->chunks.size(); ++ci) {
     const TextChunk& tc = txt->chunks[ci];
     TensorProbe probe([&](const std::string& n) {
       return s.want_attention || n.find(".attn_") == std::string::npos;
     });
     TensorProbe* pp = s.want_probe && ci == 0 ? &probe : nullptr;
-    head::TowerState st{img->features, tc.lang.hidden};
-    for (size_t i = 0; i < slots; ++i) {
-      s.check_cancel();
-      auto t0 = Clock::now();
-      st = hd.run_tower_slot(i, st, tc.lang.masks, pp);
-      s.timings.seconds["dyhead." + std::to_string(i) + "." + hd.slot_name(i)] += stage_seconds(m, t0);
-    }
-    auto t0 = Clock::now();
-    const at::Tensor& embedding = hd.options().use_fused_features_dot_product ? st.lang_hidden : tc.lang.embedded;
-    head::VLDyHeadOutput out = hd.predict(st.visual, embedding, tc.lang.masks, pp);
-    s.timings.seconds["heads"] += stage_seconds(m, t0);
-
-    t0 = Clock::now();
-    std::vector<post::AtssLevelInput> levels;
-    for (size_t l = 0; l < out.box_regression.size(); ++l)
-      levels.push_back({out.box_regression[l].cpu(), out.centerness[l].cpu(), out.dot_product_logits[l].cpu(),
-                        img->anchors[l].cpu()});
+    const head::VLDyHeadOutput out = s.run_head(img->features, tc.lang.hidden, tc.lang.masks, tc.lang.embedded, pp);
+    const auto t0 = Clock::now();
     HeadChunk hc;
-    hc.post = post::atss_postprocess(levels, tc.prompt.positive_map, {img->resized.height, img->resized.width},
-                                     m.atss, pp);
+    hc.post = post::atss_postprocess(post_inputs(out, img->anchors, 0), tc.prompt.positive_map,
+                                     {img->resized.height, img->resized.width}, m.atss, pp);
     s.timings.seconds["post"] += stage_seconds(m, t0);
     if (pp) copy_probes(probe, hc.probes);
     e.chunks.push_back(std::move(hc));
@@ -484,6 +467,33 @@ std::string Session::fuse(const std::string& image_key, const std::string& text_
   e.attention = s.want_attention;
   s.heads.put(key, std::move(e));
   return key;
+}
+
+head::VLDyHeadOutput Session::Impl::run_head(const std::vector<at::Tensor>& features, const at::Tensor& hidden,
+                                             const at::Tensor& masks, const at::Tensor& embedded, TensorProbe* probe) {
+  const Model::Impl& m = model_impl(*model);
+  head::VLDyHeadImpl& hd = *net(m).rpn->head;
+  head::TowerState st{features, hidden};
+  for (size_t i = 0; i < hd.tower_slots(); ++i) {
+    check_cancel();
+    const auto t0 = Clock::now();
+    st = hd.run_tower_slot(i, st, masks, probe);
+    timings.seconds["dyhead." + std::to_string(i) + "." + hd.slot_name(i)] += stage_seconds(m, t0);
+  }
+  const auto t0 = Clock::now();
+  const at::Tensor& embedding = hd.options().use_fused_features_dot_product ? st.lang_hidden : embedded;
+  head::VLDyHeadOutput out = hd.predict(st.visual, embedding, masks, probe);  // per level B x ...
+  timings.seconds["heads"] += stage_seconds(m, t0);
+  return out;
+}
+
+std::vector<post::AtssLevelInput> post_inputs(const head::VLDyHeadOutput& out, const std::vector<at::Tensor>& anchors,
+                                              int64_t b) {
+  std::vector<post::AtssLevelInput> levels;
+  for (size_t l = 0; l < out.box_regression.size(); ++l)
+    levels.push_back({out.box_regression[l].narrow(0, b, 1).cpu(), out.centerness[l].narrow(0, b, 1).cpu(),
+                      out.dot_product_logits[l].narrow(0, b, 1).cpu(), anchors[l].cpu()});
+  return levels;
 }
 
 // The DetectResult of one image's post-processed prompt chunks (no timings): candidates and detections mapped to

@@ -131,6 +131,10 @@ image::PreprocessParams preprocess_for(const image::PreprocessParams& model, int
 DetectResult result_of(const std::vector<const post::AtssOutput*>& chunks, image::SizeHW original_size,
                        image::SizeHW resized_size, const TextEntry& txt);
 
+// Image b's post-processing inputs (per level, on the CPU) from head outputs of a batch (B = 1 for detect()).
+std::vector<post::AtssLevelInput> post_inputs(const head::VLDyHeadOutput& out, const std::vector<at::Tensor>& anchors,
+                                              int64_t b);
+
 struct Session::Impl {
   std::shared_ptr<const Model> model;
   LruCache<ImageEntry> images{4};
@@ -144,6 +148,11 @@ struct Session::Impl {
   StageTimings timings;                     // of the running detect
 
   void check_cancel();
+  // One prompt chunk through the fusion tower and the prediction layers, each tower slot and the heads timed into
+  // `timings`: features per level B x C x h x w (B = 1 for detect(), the batch for detect_batch()); hidden,
+  // masks, embedded: the chunk's BERT features for the B images (B x T x ...).
+  head::VLDyHeadOutput run_head(const std::vector<at::Tensor>& features, const at::Tensor& hidden,
+                                const at::Tensor& masks, const at::Tensor& embedded, TensorProbe* probe);
 };
 
 }  // namespace glip
