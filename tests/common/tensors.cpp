@@ -3,6 +3,8 @@
 #include <torch/nn/module.h>
 #include <torch/serialize.h>
 
+#include <algorithm>
+#include <sstream>
 #include <vector>
 
 #include "core/io/checkpoint.h"
@@ -29,6 +31,26 @@ at::Tensor deform_offsets(at::IntArrayRef shape, double r, at::ScalarType dtype)
 double max_abs_diff(const at::Tensor& a, const at::Tensor& b) {
   if (a.numel() == 0) return 0.0;
   return (a.to(at::kDouble) - b.to(at::kDouble)).abs().max().item<double>();
+}
+
+std::string allclose(const at::Tensor& got, const at::Tensor& want, double rtol, double atol, double* max_abs) {
+  if (!got.sizes().equals(want.sizes())) {
+    std::ostringstream m;
+    m << "shape " << got.sizes() << " vs reference " << want.sizes();
+    return m.str();
+  }
+  if (got.numel() == 0) return "";
+  const at::Tensor a = got.to(at::kDouble), b = want.to(at::kDouble);
+  const at::Tensor d = (a - b).abs();
+  if (max_abs) *max_abs = std::max(*max_abs, d.max().item<double>());
+  const at::Tensor excess = d - (atol + rtol * b.abs());
+  const int64_t worst = excess.flatten().argmax().item<int64_t>();
+  if (excess.flatten()[worst].item<double>() <= 0) return "";
+  std::ostringstream m;
+  m << "element " << worst << ": " << a.flatten()[worst].item<double>() << " vs reference "
+    << b.flatten()[worst].item<double>() << " (|diff| " << d.flatten()[worst].item<double>() << ", max |diff| "
+    << d.max().item<double>() << ")";
+  return m.str();
 }
 
 std::string shape_str(at::IntArrayRef sizes) {

@@ -23,6 +23,11 @@ at::Tensor deform_offsets(at::IntArrayRef shape, double r, at::ScalarType dtype 
 // max |a - b| in double; 0 for empty tensors.
 double max_abs_diff(const at::Tensor& a, const at::Tensor& b);
 
+// |got - want| <= atol + rtol * |want| everywhere (in double); returns "" or a description of the worst element (or
+// of a shape mismatch). `max_abs`, when given, is raised to the largest |got - want|.
+std::string allclose(const at::Tensor& got, const at::Tensor& want, double rtol, double atol,
+                     double* max_abs = nullptr);
+
 std::string shape_str(at::IntArrayRef sizes);  // "256x256x3x3"; "" for a scalar
 std::string dtype_name(at::ScalarType t);      // numpy's names: float32, int64, bool, ...; "other" for the rest
 

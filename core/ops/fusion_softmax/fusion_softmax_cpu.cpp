@@ -20,7 +20,6 @@ namespace glip::ops::detail {
 namespace {
 
 using namespace glip::simd;
-typedef double v8d __attribute__((vector_size(64)));
 
 GLIP_INLINE v16 clamp16(v16 x, float lo, float hi) {
   x = x < lo ? splat<v16>(lo) : x;
@@ -51,8 +50,7 @@ struct Args {
   float* s;            // N x HT scores, e on return
   float* p;            // N x HT p_v
   const float* madd;   // T or null
-  float* colmax;       // threads x HT partial maxima (pass 1) / final maxima (pass 2: HT)
-  double* colsum;      // threads x HT partial sums
+  const float* colmax; // HT column maxima (pass 2)
   int64_t heads, t, ht;
   float lo, hi;
 };
@@ -143,7 +141,7 @@ FusionSoftmax fusion_softmax_cpu_(at::Tensor& scores, int64_t heads, const at::T
   std::vector<float> colmax(static_cast<size_t>(threads) * ht, -std::numeric_limits<float>::infinity());
   std::vector<double> colsum(static_cast<size_t>(threads) * ht, 0.0);
   Args a{scores.data_ptr<float>(), p_v.data_ptr<float>(), madd.defined() ? madd.data_ptr<float>() : nullptr,
-         colmax.data(), colsum.data(), heads, t, ht, lo, hi};
+         colmax.data(), heads, t, ht, lo, hi};
   const int64_t grain = std::max<int64_t>(16, (n + threads - 1) / threads);
   at::parallel_for(0, n, grain, [&](int64_t r0, int64_t r1) {
     softmax_rows(a, r0, r1, colmax.data() + static_cast<size_t>(at::get_thread_num()) * ht);

@@ -19,6 +19,7 @@
 #include "core/text/bert_tokenizer.h"
 #include "tests/common/files.h"
 #include "tests/common/paths.h"
+#include "tests/common/tensors.h"
 #include "tests/common/tiny_model.h"
 
 namespace glip::engine_test {
@@ -246,31 +247,6 @@ inline DetMatch match_detections(const std::vector<Detection>& got, const std::v
     }
   }
   return m;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Tensors
-
-// |a - b| <= atol + rtol * |b| everywhere; returns "" or a description of the worst element.
-inline std::string allclose(const at::Tensor& got, const at::Tensor& want, double rtol, double atol,
-                            double* max_abs = nullptr) {
-  if (!got.sizes().equals(want.sizes())) {
-    std::ostringstream m;
-    m << "shape " << got.sizes() << " vs golden " << want.sizes();
-    return m.str();
-  }
-  if (got.numel() == 0) return "";
-  const at::Tensor a = got.to(at::kDouble), b = want.to(at::kDouble);
-  const at::Tensor d = (a - b).abs();
-  if (max_abs) *max_abs = std::max(*max_abs, d.max().item<double>());
-  const at::Tensor excess = d - (atol + rtol * b.abs());
-  const int64_t worst = excess.flatten().argmax().item<int64_t>();
-  if (excess.flatten()[worst].item<double>() <= 0) return "";
-  std::ostringstream m;
-  m << "element " << worst << ": " << a.flatten()[worst].item<double>() << " vs golden "
-    << b.flatten()[worst].item<double>() << " (|diff| " << d.flatten()[worst].item<double>() << ", max |diff| "
-    << d.max().item<double>() << ")";
-  return m.str();
 }
 
 }  // namespace glip::engine_test

@@ -314,7 +314,7 @@ class TestEngineGolden : public QObject {
       } else {
         const bool logits = starts_with(key, "head.dot_product_logits.");
         const bool px = starts_with(key, "anchors.") || (starts_with(key, "final.") && key.find("boxes") != std::string::npos);
-        const std::string e = allclose(got, w, 1e-4, atol_of(run.set, key), logits ? &max_logit : px ? &max_px : &max_feat);
+        const std::string e = glip::test::allclose(got, w, 1e-4, atol_of(run.set, key), logits ? &max_logit : px ? &max_px : &max_feat);
         QVERIFY2(e.empty(), (key + ": " + e).c_str());
       }
       compared.push_back(key);

@@ -21,12 +21,6 @@ using glip::ops::FusionSoftmax;
 namespace {
 constexpr float kInf = std::numeric_limits<float>::infinity();
 
-// max over elements of |got - want| - (atol + rtol |want|); <= 0 when within.
-double excess(const at::Tensor& got, const at::Tensor& want, double rtol, double atol) {
-  const at::Tensor g = got.to(at::kDouble), w = want.to(at::kDouble);
-  return ((g - w).abs() - (w.abs() * rtol + atol)).max().item<double>();
-}
-
 struct Ref {
   at::Tensor p_v, e, inv;
 };
@@ -96,9 +90,9 @@ class TestFusionSoftmax : public QObject {
             const FusionSoftmax got = run(s, heads, m, -50000.0f, 50000.0f, generic, &e);
             const QByteArray tag = QByteArray::number(t) + (masked ? " masked" : "") + (generic ? " generic" : " cpu") +
                                    " threads " + QByteArray::number(threads);
-            QVERIFY2(excess(got.p_v, ref.p_v, 1e-5, 1e-7) <= 0, tag);
-            QVERIFY2(excess(e, ref.e, 1e-5, 1e-7) <= 0, tag);
-            QVERIFY2(excess(got.inv_colsum, ref.inv, 1e-5, 0) <= 0, tag);
+            QVERIFY2(glip::test::allclose(got.p_v, ref.p_v, 1e-5, 1e-7).empty(), tag);
+            QVERIFY2(glip::test::allclose(e, ref.e, 1e-5, 1e-7).empty(), tag);
+            QVERIFY2(glip::test::allclose(got.inv_colsum, ref.inv, 1e-5, 0).empty(), tag);
             if (masked) QVERIFY2(got.p_v.view({n, heads, t}).select(2, 0).abs().max().item<float>() == 0, tag);
           }
     }
@@ -108,8 +102,8 @@ class TestFusionSoftmax : public QObject {
     const Ref ref = reference(s, 3, {}, -kInf, kInf);
     at::Tensor e;
     const FusionSoftmax got = run(s, 3, {}, -kInf, kInf, false, &e);
-    QVERIFY(excess(got.p_v, ref.p_v, 1e-5, 1e-7) <= 0);
-    QVERIFY(excess(e, ref.e, 1e-5, 1e-7) <= 0);
+    QVERIFY(glip::test::allclose(got.p_v, ref.p_v, 1e-5, 1e-7).empty());
+    QVERIFY(glip::test::allclose(e, ref.e, 1e-5, 1e-7).empty());
     QCOMPARE(got.p_v[2][4].item<float>(), 1.0f);
     at::set_num_threads(before);
   }
@@ -127,9 +121,9 @@ class TestFusionSoftmax : public QObject {
       at::Tensor e_cpu, e_gen;
       const FusionSoftmax cpu = run(s, heads, madd, -50000.0f, 50000.0f, false, &e_cpu);
       const FusionSoftmax gen = run(s, heads, madd, -50000.0f, 50000.0f, true, &e_gen);
-      QVERIFY(excess(cpu.p_v, gen.p_v, 1e-5, 1e-7) <= 0);
-      QVERIFY(excess(e_cpu, e_gen, 1e-5, 1e-7) <= 0);
-      QVERIFY(excess(cpu.inv_colsum, gen.inv_colsum, 1e-5, 0) <= 0);
+      QVERIFY(glip::test::allclose(cpu.p_v, gen.p_v, 1e-5, 1e-7).empty());
+      QVERIFY(glip::test::allclose(e_cpu, e_gen, 1e-5, 1e-7).empty());
+      QVERIFY(glip::test::allclose(cpu.inv_colsum, gen.inv_colsum, 1e-5, 0).empty());
       QVERIFY(glip::test::max_abs_diff(cpu.p_v, at::zeros_like(cpu.p_v)) > 0.1);  // not vacuous
     }
     at::set_num_threads(before);
