@@ -47,8 +47,10 @@ at::Tensor conv2d(const at::Tensor& x, const at::Tensor& weight, const at::Tenso
                   int64_t padding);
 
 // a @ b -> fp32, multiplied in `compute` (kFloat, or kBFloat16 / kHalf with fp32 accumulation). a, b: fp32.
-// In fp32 on the CPU, a 2-D product whose BLAS runs in the caller is split into row blocks of a across the
-// OpenMP pool (for GLIP's long reductions, e.g. P_l^T v over ~22k visual tokens, oneDNN is 3x slower than BLAS).
+// In fp32 on the CPU a 2-D product whose a is the transpose of a row-major matrix (VLFuse's P_l^T v, a reduction
+// over ~22k visual tokens) runs in ops::gemm_tn's AVX-512 kernel where the CPU has it; any other 2-D product whose
+// BLAS runs in the caller is split into row blocks of a across the OpenMP pool (for such long reductions oneDNN's
+// convolution is 3x slower than BLAS).
 at::Tensor matmul(const at::Tensor& a, const at::Tensor& b, at::ScalarType compute);
 
 }  // namespace glip::ops

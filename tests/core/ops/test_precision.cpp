@@ -1,6 +1,7 @@
 // ops::linear / conv2d / matmul (core/ops/precision). fp32 weights give the plain fp32 products: on the CPU
-// linear runs through oneDNN's convolution and a 2-D matmul in row blocks across the pool, so against the float64
-// product each element is within the rigorous bound of a K-term float sum, K u sum_k |x_k w_k| (u = 2^-24), and
+// linear runs through oneDNN's convolution and a 2-D matmul in row blocks across the pool (a transposed a: in
+// ops::gemm_tn's kernel), so against the float64 product each element is within the rigorous bound of a K-term
+// float sum, K u sum_k |x_k w_k| (u = 2^-24), and
 // elsewhere (conv2d, batched matmul, non-contiguous inputs) they are exactly the ATen ops. bf16 weights give the
 // product of the bf16-rounded operands accumulated in fp32, rounded once to bf16 (relative 2^-9) and returned as
 // fp32 with the fp32 bias added: against that exact product computed in fp32, err <= 2^-8 |y| (+ the fp32
@@ -77,16 +78,19 @@ class TestPrecision : public QObject {
       QCOMPARE(got3.sizes(), (at::IntArrayRef{1, rows, n}));
       QVERIFY((got3[0].to(at::kDouble) - (want - b.to(at::kDouble))).abs().le(bound).all().item<bool>());
     }
-    // P_l^T v as VLFuse takes it: a transposed view of a (rows not a multiple of the blocks) times v.
+    // P_l^T v as VLFuse takes it: a transposed view of a (rows not a multiple of the blocks) times v (the gemm_tn
+    // kernel where the CPU has AVX-512), and a row-major a (row blocks across the pool).
     for (const int64_t rows : {7, 100, 1552}) {
-      at::Tensor e = at::rand({3000, rows}), v = at::randn({3000, 48});
-      at::Tensor got = glip::ops::matmul(e.t(), v, at::kFloat);
-      at::Tensor want = at::mm(e.t().to(at::kDouble), v.to(at::kDouble));
-      at::Tensor bound = at::mm(e.t().to(at::kDouble), v.abs().to(at::kDouble)).mul_(3000 * u);
-      QCOMPARE(got.sizes(), (at::IntArrayRef{rows, 48}));
-      QVERIFY((got.to(at::kDouble) - want).abs().le(bound).all().item<bool>());
-      QVERIFY(max_abs_diff(got, at::zeros_like(got)) > 1);  // not vacuous: every block was written
-      QVERIFY(max_abs_diff(got.narrow(0, rows - 1, 1), want.narrow(0, rows - 1, 1).to(at::kFloat)) < 1e-2);
+      for (const bool transposed : {true, false}) {
+        at::Tensor e = at::rand({3000, rows}), v = at::randn({3000, 48});
+        at::Tensor got = glip::ops::matmul(transposed ? e.t() : e.t().contiguous(), v, at::kFloat);
+        at::Tensor want = at::mm(e.t().to(at::kDouble), v.to(at::kDouble));
+        at::Tensor bound = at::mm(e.t().to(at::kDouble), v.abs().to(at::kDouble)).mul_(3000 * u);
+        QCOMPARE(got.sizes(), (at::IntArrayRef{rows, 48}));
+        QVERIFY((got.to(at::kDouble) - want).abs().le(bound).all().item<bool>());
+        QVERIFY(max_abs_diff(got, at::zeros_like(got)) > 1);  // not vacuous: every block was written
+        QVERIFY(max_abs_diff(got.narrow(0, rows - 1, 1), want.narrow(0, rows - 1, 1).to(at::kFloat)) < 1e-2);
+      }
     }
   }
 
