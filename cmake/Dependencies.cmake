@@ -1,6 +1,26 @@
 # All third-party dependencies are Debian packages (see scripts/setup.sh).
 find_package(Threads REQUIRED)
 find_package(Torch REQUIRED)
+# A libtorch built on OpenMP (Debian's, PyTorch's on Linux) runs at::parallel_for through `#pragma omp parallel` in
+# the header template itself (ATen/ParallelOpenMP.h): code that calls it is parallel only when compiled with OpenMP,
+# and otherwise runs every hand-written kernel (Swin's window attention, the deformable sampling, VLFuse's softmaxes
+# and A^T B, ...) on one thread while libtorch's own operators use them all. So every target that uses torch gets
+# OpenMP with it.
+set(GLIP_TORCH_OPENMP OFF)
+foreach(dir ${TORCH_INCLUDE_DIRS})
+  if(EXISTS "${dir}/ATen/Config.h")
+    file(STRINGS "${dir}/ATen/Config.h" at_openmp REGEX "^#define AT_PARALLEL_OPENMP 1")
+    if(at_openmp)
+      set(GLIP_TORCH_OPENMP ON)
+    endif()
+    break()
+  endif()
+endforeach()
+if(GLIP_TORCH_OPENMP)
+  find_package(OpenMP REQUIRED COMPONENTS CXX)
+  set_property(TARGET torch APPEND PROPERTY INTERFACE_LINK_LIBRARIES OpenMP::OpenMP_CXX)
+endif()
+message(STATUS "libtorch's intra-op parallelism: ${GLIP_TORCH_OPENMP} (OpenMP)")
 find_package(yaml-cpp REQUIRED)
 find_package(nlohmann_json 3 REQUIRED)
 find_package(CLI11 REQUIRED)

@@ -25,6 +25,7 @@
 
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
+#include <ATen/record_function.h>
 
 #include <algorithm>
 #include <cmath>
@@ -143,6 +144,7 @@ constexpr int64_t kBandBytesMax = int64_t{24} << 20;
 
 at::Tensor modulated_deform_conv2d_cpu(const at::Tensor& input, const at::Tensor& offset_, const at::Tensor& mask_,
                                        const at::Tensor& weight, const at::Tensor& bias, const DeformConvParams& p) {
+  RECORD_FUNCTION("glip::modulated_deform_conv2d", std::vector<c10::IValue>());
   const at::Tensor offset = offset_.contiguous(), mask = mask_.contiguous();
   const int64_t n = input.size(0), cin = input.size(1), h = input.size(2), w = input.size(3);
   const int64_t cout = weight.size(0), kh = weight.size(2), kw = weight.size(3);

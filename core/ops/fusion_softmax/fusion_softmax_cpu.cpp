@@ -6,6 +6,7 @@
 // max(clamp(x)) = clamp(max(x)), so the column maxima are taken on the raw scores and clamped once.
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
+#include <ATen/record_function.h>
 
 #include <algorithm>
 #include <cmath>
@@ -134,6 +135,7 @@ GLIP_CLONES void exp_rows(const Args& a, int64_t r0, int64_t r1, double* cs, flo
 }  // namespace
 
 FusionSoftmax fusion_softmax_cpu_(at::Tensor& scores, int64_t heads, const at::Tensor& mask_add, float lo, float hi) {
+  RECORD_FUNCTION("glip::fusion_softmax", std::vector<c10::IValue>());
   const int64_t n = scores.size(0), ht = scores.size(1), t = ht / heads;
   const int threads = std::max(1, at::get_num_threads());
   at::Tensor p_v = at::empty({n, ht}, scores.options());

@@ -10,6 +10,7 @@
 // for OpenBLAS (AVX2 kernels) split the same way; GLIP-T's shape, 22.3k x 1552 by 22.3k x 256.
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
+#include <ATen/record_function.h>
 
 #include <algorithm>
 #include <vector>
@@ -102,6 +103,7 @@ GLIP_AVX512 void gemm_tn_rows(const float* a, const float* b, float* c, int64_t 
 #endif
 
 at::Tensor gemm_tn_cpu(const at::Tensor& a, const at::Tensor& b) {
+  RECORD_FUNCTION("glip::gemm_tn", std::vector<c10::IValue>());
   const int64_t K = a.size(0), M = a.size(1), N = b.size(1);
   at::Tensor c = at::empty({M, N}, a.options());
 #ifdef GLIP_GEMM_TN_KERNEL

@@ -2,9 +2,11 @@
 
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
+#include <ATen/ThreadLocalState.h>
 #include <dlfcn.h>
 
 #include <algorithm>
+#include <atomic>
 #include <vector>
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -68,6 +70,16 @@ bool set_num_threads(int n) {
   return blas_in_caller();
 }
 
+int parallel_for_threads(int64_t n) {
+  std::atomic<int> seen{0};
+  std::vector<std::atomic<bool>> used(static_cast<size_t>(std::max(1, at::get_num_threads())));
+  at::parallel_for(0, std::max<int64_t>(n, 1), 1, [&](int64_t, int64_t) {
+    const size_t t = static_cast<size_t>(at::get_thread_num());
+    if (t < used.size() && !used[t].exchange(true)) ++seen;
+  });
+  return seen.load();
+}
+
 namespace {
 bool cpu_float(const at::Tensor& t) { return t.scalar_type() == at::kFloat && t.device().is_cpu(); }
 
@@ -76,7 +88,11 @@ bool cpu_float(const at::Tensor& t) { return t.scalar_type() == at::kFloat && t.
 at::Tensor linear_as_conv(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias) {
   const int64_t K = x.size(-1), N = weight.size(0), M = x.numel() / K;
   at::Tensor img = x.as_strided({1, K, M, 1}, {M * K, 1, K, K});                       // 1 x K x M x 1 (NHWC)
-  at::Tensor y = at::conv2d(img, weight.view({N, K, 1, 1}), bias);                     // 1 x N x M x 1
+  // Straight to oneDNN: at::conv2d would send a 1x1 convolution of one image to im2col + BLAS when libtorch has
+  // one thread (its ConvParams::use_mkldnn), half oneDNN's single-thread rate on this project's CPUs.
+  at::Tensor w4 = weight.view({N, K, 1, 1});
+  at::Tensor y = at::hasMKLDNN() ? at::mkldnn_convolution(img, w4, bias, {0, 0}, {1, 1}, {1, 1}, 1)
+                                 : at::conv2d(img, w4, bias);                           // 1 x N x M x 1
   if (!y.is_contiguous(at::MemoryFormat::ChannelsLast)) y = y.contiguous(at::MemoryFormat::ChannelsLast);
   std::vector<int64_t> shape(x.sizes().begin(), x.sizes().end());
   shape.back() = N;
@@ -116,10 +132,13 @@ at::Tensor matmul(const at::Tensor& a, const at::Tensor& b, at::ScalarType compu
     if (a.dim() != 2 || b.dim() != 2 || !cpu_float(a) || !cpu_float(b) || threads < 2 || at::in_parallel_region() ||
         a.size(0) < 2 * threads || !blas_in_caller())
       return at::matmul(a, b);
-    // Row blocks of a, one per thread, each multiplied by the BLAS in its own thread.
+    // Row blocks of a, one per thread, each multiplied by the BLAS in its own thread. The pool's threads get the
+    // caller's thread-local state (inference mode, grad mode): these are tensor operations, not raw loops.
     at::Tensor out = at::empty({a.size(0), b.size(1)}, a.options());
     const int64_t rows = a.size(0), block = (rows + threads - 1) / threads;
+    const at::ThreadLocalState caller;
     at::parallel_for(0, threads, 1, [&](int64_t begin, int64_t end) {
+      at::ThreadLocalStateGuard state(caller);
       for (int64_t i = begin; i < end; ++i) {
         const int64_t r0 = i * block, n = std::min(block, rows - r0);
         if (n <= 0) continue;

@@ -34,6 +34,10 @@ bool is_reduced(const at::Tensor& t);
 bool set_num_threads(int n);
 // Whether the BLAS runs each call in the calling thread (OpenBLAS at one thread, or a BLAS without OpenBLAS's pool).
 bool blas_in_caller();
+// How many threads at::parallel_for gives a loop of `n` iterations in code compiled as the hand-written kernels are:
+// at::get_num_threads() (capped by n) when libtorch's OpenMP reaches them, 1 when they were compiled without it
+// (at::parallel_for is a header template whose `#pragma omp parallel` needs the caller compiled with OpenMP).
+int parallel_for_threads(int64_t n = int64_t{1} << 20);
 
 // y = x W^T + b -> fp32 (..., N).  x: fp32 (..., K); W: N x K, fp32, bf16 or fp16 (x is rounded to W's dtype,
 // the products accumulate in fp32); b: fp32 N, or undefined. An fp32 product on the CPU with x and W contiguous

@@ -48,12 +48,15 @@ class TestPrecision : public QObject {
   }
 
   // One pool: after set_num_threads the BLAS runs in the calling thread (OpenBLAS, which libtorch links here, at
-  // one thread) and libtorch has the requested threads.
+  // one thread), libtorch has the requested threads, and they reach the hand-written kernels' at::parallel_for.
   void one_thread_pool() {
     const int before = at::get_num_threads();
     QVERIFY(glip::ops::set_num_threads(3));
     QCOMPARE(at::get_num_threads(), 3);
     QVERIFY(glip::ops::blas_in_caller());
+    // The hand-written kernels' at::parallel_for reaches the pool (they are compiled with libtorch's OpenMP).
+    QCOMPARE(glip::ops::parallel_for_threads(), 3);
+    QCOMPARE(glip::ops::parallel_for_threads(2), 2);
     using Get = int (*)();
     if (auto get = reinterpret_cast<Get>(dlsym(RTLD_DEFAULT, "openblas_get_num_threads"))) QCOMPARE(get(), 1);
     QVERIFY(glip::ops::set_num_threads(0));  // at least one thread
