@@ -7,11 +7,12 @@
 // Default: full-size GLIP-T built from the shipped config with random weights (no download needed), the demo photo
 // resized to 1333x800 (so the model input is 800x1333 after GLIP's resize), the COCO-80 detection prompt
 // (194 tokens). Times come from the engine's stage timings. Run 1 is the first detect() after loading ("first
-// run"); runs 2..N clear the caches first and give the warm time (their best). With --stage all, a caption edit
-// follows: a new prompt (the same categories in reverse order) on the cached image — BERT, fusion head and
-// post-processing only, what the studio runs when the caption changes. --min-size runs at a preview size (the
-// studio's "Preview size"). Peak RSS is the process' high-water mark; minor page faults and the system share of CPU
-// time over the runs show memory churn; the allocator is named (tcmalloc when linked, see GLIP_TCMALLOC).
+// run"); runs 2..N clear the caches first and give the warm time (their best). With --stage all, caption edits
+// follow: new prompts (the same categories in reverse order, then rotated) on the cached image — BERT, fusion head
+// and post-processing only, what the studio runs when the caption changes; the best of N-1 (at least one).
+// --min-size runs at a preview size (the studio's "Preview size"). Peak RSS is the process' high-water mark; minor
+// page faults and the system share of CPU time over the runs show memory churn; the allocator is named (tcmalloc
+// when linked, see GLIP_TCMALLOC).
 // --agreement then loads the same model again in fp32 (random weights: the same seed) and runs it at the model's
 // size, and reports how closely the first run reproduced it (compare_detections: top-100 detections keeping their
 // label with IoU >= 0.9, largest score difference): the deviation of --precision bf16 and/or of --min-size.
@@ -156,10 +157,17 @@ int run_bench(BenchArgs a) {
   const double system_share = all_runs.system_s / std::max(1e-9, all_runs.user_s + all_runs.system_s);
   double caption_edit = -1;
   if (a.stage == "all" && a.batch_size == 1) {  // the image of the last run is cached: only the text side and the head run again
-    const Prompt edited = Prompt::categories(reversed(coco80()));
-    const auto t0 = Clock::now();
-    session.detect(img, edited, params);
-    caption_edit = std::chrono::duration<double>(Clock::now() - t0).count();
+    // Like the warm time, the best of repeat - 1 edits (at least one), each a prompt the session has not cached: the
+    // reversed names, rotated by one more place each time (the same 194 tokens in another order).
+    std::vector<std::string> names = reversed(coco80());
+    for (int j = 0; j < std::max(1, warm_runs); ++j) {
+      const Prompt edited = Prompt::categories(names);
+      const auto t0 = Clock::now();
+      session.detect(img, edited, params);
+      const double s = std::chrono::duration<double>(Clock::now() - t0).count();
+      caption_edit = caption_edit < 0 ? s : std::min(caption_edit, s);
+      std::rotate(names.begin(), names.begin() + 1, names.end());
+    }
   }
   const double peak_rss = peak_rss_mib();  // before a reference model is loaded
   const auto [rh, rw] = session.resized_size(img.height, img.width, a.min_size);
@@ -232,7 +240,8 @@ int run_bench(BenchArgs a) {
   if (warm >= 0) std::printf("  %-28s %8.3f s (best of %d)\n", "total (warm)", warm, a.repeat - 1);
   if (a.batch_size > 1)
     std::printf("  %-28s %8.3f s (batch of %d in one forward pass)\n", "per image", best / a.batch_size, a.batch_size);
-  if (caption_edit >= 0) std::printf("  %-28s %8.3f s\n", "caption edit", caption_edit);
+  if (caption_edit >= 0)
+    std::printf("  %-28s %8.3f s (best of %d)\n", "caption edit", caption_edit, std::max(1, a.repeat - 1));
   std::printf("  %-28s %8.0f MiB (%s)\n", "peak RSS", peak_rss, app::allocator_name().c_str());
   std::printf("  %-28s %8ld first run", "minor page faults", first_usage.minor_faults);
   if (warm_runs > 0) std::printf(", %ld per warm run", warm_usage.minor_faults / warm_runs);
