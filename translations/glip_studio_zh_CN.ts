@@ -1529,8 +1529,8 @@
         <translation>bf16（CPU 上更快）</translation>
     </message>
     <message>
-        <source>bf16 runs the heavy layers (FPN, the fusion head) with bfloat16 inputs and fp32 sums: GLIP-T runs about 1.5× as fast on CPUs with AVX512-BF16 or AMX, with slightly different scores (docs/PERFORMANCE.md). fp32 gives the official model&apos;s results.</source>
-        <translation>bf16 以 bfloat16 输入和 fp32 累加运行计算量大的层（FPN、融合头）：在支持 AVX512-BF16 或 AMX 的 CPU 上 GLIP-T 约快 1.5 倍，分数略有不同（见 docs/PERFORMANCE.md）。fp32 给出官方模型的结果。</translation>
+        <source>bf16 runs the heavy layers (FPN, the fusion head) with bfloat16 inputs and fp32 sums: GLIP-T runs about 1.25× as fast on CPUs with AVX512-BF16 or AMX, with slightly different scores (docs/PERFORMANCE.md). fp32 gives the official model&apos;s results.</source>
+        <translation>bf16 以 bfloat16 输入和 fp32 累加运行计算量大的层（FPN、融合头）：在支持 AVX512-BF16 或 AMX 的 CPU 上 GLIP-T 约快 1.25 倍，分数略有不同（见 docs/PERFORMANCE.md）。fp32 给出官方模型的结果。</translation>
     </message>
 </context>
 <context>

@@ -56,7 +56,7 @@ void add_model_options(CLI::App& cmd, ModelArgs& args, bool config_required) {
 
 void add_precision_option(CLI::App& cmd, ModelArgs& args) {
   cmd.add_option("--precision", args.precision,
-                 "fp32 (default, the reference), bf16 (CPUs with AVX512_BF16/AMX: GLIP-T ~1.5x as fast; CUDA), "
+                 "fp32 (default, the reference), bf16 (CPUs with AVX512_BF16/AMX: GLIP-T ~1.25x as fast; CUDA), "
                  "tf32 or fp16 (CUDA only); deviations in docs/PERFORMANCE.md")
       ->check(CLI::IsMember({"fp32", "bf16", "tf32", "fp16"}));
   cmd.add_option("--kernels", args.kernels,

@@ -49,7 +49,7 @@ using image::RgbImage;
 // Arithmetic of the GEMM- and convolution-heavy layers (FPN, the fusion head's BERT layers, VLFuse projections and
 // attention products, DyConv; Swin and the language BERT stay fp32). fp32 is the reference (the golden tests); bf16 and fp16 round their inputs
 // (and store their weights) in bfloat16 / half and accumulate in fp32, keeping softmax, clamps, normalisation, the
-// prediction layers and post-processing in fp32. bf16 runs on CPUs with AVX512_BF16 or AMX (GLIP-T about 1.5x as
+// prediction layers and post-processing in fp32. bf16 runs on CPUs with AVX512_BF16 or AMX (GLIP-T about 1.25x as
 // fast; refused elsewhere, see bf16_supported()) and on CUDA; fp16 on CUDA only; tf32 (CUDA only) keeps every
 // tensor fp32 and lets cuBLAS and cuDNN multiply in TF32. On CUDA, fp32 turns TF32 off (cuDNN's default is on),
 // process-wide. Their deviations from fp32 are measured in docs/PERFORMANCE.md.

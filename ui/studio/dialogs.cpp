@@ -252,7 +252,7 @@ ModelDialog::ModelDialog(const ModelChoice& current, QWidget* parent) : QDialog(
   precision_->setCurrentIndex(std::max(0, precision_->findData(current.precision)));
   if (precision_->currentIndex() == 1 && !why.empty()) precision_->setCurrentIndex(0);
   precision_->setToolTip(tr("bf16 runs the heavy layers (FPN, the fusion head) with bfloat16 inputs and fp32 "
-                            "sums: GLIP-T runs about 1.5× as fast on CPUs with AVX512-BF16 or AMX, with slightly "
+                            "sums: GLIP-T runs about 1.25× as fast on CPUs with AVX512-BF16 or AMX, with slightly "
                             "different scores (docs/PERFORMANCE.md). fp32 gives the official model's results."));
   form->addRow(tr("Precision:"), precision_);
   lay->addLayout(form);
