@@ -156,11 +156,12 @@ int run_bench(BenchArgs a) {
   const Usage all_runs = first_usage + warm_usage;
   const double system_share = all_runs.system_s / std::max(1e-9, all_runs.user_s + all_runs.system_s);
   double caption_edit = -1;
+  const int caption_edits = std::max(1, warm_runs);
   if (a.stage == "all" && a.batch_size == 1) {  // the image of the last run is cached: only the text side and the head run again
     // Like the warm time, the best of repeat - 1 edits (at least one), each a prompt the session has not cached: the
     // reversed names, rotated by one more place each time (the same 194 tokens in another order).
     std::vector<std::string> names = reversed(coco80());
-    for (int j = 0; j < std::max(1, warm_runs); ++j) {
+    for (int j = 0; j < caption_edits; ++j) {
       const Prompt edited = Prompt::categories(names);
       const auto t0 = Clock::now();
       session.detect(img, edited, params);
@@ -241,7 +242,7 @@ int run_bench(BenchArgs a) {
   if (a.batch_size > 1)
     std::printf("  %-28s %8.3f s (batch of %d in one forward pass)\n", "per image", best / a.batch_size, a.batch_size);
   if (caption_edit >= 0)
-    std::printf("  %-28s %8.3f s (best of %d)\n", "caption edit", caption_edit, std::max(1, a.repeat - 1));
+    std::printf("  %-28s %8.3f s (best of %d)\n", "caption edit", caption_edit, caption_edits);
   std::printf("  %-28s %8.0f MiB (%s)\n", "peak RSS", peak_rss, app::allocator_name().c_str());
   std::printf("  %-28s %8ld first run", "minor page faults", first_usage.minor_faults);
   if (warm_runs > 0) std::printf(", %ld per warm run", warm_usage.minor_faults / warm_runs);

@@ -18,9 +18,12 @@ at::Tensor gemm_tn(const at::Tensor& a, const at::Tensor& b, bool generic = fals
 
 // Whether gemm_tn has its CPU kernel on this machine (x86-64 with AVX-512 F/VL/BW/DQ).
 bool gemm_tn_cpu_kernel_available();
+// Whether gemm_tn(a, b) runs that kernel (unless `generic`): 2-D fp32 CPU tensors, a contiguous, b's width a
+// multiple of 16, on a machine that has it. ops::matmul asks this before handing a transposed product over.
+bool gemm_tn_takes_cpu_kernel(const at::Tensor& a, const at::Tensor& b);
 
 namespace detail {
-// The CPU kernel; a and b contiguous fp32 on the CPU, b's width a multiple of 16.
+// The CPU kernel, for the inputs gemm_tn_takes_cpu_kernel accepts, b made contiguous.
 at::Tensor gemm_tn_cpu(const at::Tensor& a, const at::Tensor& b);
 }  // namespace detail
 

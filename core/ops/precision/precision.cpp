@@ -71,13 +71,12 @@ bool set_num_threads(int n) {
 }
 
 int parallel_for_threads(int64_t n) {
-  std::atomic<int> seen{0};
   std::vector<std::atomic<bool>> used(static_cast<size_t>(std::max(1, at::get_num_threads())));
   at::parallel_for(0, std::max<int64_t>(n, 1), 1, [&](int64_t, int64_t) {
     const size_t t = static_cast<size_t>(at::get_thread_num());
-    if (t < used.size() && !used[t].exchange(true)) ++seen;
+    if (t < used.size()) used[t] = true;
   });
-  return seen.load();
+  return static_cast<int>(std::count_if(used.begin(), used.end(), [](const std::atomic<bool>& u) { return u.load(); }));
 }
 
 namespace {
@@ -125,9 +124,7 @@ at::Tensor conv2d(const at::Tensor& x, const at::Tensor& weight, const at::Tenso
 at::Tensor matmul(const at::Tensor& a, const at::Tensor& b, at::ScalarType compute) {
   if (compute != at::kBFloat16 && compute != at::kHalf) {
     // a = A^T of a row-major A (VLFuse's P_l^T v): the AVX-512 kernel, twice OpenBLAS's AVX2 rate on this product.
-    if (a.dim() == 2 && b.dim() == 2 && cpu_float(a) && cpu_float(b) && a.t().is_contiguous() &&
-        b.size(1) % 16 == 0 && gemm_tn_cpu_kernel_available())
-      return gemm_tn(a.t(), b.contiguous());
+    if (a.dim() == 2 && gemm_tn_takes_cpu_kernel(a.t(), b)) return gemm_tn(a.t(), b);
     const int threads = at::get_num_threads();
     if (a.dim() != 2 || b.dim() != 2 || !cpu_float(a) || !cpu_float(b) || threads < 2 || at::in_parallel_region() ||
         a.size(0) < 2 * threads || !blas_in_caller())
