@@ -1,6 +1,7 @@
 // glip::Model and glip::Session: the pipeline of core/engine/engine.h on top of the core modules.
 #include "core/engine/engine.h"
 
+#include <ATen/record_function.h>
 #include <c10/core/InferenceMode.h>
 #include <spdlog/spdlog.h>
 #include <torch/torch.h>
@@ -476,9 +477,13 @@ head::VLDyHeadOutput Session::Impl::run_head(const std::vector<at::Tensor>& feat
   head::TowerState st{features, hidden};
   for (size_t i = 0; i < hd.tower_slots(); ++i) {
     check_cancel();
+    const std::string stage = "dyhead." + std::to_string(i) + "." + hd.slot_name(i);
     const auto t0 = Clock::now();
-    st = hd.run_tower_slot(i, st, masks, probe);
-    timings.seconds["dyhead." + std::to_string(i) + "." + hd.slot_name(i)] += stage_seconds(m, t0);
+    {
+      RECORD_FUNCTION(stage.c_str(), std::vector<c10::IValue>());  // the stage's name in libtorch's profiler
+      st = hd.run_tower_slot(i, st, masks, probe);
+    }
+    timings.seconds[stage] += stage_seconds(m, t0);
   }
   const auto t0 = Clock::now();
   const at::Tensor& embedding = hd.options().use_fused_features_dot_product ? st.lang_hidden : embedded;

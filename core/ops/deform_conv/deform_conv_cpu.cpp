@@ -29,6 +29,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <type_traits>
+
+#include "core/ops/common/simd.h"
 
 namespace glip::ops::detail {
 namespace {
@@ -38,49 +41,73 @@ struct Geometry {
 };
 
 // im: (H+2) x (W+2) x Cin channels-last with a zero border. off: 2*dg*kk x Ho*Wo; msk: dg*kk x Ho*Wo.
-// Fills output rows [r0, r1) of E, written at band row (ho - r0): E band = ((r1-r0)*kh) x (Wo*kw) x Cin.
+// Fills output row `oh` of E's band that starts at output row r0: E band = ((r1-r0)*kh) x (Wo*kw) x Cin.
 // Samples are computed in T and stored as E_t (T, or bf16 for a bf16 convolution).
 template <typename T, typename E_t>
-void sample_band(const T* im, const T* off, const T* msk, const Geometry& g, int64_t r0, int64_t r1, E_t* e) {
+GLIP_INLINE void sample_row(const T* im, const T* off, const T* msk, const Geometry& g, int64_t r0, int64_t oh,
+                            E_t* e) {
   const int64_t kk = g.kh * g.kw, npos = g.ho * g.wo, wp = g.w + 2, cin = g.cin, cpdg = cin / g.dg;
   const int64_t e_row = g.wo * g.kw * cin;  // elements per row of E
   const T fh = static_cast<T>(g.h), fw = static_cast<T>(g.w);
-  at::parallel_for(r0, r1, 1, [&](int64_t y0, int64_t y1) {
-    for (int64_t oh = y0; oh < y1; ++oh) {
-      for (int64_t ow = 0; ow < g.wo; ++ow) {
-        const int64_t pos = oh * g.wo + ow;
-        for (int64_t i = 0; i < g.kh; ++i) {
-          E_t* dst_row = e + ((oh - r0) * g.kh + i) * e_row + ow * g.kw * cin;
-          for (int64_t j = 0; j < g.kw; ++j) {
-            const int64_t k = i * g.kw + j;
-            E_t* dst = dst_row + j * cin;
-            for (int64_t d = 0; d < g.dg; ++d) {
-              const T dy = off[(d * 2 * kk + 2 * k) * npos + pos];
-              const T dx = off[(d * 2 * kk + 2 * k + 1) * npos + pos];
-              const T m = msk[(d * kk + k) * npos + pos];
-              const T h_im = static_cast<T>(oh * g.stride - g.pad + i * g.dil) + dy;
-              const T w_im = static_cast<T>(ow * g.stride - g.pad + j * g.dil) + dx;
-              E_t* out = dst + d * cpdg;
-              if (!(h_im > -1 && w_im > -1 && h_im < fh && w_im < fw)) {
-                // the kernel's val = 0, times the mask
-                for (int64_t c = 0; c < cpdg; ++c) out[c] = static_cast<E_t>(T(0) * m);
-                continue;
-              }
-              const int64_t h_low = static_cast<int64_t>(std::floor(h_im));
-              const int64_t w_low = static_cast<int64_t>(std::floor(w_im));
-              const T lh = h_im - static_cast<T>(h_low), lw = w_im - static_cast<T>(w_low);
-              const T hh = 1 - lh, hw = 1 - lw;
-              const T w1 = hh * hw, w2 = hh * lw, w3 = lh * hw, w4 = lh * lw;
-              const T* v1 = im + ((h_low + 1) * wp + (w_low + 1)) * cin + d * cpdg;
-              const T* v2 = v1 + cin;
-              const T* v3 = v1 + wp * cin;
-              const T* v4 = v3 + cin;
-              for (int64_t c = 0; c < cpdg; ++c)
-                out[c] = static_cast<E_t>((w1 * v1[c] + w2 * v2[c] + w3 * v3[c] + w4 * v4[c]) * m);
-            }
+  for (int64_t ow = 0; ow < g.wo; ++ow) {
+    const int64_t pos = oh * g.wo + ow;
+    for (int64_t i = 0; i < g.kh; ++i) {
+      E_t* dst_row = e + ((oh - r0) * g.kh + i) * e_row + ow * g.kw * cin;
+      for (int64_t j = 0; j < g.kw; ++j) {
+        const int64_t k = i * g.kw + j;
+        E_t* dst = dst_row + j * cin;
+        for (int64_t d = 0; d < g.dg; ++d) {
+          const T dy = off[(d * 2 * kk + 2 * k) * npos + pos];
+          const T dx = off[(d * 2 * kk + 2 * k + 1) * npos + pos];
+          const T m = msk[(d * kk + k) * npos + pos];
+          const T h_im = static_cast<T>(oh * g.stride - g.pad + i * g.dil) + dy;
+          const T w_im = static_cast<T>(ow * g.stride - g.pad + j * g.dil) + dx;
+          E_t* out = dst + d * cpdg;
+          if (!(h_im > -1 && w_im > -1 && h_im < fh && w_im < fw)) {
+            // the kernel's val = 0, times the mask
+            for (int64_t c = 0; c < cpdg; ++c) out[c] = static_cast<E_t>(T(0) * m);
+            continue;
           }
+          const int64_t h_low = static_cast<int64_t>(std::floor(h_im));
+          const int64_t w_low = static_cast<int64_t>(std::floor(w_im));
+          const T lh = h_im - static_cast<T>(h_low), lw = w_im - static_cast<T>(w_low);
+          const T hh = 1 - lh, hw = 1 - lw;
+          const T w1 = hh * hw, w2 = hh * lw, w3 = lh * hw, w4 = lh * lw;
+          const T* v1 = im + ((h_low + 1) * wp + (w_low + 1)) * cin + d * cpdg;
+          const T* v2 = v1 + cin;
+          const T* v3 = v1 + wp * cin;
+          const T* v4 = v3 + cin;
+          for (int64_t c = 0; c < cpdg; ++c)
+            out[c] = static_cast<E_t>((w1 * v1[c] + w2 * v2[c] + w3 * v3[c] + w4 * v4[c]) * m);
         }
       }
+    }
+  }
+}
+
+// The fp32 rows compiled for AVX-512, AVX2 and baseline x86-64 (GLIP_CLONES): the channel loop, 4 contiguous
+// Cin-vectors in and one out per tap, is the sampler's work. The sources build without -ffp-contract (ISO C++
+// mode), so every clone computes the same values.
+GLIP_CLONES void sample_row_f32(const float* im, const float* off, const float* msk, const Geometry& g, int64_t r0,
+                                int64_t oh, float* e) {
+  sample_row<float, float>(im, off, msk, g, r0, oh, e);
+}
+GLIP_CLONES void sample_row_f32_bf16(const float* im, const float* off, const float* msk, const Geometry& g,
+                                     int64_t r0, int64_t oh, c10::BFloat16* e) {
+  sample_row<float, c10::BFloat16>(im, off, msk, g, r0, oh, e);
+}
+
+// Output rows [r0, r1) of E, in parallel over rows.
+template <typename T, typename E_t>
+void sample_band(const T* im, const T* off, const T* msk, const Geometry& g, int64_t r0, int64_t r1, E_t* e) {
+  at::parallel_for(r0, r1, 1, [&](int64_t y0, int64_t y1) {
+    for (int64_t oh = y0; oh < y1; ++oh) {
+      if constexpr (std::is_same_v<T, float> && std::is_same_v<E_t, float>)
+        sample_row_f32(im, off, msk, g, r0, oh, e);
+      else if constexpr (std::is_same_v<T, float> && std::is_same_v<E_t, c10::BFloat16>)
+        sample_row_f32_bf16(im, off, msk, g, r0, oh, e);
+      else
+        sample_row<T, E_t>(im, off, msk, g, r0, oh, e);
     }
   });
 }

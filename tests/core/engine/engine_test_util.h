@@ -225,7 +225,8 @@ inline DetMatch match_detections(const std::vector<Detection>& got, const std::v
       std::ostringstream e;
       e << "golden detection #" << i << " (label " << g.label << " \"" << g.phrase << "\", score " << g.score
         << ", box " << g.box[0] << " " << g.box[1] << " " << g.box[2] << " " << g.box[3]
-        << ") has no engine match; engine #" << i << ": label " << got[i].label << " score " << got[i].score;
+        << ") has no engine match; engine #" << i << ": label " << got[i].label << " score " << got[i].score
+        << ", box " << got[i].box[0] << " " << got[i].box[1] << " " << got[i].box[2] << " " << got[i].box[3];
       m.error = e.str();
       return m;
     }
