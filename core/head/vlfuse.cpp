@@ -72,8 +72,8 @@ BiAttentionOutput BiMultiHeadAttentionImpl::forward(const at::Tensor& v, const a
   std::vector<at::Tensor> scores_all;  // per batch item N x HT
   for (int64_t b = 0; b < bsz; ++b) {
     at::Tensor kb = k[b];                                                     // H x T x d
-    at::Tensor a_t = at::matmul(kb, wq).mul_(scale).reshape({heads * t, c});  // HT x C
-    at::Tensor c0 = at::matmul(kb, bq).mul_(scale).reshape({1, heads * t});   // 1 x HT
+    at::Tensor a_t = ops::matmul(kb, wq, at::kFloat).mul_(scale).reshape({heads * t, c});  // HT x C
+    at::Tensor c0 = ops::matmul(kb, bq, at::kFloat).mul_(scale).reshape({1, heads * t});   // 1 x HT
     scores_all.push_back(linear_rows(v[b], a_t, c0.view({heads * t}), compute).contiguous());  // N x HT
   }
   if (o_.stable_softmax_2d) {  // the official max is over the whole batch
@@ -99,12 +99,12 @@ BiAttentionOutput BiMultiHeadAttentionImpl::forward(const at::Tensor& v, const a
     at::Tensor e = attn;                                // N x HT
     at::Tensor inv_sum = sm.inv_colsum.unsqueeze(1);    // HT x 1
 
-    at::Tensor bo_t = at::matmul(val_l[b], wo_t).reshape({heads * t, c}).t();  // C x HT
+    at::Tensor bo_t = ops::matmul(val_l[b], wo_t, at::kFloat).reshape({heads * t, c}).t();  // C x HT
     dv.push_back(linear_rows(p_v, bo_t, out_v_proj->bias, compute));            // N x C
     if (maps) m_v2l.push_back(p_v.view({n, heads, t}).permute({1, 0, 2}).contiguous());  // H x N x T
     p_v.reset();  // N x HT: freed before the text side's product
     at::Tensor g = ops::matmul(e.t(), v[b], compute).mul_(inv_sum).view({heads, t, c});  // H x T x C  (= P_l^T v)
-    at::Tensor ol = at::matmul(g, wvv_t).add_(bvv);                         // H x T x d
+    at::Tensor ol = ops::matmul(g, wvv_t, at::kFloat).add_(bvv);              // H x T x d
     at::Tensor ol_rows = ol.transpose(0, 1).reshape({t, heads * d});                     // T x H*d
     dl.push_back(ops::linear(ol_rows, out_l_proj->weight, out_l_proj->bias));            // T x D
     if (maps) {

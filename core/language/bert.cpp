@@ -71,13 +71,13 @@ at::Tensor BertSelfAttentionImpl::forward(const at::Tensor& hidden, const at::Te
   at::Tensor q = heads(ops::linear(hidden, query->weight, query->bias));          // B x H x T x d
   at::Tensor k = heads(ops::linear(hidden, key->weight, key->bias));              // B x H x T x d
   at::Tensor v = heads(ops::linear(hidden, value->weight, value->bias));          // B x H x T x d
-  at::Tensor scores = at::matmul(q, k.transpose(-1, -2));                        // B x H x T x T
+  at::Tensor scores = ops::matmul(q, k.transpose(-1, -2), at::kFloat);          // B x H x T x T
   scores = scores / std::sqrt(static_cast<double>(head_dim));                    // B x H x T x T
   if (clamp_min_) scores.clamp_min_(-kClamp);
   if (clamp_max_) scores.clamp_max_(kClamp);
   scores = scores + additive_mask;                                               // B x H x T x T
   at::Tensor probs = at::softmax(scores, -1);                                    // B x H x T x T
-  at::Tensor ctx = at::matmul(probs, v);                                         // B x H x T x d
+  at::Tensor ctx = ops::matmul(probs, v, at::kFloat);                           // B x H x T x d
   return ctx.permute({0, 2, 1, 3}).contiguous().view({B, T, D});                 // B x T x D
 }
 

@@ -121,28 +121,61 @@ at::Tensor conv2d(const at::Tensor& x, const at::Tensor& weight, const at::Tenso
   return to_fp32(y, bias, {1, -1, 1, 1});
 }
 
+namespace {
+// Whether a (..., n, k) @ b (..., k, p) with the same leading sizes is a batch whose items the BLAS multiplies one
+// by one in at::matmul: at::bmm sends items of at least 400 multiply-adds to the same BLAS call per item.
+bool blas_batch(const at::Tensor& a, const at::Tensor& b) {
+  if (a.dim() < 3 || b.dim() != a.dim() || a.size(-1) != b.size(-2)) return false;
+  for (int64_t i = 0; i + 2 < a.dim(); ++i)
+    if (a.size(i) != b.size(i)) return false;
+  return a.size(-2) * a.size(-1) * b.size(-1) >= 400;
+}
+
+// out[i] = a[i] @ b[i] (a: B x n x k, b: B x k x p, out: B x n p) for the items i in [begin, end) of each thread
+// of the pool; with rows > 0 instead, out = a @ b (2-D) split into row blocks of `rows`. Each piece is multiplied
+// by the BLAS in its own thread, which gets the caller's thread-local state (inference mode, grad mode): these are
+// tensor operations, not raw loops.
+void mm_on_pool(const at::Tensor& a, const at::Tensor& b, at::Tensor& out, int64_t pieces, int64_t rows) {
+  const at::ThreadLocalState caller;
+  at::parallel_for(0, pieces, 1, [&](int64_t begin, int64_t end) {
+    at::ThreadLocalStateGuard state(caller);
+    for (int64_t i = begin; i < end; ++i) {
+      if (rows == 0) {
+        at::Tensor o = out[i];
+        at::mm_out(o, a[i], b[i]);
+        continue;
+      }
+      const int64_t r0 = i * rows, n = std::min(rows, a.size(0) - r0);
+      if (n <= 0) continue;
+      at::Tensor o = out.narrow(0, r0, n);
+      at::mm_out(o, a.narrow(0, r0, n), b);
+    }
+  });
+}
+}  // namespace
+
 at::Tensor matmul(const at::Tensor& a, const at::Tensor& b, at::ScalarType compute) {
   if (compute != at::kBFloat16 && compute != at::kHalf) {
     // a = A^T of a row-major A (VLFuse's P_l^T v): the AVX-512 kernel, twice OpenBLAS's AVX2 rate on this product.
     if (a.dim() == 2 && gemm_tn_takes_cpu_kernel(a.t(), b)) return gemm_tn(a.t(), b);
     const int threads = at::get_num_threads();
-    if (a.dim() != 2 || b.dim() != 2 || !cpu_float(a) || !cpu_float(b) || threads < 2 || at::in_parallel_region() ||
-        a.size(0) < 2 * threads || !blas_in_caller())
+    if (!cpu_float(a) || !cpu_float(b) || threads < 2 || at::in_parallel_region() || !blas_in_caller())
       return at::matmul(a, b);
-    // Row blocks of a, one per thread, each multiplied by the BLAS in its own thread. The pool's threads get the
-    // caller's thread-local state (inference mode, grad mode): these are tensor operations, not raw loops.
+    if (blas_batch(a, b)) {
+      // The items across the pool: at::matmul's values (its bmm calls the same BLAS product per item).
+      const int64_t n = a.size(-2), k = a.size(-1), p = b.size(-1);
+      const at::Tensor a3 = a.reshape({-1, n, k}), b3 = b.reshape({-1, k, p});
+      if (a3.size(0) < 2) return at::matmul(a, b);
+      at::Tensor out = at::empty({a3.size(0), n, p}, a.options());
+      mm_on_pool(a3, b3, out, a3.size(0), 0);
+      std::vector<int64_t> shape(a.sizes().begin(), a.sizes().end());
+      shape.back() = p;
+      return out.view(shape);  // ... x n x p
+    }
+    if (a.dim() != 2 || b.dim() != 2 || a.size(0) < 2 * threads) return at::matmul(a, b);
+    // Row blocks of a, one per thread.
     at::Tensor out = at::empty({a.size(0), b.size(1)}, a.options());
-    const int64_t rows = a.size(0), block = (rows + threads - 1) / threads;
-    const at::ThreadLocalState caller;
-    at::parallel_for(0, threads, 1, [&](int64_t begin, int64_t end) {
-      at::ThreadLocalStateGuard state(caller);
-      for (int64_t i = begin; i < end; ++i) {
-        const int64_t r0 = i * block, n = std::min(block, rows - r0);
-        if (n <= 0) continue;
-        at::Tensor o = out.narrow(0, r0, n);
-        at::mm_out(o, a.narrow(0, r0, n), b);
-      }
-    });
+    mm_on_pool(a, b, out, threads, (a.size(0) + threads - 1) / threads);
     return out;
   }
   return at::matmul(a.to(compute), b.to(compute)).to(at::kFloat);

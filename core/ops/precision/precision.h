@@ -54,7 +54,9 @@ at::Tensor conv2d(const at::Tensor& x, const at::Tensor& weight, const at::Tenso
 // In fp32 on the CPU a 2-D product whose a is the transpose of a row-major matrix (VLFuse's P_l^T v, a reduction
 // over ~22k visual tokens) runs in ops::gemm_tn's AVX-512 kernel where the CPU has it; any other 2-D product whose
 // BLAS runs in the caller is split into row blocks of a across the OpenMP pool (for such long reductions oneDNN's
-// convolution is 3x slower than BLAS).
+// convolution is 3x slower than BLAS). A batched fp32 product (a: ... x n x k, b: ... x k x p, the same leading
+// sizes: attention heads) has its items split across the pool, with at::matmul's values (its bmm multiplies item
+// by item with the same BLAS call, in one thread).
 at::Tensor matmul(const at::Tensor& a, const at::Tensor& b, at::ScalarType compute);
 
 }  // namespace glip::ops

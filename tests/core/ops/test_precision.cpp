@@ -2,7 +2,8 @@
 // linear runs through oneDNN's convolution and a 2-D matmul in row blocks across the pool (a transposed a: in
 // ops::gemm_tn's kernel), so against the float64 product each element is within the rigorous bound of a K-term
 // float sum, K u sum_k |x_k w_k| (u = 2^-24), and
-// elsewhere (conv2d, batched matmul, non-contiguous inputs) they are exactly the ATen ops. bf16 weights give the
+// elsewhere (conv2d, non-contiguous inputs) they are exactly the ATen ops; a batched matmul splits its items across
+// the pool and keeps at::matmul's values exactly. bf16 weights give the
 // product of the bf16-rounded operands accumulated in fp32, rounded once to bf16 (relative 2^-9) and returned as
 // fp32 with the fp32 bias added: against that exact product computed in fp32, err <= 2^-8 |y| (+ the fp32
 // summation-order noise, 1e-5 relative).
@@ -45,6 +46,33 @@ class TestPrecision : public QObject {
     at::Tensor x = at::randn({32, 5}).t(), w = at::randn({24, 32});                // non-contiguous x
     QVERIFY(at::equal(glip::ops::linear(x, w, b), at::linear(x, w, b)));
     QVERIFY(!glip::ops::is_bf16(w));
+  }
+
+  // Batched products (attention heads) split across the pool give at::matmul's values bit for bit, on 1 and 3
+  // threads: VLFuse's folds (a permuted weight view as b), BERT's 4-D heads (a transposed view), a batch of one,
+  // items too small for the BLAS (< 400 multiply-adds, which at::bmm computes itself).
+  void batched_matmul_keeps_aten_values() {
+    c10::InferenceMode guard;
+    const int before = at::get_num_threads();
+    at::Tensor k = at::randn({8, 194, 256}), w = at::randn({256, 8, 256});
+    at::Tensor q4 = at::randn({1, 194, 768}).view({1, 194, 12, 64}).permute({0, 2, 1, 3});
+    at::Tensor k4 = at::randn({1, 194, 768}).view({1, 194, 12, 64}).permute({0, 2, 1, 3});
+    const std::vector<std::pair<at::Tensor, at::Tensor>> cases = {
+        {k, w.permute({1, 2, 0})},                   // H x T x d @ H x d x C (a permuted view)
+        {k, at::randn({8, 256, 1})},                 // H x T x d @ H x d x 1
+        {q4, k4.transpose(-1, -2)},                  // B x H x T x d @ B x H x d x T
+        {at::randn({1, 50, 64}), at::randn({1, 64, 30})},  // one item
+        {at::randn({5, 3, 4}), at::randn({5, 4, 2})},      // 24 multiply-adds per item
+    };
+    for (const int threads : {1, 3}) {
+      glip::ops::set_num_threads(threads);
+      for (const auto& [a, b] : cases) {
+        const at::Tensor got = glip::ops::matmul(a, b, at::kFloat), want = at::matmul(a, b);
+        QCOMPARE(got.sizes(), want.sizes());
+        QVERIFY(at::equal(got, want));
+      }
+    }
+    glip::ops::set_num_threads(before);
   }
 
   // One pool: after set_num_threads the BLAS runs in the calling thread (OpenBLAS, which libtorch links here, at
