@@ -8,6 +8,7 @@
 #include "core/common/error.h"
 #include "core/ops/fusion_softmax/fusion_softmax.h"
 #include "core/ops/precision/precision.h"
+#include "core/ops/token_layout/token_layout.h"
 #include "core/probe/level_name.h"
 #include "core/probe/probe.h"
 
@@ -115,7 +116,8 @@ BiAttentionOutput BiMultiHeadAttentionImpl::forward(const at::Tensor& v, const a
     maps->v2l = at::stack(m_v2l);  // B x H x N x T
     maps->l2v = at::stack(m_l2v);  // B x H x T x N
   }
-  return {at::stack(dv), at::stack(dl)};  // B x N x C, B x T x D
+  if (bsz == 1) return {dv[0].unsqueeze(0), dl[0].unsqueeze(0)};  // 1 x N x C, 1 x T x D (no copies)
+  return {at::stack(dv), at::stack(dl)};                           // B x N x C, B x T x D
 }
 
 BiAttentionBlockImpl::BiAttentionBlockImpl(const VLFuseOptions& o) {
@@ -131,7 +133,7 @@ BiAttentionBlockOutput BiAttentionBlockImpl::forward(const at::Tensor& v_in, con
   at::Tensor v = layer_norm_v->forward(v_in);  // B x N x C
   at::Tensor l = layer_norm_l->forward(l_in);  // B x T x D
   BiAttentionOutput d = attn->forward(v, l, mask_l, maps);
-  return {v + gamma_v * d.delta_v, l + gamma_l * d.delta_l};  // B x N x C, B x T x D
+  return {v, d.delta_v, l + gamma_l * d.delta_l};  // B x N x C, B x N x C, B x T x D
 }
 
 VLFuseImpl::VLFuseImpl(const VLFuseOptions& o) { b_attn = register_module("b_attn", BiAttentionBlock(o)); }
@@ -139,29 +141,23 @@ VLFuseImpl::VLFuseImpl(const VLFuseOptions& o) { b_attn = register_module("b_att
 VLFuseOutput VLFuseImpl::forward(const std::vector<at::Tensor>& visual, const at::Tensor& lang_hidden,
                                  const at::Tensor& mask, TensorProbe* probe, const std::string& prefix) {
   if (visual.empty()) throw Error("VLFuse: no visual feature levels");
-  const int64_t b = visual[0].size(0);
-  std::vector<at::Tensor> flat;
-  for (const auto& f : visual) flat.push_back(f.flatten(2).transpose(1, 2));  // B x hw x C
-  at::Tensor v = at::cat(flat, 1);                                           // B x N x C
+  const bool generic = b_attn->attn->generic;
+  at::Tensor v = ops::levels_to_tokens(visual, generic);  // B x N x C
 
   const bool want_maps = probe && (probe->wants(prefix + "vlfuse.attn_v2l") ||
                                    probe->wants(prefix + "vlfuse.attn_l2v"));
   BiAttentionMaps maps;
   BiAttentionBlockOutput r = b_attn->forward(v, lang_hidden, mask, want_maps ? &maps : nullptr);
+  v.reset();  // B x N x C: freed before the levels are written
   if (want_maps) {
     probe_put(probe, prefix + "vlfuse.attn_v2l", maps.v2l);
     probe_put(probe, prefix + "vlfuse.attn_l2v", maps.l2v);
   }
 
   VLFuseOutput out;
-  at::Tensor new_v = r.v.transpose(1, 2);  // B x C x N
-  int64_t start = 0;
-  for (size_t i = 0; i < visual.size(); ++i) {
-    const int64_t h = visual[i].size(2), w = visual[i].size(3);
-    out.visual.push_back(new_v.narrow(2, start, h * w).reshape({b, -1, h, w}).contiguous());  // B x C x h x w
-    start += h * w;
-    probe_put(probe, prefix + "vlfuse.visual." + level_name(i), out.visual.back());
-  }
+  out.visual = ops::tokens_to_levels(r.v_norm, b_attn->gamma_v, r.delta_v, visual, generic);  // per level B x C x h x w
+  for (size_t i = 0; i < out.visual.size(); ++i)
+    probe_put(probe, prefix + "vlfuse.visual." + level_name(i), out.visual[i]);
   out.lang_hidden = r.l;  // B x T x D
   probe_put(probe, prefix + "vlfuse.lang_hidden", out.lang_hidden);
   return out;

@@ -49,11 +49,13 @@ class BiMultiHeadAttentionImpl : public torch::nn::Module {
 TORCH_MODULE(BiMultiHeadAttention);
 
 struct BiAttentionBlockOutput {
-  at::Tensor v;  // B x N x v_dim
-  at::Tensor l;  // B x T x l_dim
+  at::Tensor v_norm;   // B x N x v_dim: LN(v)
+  at::Tensor delta_v;  // B x N x v_dim: the attention's update; the block's visual output is v_norm + gamma_v*delta_v
+  at::Tensor l;        // B x T x l_dim: LN(l) + gamma_l*delta_l
 };
 
-// BiAttentionBlockForCheckpoint with SEPARATE_BIDIRECTIONAL off: v = LN(v) + gamma_v*delta_v, same for l.
+// BiAttentionBlockForCheckpoint with SEPARATE_BIDIRECTIONAL off: v = LN(v) + gamma_v*delta_v, same for l. The visual
+// sum is left to the caller (VLFuse writes it straight into the levels' layout: ops::tokens_to_levels).
 class BiAttentionBlockImpl : public torch::nn::Module {
  public:
   explicit BiAttentionBlockImpl(const VLFuseOptions& o);

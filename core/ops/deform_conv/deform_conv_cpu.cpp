@@ -32,6 +32,7 @@
 #include <type_traits>
 
 #include "core/ops/common/simd.h"
+#include "core/ops/common/transpose.h"
 
 namespace glip::ops::detail {
 namespace {
@@ -110,22 +111,6 @@ void sample_band(const T* im, const T* off, const T* msk, const Geometry& g, int
         sample_row<T, E_t>(im, off, msk, g, r0, oh, e);
     }
   });
-}
-
-// dst[c * ldd + r] = src[r * lds + c] for r < rows, c < cols, in 16 x 16 tiles (both sides stay in L1).
-template <typename S, typename T>
-void transpose_block(const S* src, int64_t rows, int64_t cols, int64_t lds, T* dst, int64_t ldd) {
-  constexpr int64_t kTile = 16;
-  for (int64_t r0 = 0; r0 < rows; r0 += kTile) {
-    const int64_t r1 = std::min(rows, r0 + kTile);
-    for (int64_t c0 = 0; c0 < cols; c0 += kTile) {
-      const int64_t c1 = std::min(cols, c0 + kTile);
-      for (int64_t c = c0; c < c1; ++c) {
-        T* d = dst + c * ldd;
-        for (int64_t r = r0; r < r1; ++r) d[r] = static_cast<T>(src[r * lds + c]);
-      }
-    }
-  }
 }
 
 // src: Cin x H x W (contiguous) -> dst: (H+2) x (W+2) x Cin with a zero border.
