@@ -131,7 +131,7 @@ bool blas_batch(const at::Tensor& a, const at::Tensor& b) {
   return a.size(-2) * a.size(-1) * b.size(-1) >= 400;
 }
 
-// out[i] = a[i] @ b[i] (a: B x n x k, b: B x k x p, out: B x n p) for the items i in [begin, end) of each thread
+// out[i] = a[i] @ b[i] (a: B x n x k, b: B x k x p, out: B x n x p) for the items i in [begin, end) of each thread
 // of the pool; with rows > 0 instead, out = a @ b (2-D) split into row blocks of `rows`. Each piece is multiplied
 // by the BLAS in its own thread, which gets the caller's thread-local state (inference mode, grad mode): these are
 // tensor operations, not raw loops.
