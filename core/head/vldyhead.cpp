@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "core/common/error.h"
+#include "core/common/shape.h"
 #include "core/probe/level_name.h"
 #include "core/probe/probe.h"
 
@@ -13,11 +14,7 @@ namespace glip::head {
 namespace {
 constexpr int64_t kNumLevels = 5;
 
-std::string shape_str(const at::Tensor& t) {
-  std::string s;
-  for (int64_t i = 0; i < t.dim(); ++i) s += (i ? "x" : "") + std::to_string(t.size(i));
-  return t.defined() ? s : "undefined";
-}
+std::string shape_of(const at::Tensor& t) { return t.defined() ? shape_str(t.sizes()) : "undefined"; }
 }  // namespace
 
 ScaleImpl::ScaleImpl(double init) { scale = register_parameter("scale", torch::full({1}, init)); }
@@ -153,22 +150,22 @@ VLDyHeadOutput VLDyHeadImpl::forward(const std::vector<at::Tensor>& features, co
   const at::Tensor& h = lang.hidden;
   if (!h.defined() || h.dim() != 3 || h.size(2) != o_.lang_dim)
     throw Error("VLDyHead: language hidden states must be B x T x " + std::to_string(o_.lang_dim) + ", got " +
-                shape_str(h));
+                shape_of(h));
   const int64_t b = h.size(0), t = h.size(1);
   if (t < 1) throw Error("VLDyHead: the text has no tokens");
   if (!lang.masks.defined() || lang.masks.dim() != 2 || lang.masks.size(0) != b || lang.masks.size(1) != t)
     throw Error("VLDyHead: language mask must be " + std::to_string(b) + " x " + std::to_string(t) + ", got " +
-                shape_str(lang.masks));
+                shape_of(lang.masks));
   for (size_t l = 0; l < features.size(); ++l) {
     const at::Tensor& f = features[l];
     if (!f.defined() || f.dim() != 4 || f.size(0) != b || f.size(1) != o_.in_channels || f.size(2) < 1 ||
         f.size(3) < 1)
       throw Error("VLDyHead: feature " + level_name(l) + " must be " + std::to_string(b) + " x " +
-                  std::to_string(o_.in_channels) + " x h x w, got " + shape_str(f));
+                  std::to_string(o_.in_channels) + " x h x w, got " + shape_of(f));
   }
   if (!o_.use_fused_features_dot_product &&
       (!lang.embedded.defined() || !lang.embedded.sizes().equals(h.sizes())))
-    throw Error("VLDyHead: language 'embedded' must be " + shape_str(h) + ", got " + shape_str(lang.embedded));
+    throw Error("VLDyHead: language 'embedded' must be " + shape_of(h) + ", got " + shape_of(lang.embedded));
 
   TowerState s{features, h};
   for (size_t i = 0; i < tower_slots(); ++i) s = run_tower_slot(i, s, lang.masks, probe);

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "core/common/error.h"
+#include "core/common/shape.h"
 #include "core/io/checkpoint.h"
 #include "core/io/state_dict.h"
 
@@ -16,13 +17,6 @@ namespace {
 
 constexpr size_t kMaxListed = 20;
 
-std::string shape_str(at::IntArrayRef s) {
-  std::ostringstream o;
-  o << "[";
-  for (size_t i = 0; i < s.size(); ++i) o << (i ? ", " : "") << s[i];
-  o << "]";
-  return o.str();
-}
 
 // "a.b.{bias, weight}" lines, grouped by the part before the last '.', like the official log.
 std::vector<std::string> grouped(const std::vector<std::string>& keys) {

@@ -9,10 +9,10 @@
 #include <algorithm>
 #include <map>
 #include <memory>
-#include <sstream>
 #include <unordered_map>
 
 #include "core/common/error.h"
+#include "core/common/shape.h"
 #include "core/common/file_io.h"
 #include "core/io/unpickler.h"
 #include "core/io/zip_directory.h"
@@ -32,13 +32,6 @@ std::string first_line(const c10::Error& e) {
   return nl == std::string::npos ? s : s.substr(0, nl);
 }
 
-std::string shape_str(const std::vector<int64_t>& v) {
-  std::ostringstream o;
-  o << "[";
-  for (size_t i = 0; i < v.size(); ++i) o << (i ? ", " : "") << v[i];
-  o << "]";
-  return o.str();
-}
 
 // Decompression limits: torch.save stores its records uncompressed; a deflated record may come from re-zipping,
 // but one that would inflate far beyond its compressed size, or a pickle larger than any checkpoint's, is refused

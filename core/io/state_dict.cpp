@@ -4,16 +4,9 @@
 #include <vector>
 
 #include "core/common/error.h"
+#include "core/common/shape.h"
 
 namespace glip::io {
-
-namespace {
-std::string shape_str(at::IntArrayRef s) {
-  std::ostringstream o;
-  for (size_t i = 0; i < s.size(); ++i) o << (i ? "x" : "") << s[i];
-  return o.str();
-}
-}  // namespace
 
 void load_state_dict(torch::nn::Module& module, const TensorMap& tensors, const std::string& prefix) {
   torch::NoGradGuard no_grad;

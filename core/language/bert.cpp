@@ -7,6 +7,7 @@
 #include <string>
 
 #include "core/common/error.h"
+#include "core/common/shape.h"
 #include "core/ops/precision/precision.h"
 
 namespace glip {
@@ -22,11 +23,6 @@ torch::nn::LayerNorm make_layer_norm(const Options& c) {
   return torch::nn::LayerNorm(torch::nn::LayerNormOptions({c.hidden_size}).eps(c.layer_norm_eps));
 }
 
-std::string shape_str(at::IntArrayRef s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) out += (i ? "x" : "") + std::to_string(s[i]);
-  return out;
-}
 
 }  // namespace
 

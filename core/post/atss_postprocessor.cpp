@@ -3,22 +3,16 @@
 #include <ATen/ATen.h>
 
 #include <algorithm>
-#include <sstream>
 #include <string>
 
 #include "core/common/error.h"
+#include "core/common/shape.h"
 #include "core/ops/nms/nms.h"
 
 namespace glip::post {
 namespace {
 
 [[noreturn]] void fail(const std::string& what) { throw glip::Error("ATSS post-processing: " + what); }
-
-std::string shape_str(const at::Tensor& t) {
-  std::ostringstream s;
-  s << t.sizes();
-  return s.str();
-}
 
 // The largest label (0 for an empty map); labels must be 1-based. A label may have an empty token list.
 int64_t largest_label(const PositiveMap& pm) {
@@ -61,7 +55,7 @@ LevelCandidates level_candidates(const AtssLevelInput& in, size_t li, const Posi
   const std::string lvl = "level " + std::to_string(li) + ": ";
   const at::Tensor& br = in.box_regression;
   if (!br.defined() || br.dim() != 4 || br.size(0) != 1 || br.size(1) != 4)
-    fail(lvl + "box_regression must be 1 x 4 x h x w, got " + (br.defined() ? shape_str(br) : "undefined"));
+    fail(lvl + "box_regression must be 1 x 4 x h x w, got " + (br.defined() ? shape_str(br.sizes()) : "undefined"));
   const int64_t h = br.size(2), w = br.size(3), npos = h * w;
   const at::Tensor& ct = in.centerness;
   if (!ct.defined() || ct.dim() != 4 || ct.size(0) != 1 || ct.size(1) != 1 || ct.size(2) != h || ct.size(3) != w)
@@ -69,10 +63,10 @@ LevelCandidates level_candidates(const AtssLevelInput& in, size_t li, const Posi
   const at::Tensor& dl = in.dot_product_logits;
   if (!dl.defined() || dl.dim() != 3 || dl.size(0) != 1 || dl.size(1) != npos)
     fail(lvl + "dot_product_logits must be 1 x " + std::to_string(npos) + " x T, got " +
-         (dl.defined() ? shape_str(dl) : "undefined"));
+         (dl.defined() ? shape_str(dl.sizes()) : "undefined"));
   const at::Tensor& an = in.anchors;
   if (!an.defined() || an.dim() != 2 || an.size(0) != npos || an.size(1) != 4)
-    fail(lvl + "anchors must be " + std::to_string(npos) + " x 4, got " + (an.defined() ? shape_str(an) : "undefined"));
+    fail(lvl + "anchors must be " + std::to_string(npos) + " x 4, got " + (an.defined() ? shape_str(an.sizes()) : "undefined"));
   for (const auto& [label, tokens] : pm)
     for (int64_t t : tokens)
       if (t < 0 || t >= dl.size(2))

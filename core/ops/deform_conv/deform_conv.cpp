@@ -3,10 +3,10 @@
 
 #include <ATen/ATen.h>
 
-#include <sstream>
 #include <string>
 
 #include "core/common/error.h"
+#include "core/common/shape.h"
 #include "core/ops/deform_conv/deform_conv_cpu.h"
 #include "core/ops/deform_conv/deform_conv_generic.h"
 #ifdef GLIP_WITH_CUDA_KERNELS
@@ -16,12 +16,6 @@
 namespace glip::ops {
 namespace {
 
-std::string shape_str(const at::Tensor& t) {
-  std::ostringstream s;
-  s << t.sizes();
-  return s.str();
-}
-
 [[noreturn]] void fail(const std::string& what) { throw glip::Error("modulated_deform_conv2d: " + what); }
 
 }  // namespace
@@ -30,10 +24,10 @@ at::Tensor modulated_deform_conv2d(const at::Tensor& input, const at::Tensor& of
                                    const at::Tensor& weight, const at::Tensor& bias, const DeformConvParams& p) {
   if (!input.defined() || !offset.defined() || !mask.defined() || !weight.defined())
     fail("input, offset, mask and weight must all be defined tensors");
-  if (input.dim() != 4) fail("input must be N x Cin x H x W, got " + shape_str(input));
-  if (weight.dim() != 4) fail("weight must be Cout x Cin/groups x kh x kw, got " + shape_str(weight));
-  if (offset.dim() != 4) fail("offset must be N x 2*dg*kh*kw x Ho x Wo, got " + shape_str(offset));
-  if (mask.dim() != 4) fail("mask must be N x dg*kh*kw x Ho x Wo, got " + shape_str(mask));
+  if (input.dim() != 4) fail("input must be N x Cin x H x W, got " + shape_str(input.sizes()));
+  if (weight.dim() != 4) fail("weight must be Cout x Cin/groups x kh x kw, got " + shape_str(weight.sizes()));
+  if (offset.dim() != 4) fail("offset must be N x 2*dg*kh*kw x Ho x Wo, got " + shape_str(offset.sizes()));
+  if (mask.dim() != 4) fail("mask must be N x dg*kh*kw x Ho x Wo, got " + shape_str(mask.sizes()));
   if (p.stride < 1 || p.dilation < 1 || p.padding < 0 || p.groups < 1 || p.deformable_groups < 1)
     fail("stride, dilation, groups and deformable_groups must be >= 1 and padding >= 0");
   const auto st = input.scalar_type();
@@ -58,13 +52,13 @@ at::Tensor modulated_deform_conv2d(const at::Tensor& input, const at::Tensor& of
   if (cin % dg != 0) fail("input channels " + std::to_string(cin) + " not divisible by deformable_groups");
   const int64_t ho = (h + 2 * p.padding - (p.dilation * (kh - 1) + 1)) / p.stride + 1;
   const int64_t wo = (w + 2 * p.padding - (p.dilation * (kw - 1) + 1)) / p.stride + 1;
-  if (ho < 1 || wo < 1) fail("the kernel does not fit the padded input " + shape_str(input));
+  if (ho < 1 || wo < 1) fail("the kernel does not fit the padded input " + shape_str(input.sizes()));
   if (offset.size(0) != n || offset.size(1) != 2 * dg * kh * kw || offset.size(2) != ho || offset.size(3) != wo)
     fail("offset must be " + std::to_string(n) + " x " + std::to_string(2 * dg * kh * kw) + " x " +
-         std::to_string(ho) + " x " + std::to_string(wo) + ", got " + shape_str(offset));
+         std::to_string(ho) + " x " + std::to_string(wo) + ", got " + shape_str(offset.sizes()));
   if (mask.size(0) != n || mask.size(1) != dg * kh * kw || mask.size(2) != ho || mask.size(3) != wo)
     fail("mask must be " + std::to_string(n) + " x " + std::to_string(dg * kh * kw) + " x " + std::to_string(ho) +
-         " x " + std::to_string(wo) + ", got " + shape_str(mask));
+         " x " + std::to_string(wo) + ", got " + shape_str(mask.sizes()));
   if (bias.defined()) {
     if (bias.dim() != 1 || bias.size(0) != cout) fail("bias must have " + std::to_string(cout) + " elements");
     if (bias.scalar_type() != st || bias.device() != input.device()) fail("bias must match the input's dtype/device");

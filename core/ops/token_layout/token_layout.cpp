@@ -5,16 +5,11 @@
 #include <string>
 
 #include "core/common/error.h"
+#include "core/common/shape.h"
 
 namespace glip::ops {
 
 namespace {
-std::string shape_of(const at::Tensor& t) {
-  std::string s = "[";
-  for (int64_t i = 0; i < t.dim(); ++i) s += (i ? ", " : "") + std::to_string(t.size(i));
-  return s + "]";
-}
-
 bool cpu_float_contiguous(const at::Tensor& t) {
   return t.device().is_cpu() && t.scalar_type() == at::kFloat && t.is_contiguous();
 }
@@ -26,7 +21,7 @@ at::Tensor levels_to_tokens(const std::vector<at::Tensor>& levels, bool generic)
   for (const at::Tensor& l : levels) {
     if (!l.defined() || l.dim() != 4 || l.size(0) != levels[0].size(0) || l.size(1) != levels[0].size(1))
       throw Error("levels_to_tokens: every level must be B x C x h x w with the first one's B and C, got " +
-                  (l.defined() ? shape_of(l) : std::string("an undefined tensor")));
+                  (l.defined() ? shape_str(l.sizes()) : std::string("an undefined tensor")));
     cpu = cpu && cpu_float_contiguous(l) && l.device() == levels[0].device();
   }
   if (cpu) return detail::levels_to_tokens_cpu(levels);
@@ -38,11 +33,11 @@ at::Tensor levels_to_tokens(const std::vector<at::Tensor>& levels, bool generic)
 std::vector<at::Tensor> tokens_to_levels(const at::Tensor& base, const at::Tensor& gamma, const at::Tensor& delta,
                                          const std::vector<at::Tensor>& shapes, bool generic) {
   if (base.dim() != 3 || !delta.sizes().equals(base.sizes()) || gamma.dim() != 1 || gamma.size(0) != base.size(2))
-    throw Error("tokens_to_levels: base and delta must be B x N x C and gamma C, got " + shape_of(base) + ", " +
-                shape_of(delta) + ", " + shape_of(gamma));
+    throw Error("tokens_to_levels: base and delta must be B x N x C and gamma C, got " + shape_str(base.sizes()) + ", " +
+                shape_str(delta.sizes()) + ", " + shape_str(gamma.sizes()));
   int64_t n = 0;
   for (const at::Tensor& s : shapes) {
-    if (s.dim() != 4) throw Error("tokens_to_levels: level shapes must be B x C x h x w, got " + shape_of(s));
+    if (s.dim() != 4) throw Error("tokens_to_levels: level shapes must be B x C x h x w, got " + shape_str(s.sizes()));
     n += s.size(2) * s.size(3);
   }
   if (n != base.size(1))
