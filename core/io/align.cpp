@@ -17,7 +17,6 @@ namespace {
 
 constexpr size_t kMaxListed = 20;
 
-
 // "a.b.{bias, weight}" lines, grouped by the part before the last '.', like the official log.
 std::vector<std::string> grouped(const std::vector<std::string>& keys) {
   std::map<std::string, std::vector<std::string>> groups;

@@ -12,8 +12,8 @@
 #include <unordered_map>
 
 #include "core/common/error.h"
-#include "core/common/shape.h"
 #include "core/common/file_io.h"
+#include "core/common/shape.h"
 #include "core/io/unpickler.h"
 #include "core/io/zip_directory.h"
 
@@ -31,7 +31,6 @@ std::string first_line(const c10::Error& e) {
   const size_t nl = s.find('\n');
   return nl == std::string::npos ? s : s.substr(0, nl);
 }
-
 
 // Decompression limits: torch.save stores its records uncompressed; a deflated record may come from re-zipping,
 // but one that would inflate far beyond its compressed size, or a pickle larger than any checkpoint's, is refused

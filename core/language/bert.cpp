@@ -23,7 +23,6 @@ torch::nn::LayerNorm make_layer_norm(const Options& c) {
   return torch::nn::LayerNorm(torch::nn::LayerNormOptions({c.hidden_size}).eps(c.layer_norm_eps));
 }
 
-
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------------------------

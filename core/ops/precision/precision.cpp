@@ -131,25 +131,14 @@ bool blas_batch(const at::Tensor& a, const at::Tensor& b) {
   return a.size(-2) * a.size(-1) * b.size(-1) >= 400;
 }
 
-// out[i] = a[i] @ b[i] (a: B x n x k, b: B x k x p, out: B x n x p) for the items i in [begin, end) of each thread
-// of the pool; with rows > 0 instead, out = a @ b (2-D) split into row blocks of `rows`. Each piece is multiplied
-// by the BLAS in its own thread, which gets the caller's thread-local state (inference mode, grad mode): these are
-// tensor operations, not raw loops.
-void mm_on_pool(const at::Tensor& a, const at::Tensor& b, at::Tensor& out, int64_t pieces, int64_t rows) {
+// body(i) for i in [0, pieces) across the pool. The bodies are tensor operations (BLAS products), not raw loops,
+// so each thread of the pool gets the caller's thread-local state (inference mode, grad mode).
+template <typename F>
+void on_pool(int64_t pieces, const F& body) {
   const at::ThreadLocalState caller;
   at::parallel_for(0, pieces, 1, [&](int64_t begin, int64_t end) {
     at::ThreadLocalStateGuard state(caller);
-    for (int64_t i = begin; i < end; ++i) {
-      if (rows == 0) {
-        at::Tensor o = out[i];
-        at::mm_out(o, a[i], b[i]);
-        continue;
-      }
-      const int64_t r0 = i * rows, n = std::min(rows, a.size(0) - r0);
-      if (n <= 0) continue;
-      at::Tensor o = out.narrow(0, r0, n);
-      at::mm_out(o, a.narrow(0, r0, n), b);
-    }
+    for (int64_t i = begin; i < end; ++i) body(i);
   });
 }
 }  // namespace
@@ -162,20 +151,31 @@ at::Tensor matmul(const at::Tensor& a, const at::Tensor& b, at::ScalarType compu
     if (!cpu_float(a) || !cpu_float(b) || threads < 2 || at::in_parallel_region() || !blas_in_caller())
       return at::matmul(a, b);
     if (blas_batch(a, b)) {
-      // The items across the pool: at::matmul's values (its bmm calls the same BLAS product per item).
+      // The items across the pool, each multiplied by the BLAS in its own thread: at::matmul's values (its bmm
+      // calls the same BLAS product per item).
       const int64_t n = a.size(-2), k = a.size(-1), p = b.size(-1);
-      const at::Tensor a3 = a.reshape({-1, n, k}), b3 = b.reshape({-1, k, p});
-      if (a3.size(0) < 2) return at::matmul(a, b);
-      at::Tensor out = at::empty({a3.size(0), n, p}, a.options());
-      mm_on_pool(a3, b3, out, a3.size(0), 0);
+      const int64_t items = a.numel() / (n * k);  // n * k > 0 (blas_batch)
+      if (items < 2) return at::matmul(a, b);
+      const at::Tensor a3 = a.reshape({items, n, k}), b3 = b.reshape({items, k, p});
+      at::Tensor out = at::empty({items, n, p}, a.options());
+      on_pool(items, [&](int64_t i) {
+        at::Tensor o = out[i];
+        at::mm_out(o, a3[i], b3[i]);
+      });
       std::vector<int64_t> shape(a.sizes().begin(), a.sizes().end());
       shape.back() = p;
       return out.view(shape);  // ... x n x p
     }
     if (a.dim() != 2 || b.dim() != 2 || a.size(0) < 2 * threads) return at::matmul(a, b);
-    // Row blocks of a, one per thread.
-    at::Tensor out = at::empty({a.size(0), b.size(1)}, a.options());
-    mm_on_pool(a, b, out, threads, (a.size(0) + threads - 1) / threads);
+    // Row blocks of a, one per thread, each multiplied by the BLAS in its own thread.
+    const int64_t rows = a.size(0), block = (rows + threads - 1) / threads;
+    at::Tensor out = at::empty({rows, b.size(1)}, a.options());
+    on_pool(threads, [&](int64_t i) {
+      const int64_t r0 = i * block, m = std::min(block, rows - r0);
+      if (m <= 0) return;
+      at::Tensor o = out.narrow(0, r0, m);
+      at::mm_out(o, a.narrow(0, r0, m), b);
+    });
     return out;
   }
   return at::matmul(a.to(compute), b.to(compute)).to(at::kFloat);

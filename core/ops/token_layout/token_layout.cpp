@@ -33,8 +33,8 @@ at::Tensor levels_to_tokens(const std::vector<at::Tensor>& levels, bool generic)
 std::vector<at::Tensor> tokens_to_levels(const at::Tensor& base, const at::Tensor& gamma, const at::Tensor& delta,
                                          const std::vector<at::Tensor>& shapes, bool generic) {
   if (base.dim() != 3 || !delta.sizes().equals(base.sizes()) || gamma.dim() != 1 || gamma.size(0) != base.size(2))
-    throw Error("tokens_to_levels: base and delta must be B x N x C and gamma C, got " + shape_str(base.sizes()) + ", " +
-                shape_str(delta.sizes()) + ", " + shape_str(gamma.sizes()));
+    throw Error("tokens_to_levels: base and delta must be B x N x C and gamma C, got " + shape_str(base.sizes()) +
+                ", " + shape_str(delta.sizes()) + ", " + shape_str(gamma.sizes()));
   int64_t n = 0;
   for (const at::Tensor& s : shapes) {
     if (s.dim() != 4) throw Error("tokens_to_levels: level shapes must be B x C x h x w, got " + shape_str(s.sizes()));
