@@ -1457,6 +1457,68 @@
         <source>Installed: %1</source>
         <translation>已安装：%1</translation>
     </message>
+    <message>
+        <source>Recover &amp;unsaved work…</source>
+        <translation>恢复未保存的工作(&amp;U)…</translation>
+    </message>
+    <message>
+        <source>Recover unsaved work</source>
+        <translation>恢复未保存的工作</translation>
+    </message>
+    <message>
+        <source>There is no unsaved work to recover.</source>
+        <translation>没有可恢复的未保存工作。</translation>
+    </message>
+    <message>
+        <source>Recover unsaved work (%1 of %2)</source>
+        <translation>恢复未保存的工作（第 %1 个，共 %2 个）</translation>
+    </message>
+    <message>
+        <source>GLIP Studio closed without saving this work (autosaved %1): %2, %3.</source>
+        <translation>GLIP Studio 关闭时未保存这些工作（自动保存于 %1）：%2，%3。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n image(s)</source>
+        <translation>
+            <numerusform>%n 张图像</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n box(es)</source>
+        <translation>
+            <numerusform>%n 个框</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>An autosave from %1 cannot be read: %2</source>
+        <translation>无法读取 %1 的自动保存：%2</translation>
+    </message>
+    <message>
+        <source>Recover it?</source>
+        <translation>要恢复吗？</translation>
+    </message>
+    <message>
+        <source>Discard it?</source>
+        <translation>要丢弃吗？</translation>
+    </message>
+    <message>
+        <source>Discard</source>
+        <translation>丢弃</translation>
+    </message>
+    <message>
+        <source>Later</source>
+        <translation>稍后</translation>
+    </message>
+    <message>
+        <source>%1 is in use by another GLIP Studio</source>
+        <translation>%1 正被另一个 GLIP Studio 使用</translation>
+    </message>
+    <message numerus="yes">
+        <source>Recovered %n image(s); save the project to keep them</source>
+        <translation>
+            <numerusform>已恢复 %n 张图像；请保存项目以保留它们</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>glip::studio::ModelDialog</name>
@@ -1546,6 +1608,18 @@
     <message>
         <source>there is no autosave to recover</source>
         <translation>没有可恢复的自动保存</translation>
+    </message>
+    <message>
+        <source>the recovery file &apos;%1&apos; is in use by another running GLIP Studio</source>
+        <translation>恢复文件“%1”正被另一个运行中的 GLIP Studio 使用</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not a recovery file of an untitled project</source>
+        <translation>“%1”不是未命名项目的恢复文件</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is this project&apos;s own recovery file</source>
+        <translation>“%1”是本项目自己的恢复文件</translation>
     </message>
 </context>
 <context>

@@ -18,10 +18,12 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QScreen>
+#include <QTimer>
 #include <cstdio>
 
 #include "app/allocator.h"
 #include "core/engine/engine.h"
+#include "ui/document/project.h"
 #include "ui/inspect/inspect_cli.h"
 #include "ui/studio/dialogs.h"
 #include "ui/studio/headless_job.h"
@@ -181,6 +183,7 @@ int main(int argc, char** argv) {
     w.show();
     w.runCurrent();
     if (!w.waitForIdle(600000)) {
+      if (w.project()->isUntitled()) w.project()->discardRecovery();
       std::fprintf(stderr, "glip-studio: inference did not finish\n");
       return 1;
     }
@@ -189,6 +192,8 @@ int main(int argc, char** argv) {
       glip::inspect::applyView(w.inspector(), viewRequest);
       QApplication::processEvents();
     }
+    // A scripted render is not work to offer back at the next start (a project's own autosave is left alone).
+    if (w.project()->isUntitled()) w.project()->discardRecovery();
     const QString out = cli.value(screenshot);
     if (!w.grab().save(out)) {
       std::fprintf(stderr, "glip-studio: cannot write %s\n", qPrintable(out));
@@ -199,5 +204,7 @@ int main(int argc, char** argv) {
   }
   w.show();
   if (!downloadFirst.isEmpty()) w.downloadModel(downloadFirst);
+  // Work a crashed or killed studio left unsaved (an untitled project's autosave): offered once the window shows.
+  if (!job && !cli.isSet(screenshot) && paths.isEmpty()) QTimer::singleShot(0, &w, [&w] { w.offerRecovery(); });
   return QApplication::exec();
 }

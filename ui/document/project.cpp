@@ -4,6 +4,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QLockFile>
 #include <QStandardPaths>
 #include <QTimer>
 #include <QUndoStack>
@@ -20,6 +21,20 @@ const QLatin1String kUntitledSuffix(".glipstudio.autosave");
 QString absoluteClean(const QString& path) { return QDir::cleanPath(QFileInfo(path).absoluteFilePath()); }
 
 QString newUntitledId() { return QUuid::createUuid().toString(QUuid::WithoutBraces); }
+
+// The lock of an untitled recovery file: never stale by age, only when the process that took it is gone.
+std::unique_ptr<QLockFile> recoveryLockFor(const QString& recoveryFile) {
+  auto lock = std::make_unique<QLockFile>(recoveryFile + QStringLiteral(".lock"));
+  lock->setStaleLockTime(0);
+  return lock;
+}
+
+// Takes the lock when no running process holds it (a stale lock is taken over); nullptr otherwise.
+std::unique_ptr<QLockFile> tryLockRecovery(const QString& recoveryFile) {
+  std::unique_ptr<QLockFile> lock = recoveryLockFor(recoveryFile);
+  if (!lock->tryLock(0)) return nullptr;
+  return lock;
+}
 
 }  // namespace
 
@@ -204,7 +219,7 @@ bool Project::writeTo(const QString& path, QString* error) const {
 bool Project::load(const QString& path, QString* error) {
   ProjectState s;
   if (!ProjectFile::read(path, &s, error)) return false;
-  if (isUntitled()) QFile::remove(autosavePath());  // the untitled project is being replaced
+  if (isUntitled()) removeUntitledRecovery();  // the untitled project is being replaced
   applyState(s);
   setPath(absoluteClean(path));
   ++changeCount_;  // content changed: force the modifiedChanged bookkeeping below
@@ -230,11 +245,12 @@ bool Project::saveAs(const QString& path, QString* error) {
   setSavedNow();
   QFile::remove(oldAutosave);
   QFile::remove(autosavePath());
+  recoveryLock_.reset();  // the untitled recovery file, if any, was oldAutosave
   return true;
 }
 
 void Project::reset() {
-  if (isUntitled()) QFile::remove(autosavePath());
+  if (isUntitled()) removeUntitledRecovery();
   applyState(ProjectState());
   setPath(QString());
   untitledId_ = newUntitledId();
@@ -263,6 +279,7 @@ bool Project::autosaveNow(QString* error) {
     if (error) *error = tr("cannot create the recovery folder '%1'").arg(recoveryDirectory());
     return false;
   }
+  if (isUntitled() && !holdRecoveryLock(error)) return false;
   const quint64 count = changeCount_;
   if (!writeTo(target, error)) return false;
   autosavedCount_ = count;
@@ -298,26 +315,62 @@ bool Project::recover(QString* error) {
   return true;
 }
 
-void Project::discardRecovery() { QFile::remove(autosavePath()); }
+void Project::discardRecovery() {
+  if (isUntitled()) removeUntitledRecovery();
+  else QFile::remove(autosavePath());
+}
+
+bool Project::holdRecoveryLock(QString* error) {
+  if (recoveryLock_) return true;
+  recoveryLock_ = tryLockRecovery(autosavePath());
+  if (!recoveryLock_ && error)
+    *error = tr("the recovery file '%1' is in use by another running GLIP Studio").arg(autosavePath());
+  return recoveryLock_ != nullptr;
+}
+
+void Project::removeUntitledRecovery() {
+  QFile::remove(autosavePath());
+  recoveryLock_.reset();  // unlocking removes the lock file
+}
 
 QStringList Project::untitledRecoveryFiles() {
   QDir dir(recoveryDirectory());
   const QFileInfoList files = dir.entryInfoList({kUntitledPrefix + QStringLiteral("*") + kUntitledSuffix},
                                                 QDir::Files, QDir::Time);
   QStringList out;
-  for (const QFileInfo& f : files) out.append(f.absoluteFilePath());
+  for (const QFileInfo& f : files)
+    if (tryLockRecovery(f.absoluteFilePath())) out.append(f.absoluteFilePath());  // free: unlocked again at once
   return out;
 }
 
+bool Project::discardRecoveryFile(const QString& recoveryFile) {
+  const std::unique_ptr<QLockFile> lock = tryLockRecovery(recoveryFile);
+  if (!lock) return false;
+  return QFile::remove(recoveryFile) || !QFile::exists(recoveryFile);
+}
+
 bool Project::openRecovery(const QString& recoveryFile, QString* error) {
+  const QString name = QFileInfo(recoveryFile).fileName();
+  if (!name.startsWith(kUntitledPrefix) || !name.endsWith(kUntitledSuffix)) {
+    if (error) *error = tr("'%1' is not a recovery file of an untitled project").arg(recoveryFile);
+    return false;
+  }
+  if (QFileInfo(recoveryFile).absoluteFilePath() == QFileInfo(autosavePath()).absoluteFilePath()) {
+    if (error) *error = tr("'%1' is this project's own recovery file").arg(recoveryFile);
+    return false;
+  }
+  std::unique_ptr<QLockFile> lock = tryLockRecovery(recoveryFile);
+  if (!lock) {
+    if (error) *error = tr("the recovery file '%1' is in use by another running GLIP Studio").arg(recoveryFile);
+    return false;
+  }
   ProjectState s;
   if (!ProjectFile::read(recoveryFile, &s, error)) return false;
-  if (isUntitled()) QFile::remove(autosavePath());
+  if (isUntitled()) removeUntitledRecovery();
   applyState(s);
   setPath(QString());
-  QString name = QFileInfo(recoveryFile).fileName();
-  if (name.startsWith(kUntitledPrefix) && name.endsWith(kUntitledSuffix))
-    untitledId_ = name.mid(kUntitledPrefix.size(), name.size() - kUntitledPrefix.size() - kUntitledSuffix.size());
+  untitledId_ = name.mid(kUntitledPrefix.size(), name.size() - kUntitledPrefix.size() - kUntitledSuffix.size());
+  recoveryLock_ = std::move(lock);
   markChanged();
   return true;
 }

@@ -11,6 +11,12 @@
 // Recovery: after load(), hasRecovery() says whether an autosave newer than the project file exists; recover()
 // loads it (paths resolve as in the project file; the project is then modified and not yet saved) and
 // discardRecovery() deletes it. Untitled projects: untitledRecoveryFiles() + openRecovery().
+//
+// An untitled project's recovery file belongs to the process writing it: the project holds "<file>.lock"
+// (QLockFile) from before its first write until the file is removed (save under a name, load, reset, discard) or
+// the project is destroyed. untitledRecoveryFiles() lists only files that no running process holds — those of a
+// studio that crashed or was killed (its lock is stale: the process is gone) or that ended without deciding — so a
+// second studio never offers, opens or deletes the live work of another.
 #pragma once
 #include <QHash>
 #include <QList>
@@ -18,11 +24,13 @@
 #include <QSize>
 #include <QString>
 #include <QStringList>
+#include <memory>
 
 #include "ui/document/image_document.h"
 #include "ui/document/label_colors.h"
 #include "ui/document/project_file.h"
 
+class QLockFile;
 class QTimer;
 
 namespace glip::studio {
@@ -59,9 +67,13 @@ class Project : public QObject {
   bool recover(QString* error = nullptr);
   void discardRecovery();
   static QString recoveryDirectory();
-  static QStringList untitledRecoveryFiles();  // newest first
-  // Opens an untitled project's recovery file as a modified untitled project (that keeps the file as autosave).
+  // Untitled recovery files that no running process holds, newest first.
+  static QStringList untitledRecoveryFiles();
+  // Opens an untitled project's recovery file as a modified untitled project (that keeps the file as autosave
+  // and holds its lock). Fails, changing nothing, when the file cannot be read or another process holds it.
   bool openRecovery(const QString& recoveryFile, QString* error = nullptr);
+  // Deletes a recovery file that untitledRecoveryFiles() listed; false (nothing deleted) while a process holds it.
+  static bool discardRecoveryFile(const QString& recoveryFile);
 
   // ----- images -----
   int imageCount() const { return static_cast<int>(images_.size()); }
@@ -118,6 +130,8 @@ class Project : public QObject {
   bool writeTo(const QString& path, QString* error) const;
   void applyState(const ProjectState& state);
   void onAutosaveTimer();
+  bool holdRecoveryLock(QString* error);
+  void removeUntitledRecovery();  // the untitled recovery file and its lock
 
   QString path_;
   QString untitledId_;  // names the recovery file of an untitled project
@@ -132,6 +146,7 @@ class Project : public QObject {
   quint64 autosavedCount_ = 0;
   int autosaveMs_ = kDefaultAutosaveIntervalMs;
   QTimer* autosaveTimer_ = nullptr;
+  std::unique_ptr<QLockFile> recoveryLock_;  // held while this untitled project's recovery file exists
 };
 
 }  // namespace glip::studio

@@ -200,6 +200,7 @@ void MainWindow::buildActions() {
   connect(addAction_("open_project", tr("Open &project…"), {QKeySequence(QStringLiteral("Ctrl+Alt+O"))}), &QAction::triggered, this, &MainWindow::openProjectDialog);
   connect(addAction_("save_project", tr("&Save project"), {QKeySequence::Save}), &QAction::triggered, this, &MainWindow::saveProject);
   connect(addAction_("save_project_as", tr("Save project &as…"), {QKeySequence(QStringLiteral("Ctrl+Shift+S"))}), &QAction::triggered, this, &MainWindow::saveProjectAs);
+  connect(addAction_("recover_work", tr("Recover &unsaved work…"), {}), &QAction::triggered, this, [this] { offerRecovery(true); });
   connect(addAction_("import_coco", tr("&Import COCO annotations…"), {}), &QAction::triggered, this, &MainWindow::importCoco);
   connect(addAction_("export_coco", tr("&Export COCO annotations…"), {QKeySequence(QStringLiteral("Ctrl+Shift+E"))}), &QAction::triggered, this, &MainWindow::exportCoco);
   connect(addAction_("quit", tr("&Quit"), {QKeySequence::Quit}), &QAction::triggered, this, &QWidget::close);
@@ -277,7 +278,7 @@ void MainWindow::buildMenus() {
   QMenu* file = menuBar()->addMenu(tr("&File"));
   add(file, {"new_project", "open_images", "open_folder", "", "open_project"});
   file->addMenu(buildRecentMenu());
-  add(file, {"save_project", "save_project_as", "close_project", "", "import_coco", "export_coco", "", "quit"});
+  add(file, {"recover_work", "", "save_project", "save_project_as", "close_project", "", "import_coco", "export_coco", "", "quit"});
   add(menuBar()->addMenu(tr("&Edit")), {"undo", "redo", "", "tool_select", "tool_box", "select_all", "copy_boxes",
                                         "paste_boxes", "delete_box", "relabel",
                                         "mark_reviewed", "", "settings"});
@@ -644,6 +645,9 @@ void MainWindow::closeEvent(QCloseEvent* e) {
     e->ignore();
     return;
   }
+  // Saved or discarded: the autosave holds no work the user still wants (a crash never gets here). A saved project
+  // that was not changed keeps an autosave it has (one whose recovery the user declined when opening it).
+  if (project_->isUntitled() || project_->isModified()) project_->discardRecovery();
   settings_->setWindowGeometry(saveGeometry());
   settings_->setWindowState(saveState());
   syncPromptToProject();

@@ -91,6 +91,12 @@ class MainWindow : public QMainWindow {
   // Export COCO (the menu's action without the file dialog). Images that cannot be read are left out and listed in
   // *skipped; their sizes are read from the files where unknown. False with *error when nothing was written.
   bool exportCocoTo(const QString& path, QStringList* skipped, QString* error);
+  // Work a studio left unsaved: the untitled projects' recovery files that no running studio holds (it crashed,
+  // was killed, or its session ended), newest first. For each, a question: Recover opens it in this window (after
+  // this window's own unsaved changes are dealt with), Discard deletes it and asks about the next, Later keeps them
+  // all. glip-studio asks at an interactive start that opens nothing; File ▸ Recover unsaved work asks at any time
+  // (askedFor: also says when there is nothing to recover). Returns whether a file was recovered.
+  bool offerRecovery(bool askedFor = false);
 
   QAction* action(const QString& id) const;  // by objectName
   QList<QAction*> rebindableActions() const { return rebindable_; }

@@ -1,11 +1,14 @@
 // MainWindow: opening images and folders, the project file, COCO export/import.
 #include <QAction>
+#include <QDateTime>
 #include <QDir>
 #include <QDirIterator>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QImageReader>
+#include <QLocale>
 #include <QMessageBox>
+#include <QPushButton>
 #include <QStatusBar>
 
 #include "ui/document/coco_exchange.h"
@@ -105,6 +108,56 @@ void MainWindow::openProjectDialog() {
           QMessageBox::Yes) {
     if (!project_->recover(&error)) QMessageBox::warning(this, tr("Recover"), error);
   }
+}
+
+bool MainWindow::offerRecovery(bool askedFor) {
+  const QStringList files = Project::untitledRecoveryFiles();
+  if (files.isEmpty()) {
+    if (askedFor)
+      QMessageBox::information(this, tr("Recover unsaved work"), tr("There is no unsaved work to recover."));
+    return false;
+  }
+  for (int i = 0; i < files.size(); ++i) {
+    const QString& file = files[i];
+    ProjectState state;
+    QString error;
+    const bool readable = ProjectFile::read(file, &state, &error);
+    int boxes = 0;
+    for (const ImageState& im : state.images) boxes += static_cast<int>(im.boxes.size());
+    const QString when =
+        QLocale().toString(QFileInfo(file).lastModified(), QLocale::ShortFormat);
+    QMessageBox box(this);
+    box.setObjectName(QStringLiteral("recoveryQuestion"));
+    box.setIcon(readable ? QMessageBox::Question : QMessageBox::Warning);
+    box.setWindowTitle(files.size() > 1 ? tr("Recover unsaved work (%1 of %2)").arg(i + 1).arg(files.size())
+                                        : tr("Recover unsaved work"));
+    box.setText(readable ? tr("GLIP Studio closed without saving this work (autosaved %1): %2, %3.")
+                               .arg(when, tr("%n image(s)", nullptr, int(state.images.size())),
+                                    tr("%n box(es)", nullptr, boxes))
+                         : tr("An autosave from %1 cannot be read: %2").arg(when, error));
+    box.setInformativeText(readable ? tr("Recover it?") : tr("Discard it?"));
+    QPushButton* recover = readable ? box.addButton(tr("Recover"), QMessageBox::AcceptRole) : nullptr;
+    QPushButton* discard = box.addButton(tr("Discard"), QMessageBox::DestructiveRole);
+    QPushButton* later = box.addButton(tr("Later"), QMessageBox::RejectRole);
+    box.setDefaultButton(recover ? recover : later);
+    box.setEscapeButton(later);
+    box.exec();
+    if (box.clickedButton() == discard) {
+      if (!Project::discardRecoveryFile(file))
+        statusBar()->showMessage(tr("%1 is in use by another GLIP Studio").arg(QFileInfo(file).fileName()), 6000);
+      continue;
+    }
+    if (box.clickedButton() != recover || !maybeSave()) return false;  // Later (or Escape), or the window's own work
+    if (!project_->openRecovery(file, &error)) {
+      QMessageBox::warning(this, tr("Recover unsaved work"), error);
+      return false;
+    }
+    refreshActions();
+    statusBar()->showMessage(tr("Recovered %n image(s); save the project to keep them", nullptr,
+                                project_->imageCount()), 8000);
+    return true;
+  }
+  return false;
 }
 
 bool MainWindow::saveProject() {

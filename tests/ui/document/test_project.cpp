@@ -76,6 +76,7 @@ class TestProject : public QObject {
   void autosave_within_interval();
   void recovery_of_saved_project();
   void recovery_of_untitled_project();
+  void untitled_recovery_is_held_while_open();
   void modified_tracking();
 };
 
@@ -324,6 +325,68 @@ void TestProject::recovery_of_untitled_project() {
   QVERIFY(q.saveAs(dir.path() + QStringLiteral("/named.glipstudio")));
   QVERIFY(!QFile::exists(recoveryFile));
   QVERIFY(Project::untitledRecoveryFiles().isEmpty());
+}
+
+void TestProject::untitled_recovery_is_held_while_open() {
+  for (const QString& f : Project::untitledRecoveryFiles()) QFile::remove(f);
+  QTemporaryDir dir;
+  const QString lockSuffix = QStringLiteral(".lock");
+  QString file;
+  {
+    Project p;
+    p.addImage(dir.path() + QStringLiteral("/a.jpg"), QSize(4, 4));
+    QVERIFY(p.autosaveNow());
+    file = p.autosavePath();
+    QVERIFY(QFile::exists(file));
+    QVERIFY(QFile::exists(file + lockSuffix));
+    // Held by a live project (this process): not offered, not deletable, not opened by another project.
+    QVERIFY(!Project::untitledRecoveryFiles().contains(file));
+    QVERIFY(!Project::discardRecoveryFile(file));
+    QVERIFY(QFile::exists(file));
+    Project other;
+    QString error;
+    QVERIFY(!other.openRecovery(file, &error));
+    QVERIFY2(error.contains(QStringLiteral("in use")), qPrintable(error));
+    QCOMPARE(other.imageCount(), 0);
+    QVERIFY(!p.openRecovery(file, &error));  // nor by itself
+    QCOMPARE(p.imageCount(), 1);
+    // Discarding removes the file and its lock; the next change autosaves (and locks) again.
+    p.discardRecovery();
+    QVERIFY(!QFile::exists(file));
+    QVERIFY(!QFile::exists(file + lockSuffix));
+    p.addImage(dir.path() + QStringLiteral("/b.jpg"), QSize(4, 4));
+    QVERIFY(p.autosaveNow());
+    QVERIFY(QFile::exists(file + lockSuffix));
+    // reset() (File ▸ New project) removes both; the new untitled project has a new file.
+    p.reset();
+    QVERIFY(!QFile::exists(file));
+    QVERIFY(!QFile::exists(file + lockSuffix));
+    QVERIFY(p.autosavePath() != file);
+    p.addImage(dir.path() + QStringLiteral("/c.jpg"), QSize(4, 4));
+    QVERIFY(p.autosaveNow());
+    file = p.autosavePath();
+  }
+  // The project ended without a decision (no save, no discard): the file stays, unlocked, and is offered.
+  QVERIFY(QFile::exists(file));
+  QVERIFY(!QFile::exists(file + lockSuffix));
+  QCOMPARE(Project::untitledRecoveryFiles(), QStringList{file});
+  QVERIFY(QFile::exists(file));  // listing it does not lock or delete it
+  QVERIFY(!QFile::exists(file + lockSuffix));
+  // A lock left by a process that no longer runs (a crash) is stale: the file is offered all the same.
+  {
+    QFile lock(file + lockSuffix);
+    QVERIFY(lock.open(QIODevice::WriteOnly));
+    lock.write("2147483646\nglip-studio\n" + QSysInfo::machineHostName().toUtf8() + "\n");
+  }
+  QCOMPARE(Project::untitledRecoveryFiles(), QStringList{file});
+  QVERIFY(Project::discardRecoveryFile(file));
+  QVERIFY(!QFile::exists(file));
+  QVERIFY(!QFile::exists(file + lockSuffix));
+  QVERIFY(Project::untitledRecoveryFiles().isEmpty());
+  QString error;
+  Project q;
+  QVERIFY(!q.openRecovery(dir.path() + QStringLiteral("/notes.txt"), &error));  // not a recovery file's name
+  QVERIFY2(error.contains(QStringLiteral("not a recovery file")), qPrintable(error));
 }
 
 void TestProject::modified_tracking() {
