@@ -10,6 +10,7 @@
 #include <QMessageBox>
 #include <QPushButton>
 #include <QStatusBar>
+#include <QTimer>
 
 #include "ui/document/coco_exchange.h"
 #include "ui/document/project.h"
@@ -274,6 +275,9 @@ void MainWindow::syncPromptFromProject() {
     for (const auto& s : l.spans) in.phrases.push_back({int(s[0]), int(s[1]), l.name});
   if (in.categories.isEmpty() && in.caption.isEmpty()) return;  // keep what the user had typed
   prompt_->setSpec(in);
+  // The project's own prompt, not an edit: "Run automatically" leaves its predicted images' boxes as they were
+  // saved (unlabeled images still run when shown).
+  promptTimer_->stop();
 }
 
 }  // namespace glip::studio

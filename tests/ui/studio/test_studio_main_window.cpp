@@ -4,6 +4,7 @@
 // shortcuts, batch with cancel and resume (keep mode leaves reviewed images alone).
 #include <QAction>
 #include <QDialog>
+#include <QImageReader>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QSignalSpy>
@@ -15,9 +16,11 @@
 #include <QtTest>
 
 #include "core/engine/engine.h"
+#include "tests/common/document_boxes.h"
 #include "tests/common/paths.h"
 #include "tests/common/studio_window.h"
 #include "ui/document/project.h"
+#include "ui/document/project_file.h"
 #include "ui/studio/box_item.h"
 #include "ui/studio/canvas_view.h"
 #include "ui/studio/dialogs.h"
@@ -305,6 +308,57 @@ class TestStudioMainWindow : public glip::test::StudioWindowTest {
     QVERIFY(stopped.wait(240000));
     QVERIFY(w->waitForIdle(60000));
     QCOMPARE(reviewed->status(), ReviewStatus::Predicted);
+  }
+
+  // Opening a project (or recovering one) puts the project's prompt into the prompt panel. That is not a prompt
+  // edit: "Run automatically" must not re-run the shown predicted image and replace the boxes it was saved with
+  // (they may come from another model, or from another threshold). An edit of the prompt afterwards still runs.
+  void openingAProjectKeepsItsPredictedBoxes() {
+    const QString image = golden("astronaut.png");
+    ProjectState state;
+    state.activePrompt = PromptMode::Categories;
+    state.categories = {QStringLiteral("person"), QStringLiteral("flag")};
+    ImageState im;
+    im.path = image;
+    im.size = QImageReader(image).size();
+    im.status = ReviewStatus::Predicted;
+    im.boxes = {glip::test::makeBox(QStringLiteral("person"), QRectF(10.5, 20.25, 100, 200), Provenance::Model, 0.875f),
+                glip::test::makeBox(QStringLiteral("flag"), QRectF(300, 40, 100, 80), Provenance::Model, 0.625f)};
+    state.images = {im};
+    QTemporaryDir dir;
+    const QString file = dir.filePath(QStringLiteral("predicted.glipstudio"));
+    QString error;
+    QVERIFY2(ProjectFile::writeAtomic(file, ProjectFile::toJson(state, dir.path()), &error), qPrintable(error));
+
+    const auto set = glip::test::studioSettings(dir);
+    const auto win = glip::test::studioWindow(set.get(), QSize(1000, 700));
+    QVERIFY(win);
+    win->loadDemoModel();
+    QVERIFY(win->waitForIdle(120000));
+    QVERIFY(win->action(QStringLiteral("auto_run"))->isChecked());
+    PromptInput typed;
+    typed.caption = QStringLiteral("a cat");  // what the user had typed before opening the project
+    win->promptPanel()->setSpec(typed);
+    QVERIFY(win->waitForIdle(60000));
+    win->openPaths({file});
+    QVERIFY(win->waitForIdle(120000));
+    QCOMPARE(win->promptPanel()->spec().categories, state.categories);
+    ImageDocument* doc = win->currentDocument();
+    QVERIFY(doc);
+    QCOMPARE(doc->status(), ReviewStatus::Predicted);
+    QCOMPARE(doc->boxes().size(), 2);
+    QCOMPARE(doc->boxes()[0].rect, im.boxes[0].rect);
+    QCOMPARE(doc->boxes()[1].label, QStringLiteral("flag"));
+    QCOMPARE(doc->undoStack()->count(), 0);  // no "Predict" step
+    QVERIFY(!win->project()->isModified());
+
+    PromptInput edited;
+    edited.mode = PromptInput::Mode::Categories;
+    edited.categories = {QStringLiteral("person"), QStringLiteral("helmet")};
+    win->promptPanel()->setSpec(edited);
+    QVERIFY(win->waitForIdle(120000));
+    QCOMPARE(doc->undoStack()->count(), 1);  // the edit ran the model on the shown predicted image
+    QVERIFY(doc->boxes().size() != 2 || doc->boxes()[0].rect != im.boxes[0].rect);
   }
 };
 
