@@ -1519,6 +1519,20 @@
             <numerusform>已恢复 %n 张图像；请保存项目以保留它们</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Autosave failed</source>
+        <translation>自动保存失败</translation>
+    </message>
+    <message>
+        <source>%1
+Until an autosave succeeds, a crash loses the changes made since the last save. Save the project (File ▸ Save project as…) where it can be written.</source>
+        <translation>%1
+在自动保存成功之前，崩溃会丢失上次保存以来的更改。请将项目保存到可写入的位置（文件 ▸ 项目另存为…）。</translation>
+    </message>
+    <message>
+        <source>Autosave failed: %1</source>
+        <translation>自动保存失败：%1</translation>
+    </message>
 </context>
 <context>
     <name>glip::studio::ModelDialog</name>
@@ -1867,6 +1881,10 @@ traffic light</translation>
     <message>
         <source>Single-image runs resize the image so that its shorter side has this size instead of the model&apos;s own size: faster, but less precise (small objects may be missed). Model ▸ Run at full size gives the model&apos;s result. Batches always run at the model&apos;s size, and so does a preview size that is not smaller than the model&apos;s own.</source>
         <translation>对单张图像运行时，将图像缩放到短边为此尺寸，而不是模型自身的尺寸：更快，但精度较低（可能漏检小物体）。“模型 ▸ 以完整尺寸运行”给出模型的结果。批量处理始终以模型的尺寸运行；不小于模型自身尺寸的预览尺寸也以模型的尺寸运行。</translation>
+    </message>
+    <message>
+        <source>Seconds after a change until it is written to the autosave file: at most this much work is lost if the studio crashes. Off: nothing is autosaved.</source>
+        <translation>更改后写入自动保存文件前等待的秒数：若程序崩溃，最多丢失这段时间内的工作。关闭：不自动保存。</translation>
     </message>
 </context>
 <context>

@@ -53,7 +53,7 @@ void Project::markChanged() {
   const bool was = isModified();
   ++changeCount_;
   if (!was) emit modifiedChanged(true);
-  if (!autosaveTimer_->isActive()) autosaveTimer_->start(autosaveMs_);  // not restarted: bounded delay
+  if (autosaveMs_ > 0 && !autosaveTimer_->isActive()) autosaveTimer_->start(autosaveMs_);  // not restarted: bounded delay
 }
 
 void Project::setSavedNow() {
@@ -269,7 +269,10 @@ QString Project::autosavePath() const {
   return recoveryDirectory() + QLatin1Char('/') + kUntitledPrefix + untitledId_ + kUntitledSuffix;
 }
 
-void Project::setAutosaveInterval(int ms) { autosaveMs_ = std::clamp(ms, 0, kMaxAutosaveIntervalMs); }
+void Project::setAutosaveInterval(int ms) {
+  autosaveMs_ = std::clamp(ms, 0, kMaxAutosaveIntervalMs);
+  if (autosaveMs_ == 0) autosaveTimer_->stop();
+}
 
 bool Project::autosaveNow(QString* error) {
   autosaveTimer_->stop();

@@ -60,7 +60,7 @@ class Project : public QObject {
 
   // ----- autosave and recovery -----
   QString autosavePath() const;
-  void setAutosaveInterval(int ms);  // clamped to [0, kMaxAutosaveIntervalMs]
+  void setAutosaveInterval(int ms);  // clamped to [0, kMaxAutosaveIntervalMs]; 0: no autosave
   int autosaveInterval() const { return autosaveMs_; }
   bool autosaveNow(QString* error = nullptr);  // writes if changed since the last autosave/save
   bool hasRecovery() const;

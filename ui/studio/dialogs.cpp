@@ -310,9 +310,11 @@ SettingsDialog::SettingsDialog(StudioSettings* settings, const QList<QAction*>& 
   form->addRow(tr("Language (after a restart):"), language_);
   autosave_ = new QSpinBox(this);
   autosave_->setObjectName(QStringLiteral("autosave"));
-  autosave_->setRange(0, 3600);
+  autosave_->setRange(0, StudioSettings::kMaxAutosaveSeconds);
   autosave_->setSuffix(tr(" s"));
   autosave_->setSpecialValueText(tr("Off"));
+  autosave_->setToolTip(tr("Seconds after a change until it is written to the autosave file: at most this much work "
+                           "is lost if the studio crashes. Off: nothing is autosaved."));
   autosave_->setValue(settings->autosaveSeconds());
   form->addRow(tr("Autosave every:"), autosave_);
   batchReplace_ = new QCheckBox(tr("Batch runs replace the boxes of edited and reviewed images"), this);

@@ -398,6 +398,25 @@ void MainWindow::buildStatusBar() {
   previewLabel_ = new QLabel(this);
   previewLabel_->setObjectName(QStringLiteral("previewLabel"));
   previewLabel_->hide();
+  // A failing autosave (full disk, a folder that cannot be written) leaves the work unprotected: say so until an
+  // autosave or a save succeeds.
+  autosaveWarning_ = new QLabel(this);
+  autosaveWarning_->setObjectName(QStringLiteral("autosaveWarning"));
+  autosaveWarning_->setStyleSheet(QStringLiteral("color: #b00000; font-weight: bold"));
+  autosaveWarning_->hide();
+  connect(project_, &Project::autosaveFailed, this, [this](const QString& error) {
+    autosaveWarning_->setText(tr("Autosave failed"));
+    autosaveWarning_->setToolTip(tr("%1\nUntil an autosave succeeds, a crash loses the changes made since the last "
+                                    "save. Save the project (File ▸ Save project as…) where it can be written.")
+                                     .arg(error));
+    autosaveWarning_->show();
+    statusBar()->showMessage(tr("Autosave failed: %1").arg(error), 15000);
+  });
+  connect(project_, &Project::autosaved, autosaveWarning_, &QWidget::hide);
+  connect(project_, &Project::modifiedChanged, this, [this](bool modified) {
+    if (!modified) autosaveWarning_->hide();
+  });
+  statusBar()->addPermanentWidget(autosaveWarning_);
   statusBar()->addPermanentWidget(previewLabel_);
   statusBar()->addPermanentWidget(imageCounter_);
   statusBar()->addPermanentWidget(posLabel_);

@@ -226,6 +226,7 @@ class MainWindow : public QMainWindow {
   QLabel* posLabel_ = nullptr;
   QLabel* imageCounter_ = nullptr;
   QLabel* previewLabel_ = nullptr;
+  QLabel* autosaveWarning_ = nullptr;  // shown while autosaves fail
   QProgressBar* progress_ = nullptr;
   QToolButton* cancelButton_ = nullptr;
   QTimer* promptTimer_ = nullptr;

@@ -100,8 +100,10 @@ void StudioSettings::addRecentProject(const QString& path) {
   while (list.size() > kMaxRecent) list.removeLast();
   s_->setValue(kRecent, list);
 }
-int StudioSettings::autosaveSeconds() const { return std::max(0, s_->value(kAutosave, 60).toInt()); }
-void StudioSettings::setAutosaveSeconds(int seconds) { s_->setValue(kAutosave, std::max(0, seconds)); }
+int StudioSettings::autosaveSeconds() const {
+  return std::clamp(s_->value(kAutosave, 2).toInt(), 0, kMaxAutosaveSeconds);  // older files may hold up to 3600
+}
+void StudioSettings::setAutosaveSeconds(int seconds) { s_->setValue(kAutosave, std::clamp(seconds, 0, kMaxAutosaveSeconds)); }
 
 QString StudioSettings::language() const { return s_->value(kLanguage).toString(); }
 void StudioSettings::setLanguage(const QString& language) { s_->setValue(kLanguage, language); }

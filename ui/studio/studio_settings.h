@@ -62,7 +62,9 @@ class StudioSettings {
   void setLastDirectory(const QString& dir);
   QStringList recentProjects() const;  // most recent first, at most 8
   void addRecentProject(const QString& path);
-  int autosaveSeconds() const;  // default 60; 0 disables autosave
+  // Autosave delay after a change: default 2 s, at most 5 s (Project's bound on the work a crash can take); 0: off.
+  static constexpr int kMaxAutosaveSeconds = 5;
+  int autosaveSeconds() const;
   void setAutosaveSeconds(int seconds);
 
   // Interface

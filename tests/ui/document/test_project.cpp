@@ -258,6 +258,17 @@ void TestProject::autosave_within_interval() {
   QVERIFY(!QFile::exists(p.autosavePath()));
   QVERIFY(p.autosaveNow());
   QVERIFY(!QFile::exists(p.autosavePath()));
+  // Interval 0 (Settings: Off): edits are not autosaved; autosaveNow() still writes on request.
+  p.setAutosaveInterval(0);
+  QCOMPARE(p.autosaveInterval(), 0);
+  QSignalSpy off(&p, &Project::autosaved);
+  p.image(0)->addBox(makeBox(QStringLiteral("y"), QRectF(3, 3, 2, 2), Provenance::Manual));
+  QTest::qWait(600);
+  QCOMPARE(off.size(), 0);
+  QVERIFY(!QFile::exists(p.autosavePath()));
+  QVERIFY(p.autosaveNow());
+  QVERIFY(QFile::exists(p.autosavePath()));
+  QCOMPARE(off.size(), 1);
 }
 
 void TestProject::recovery_of_saved_project() {

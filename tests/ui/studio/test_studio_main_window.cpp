@@ -5,6 +5,7 @@
 #include <QAction>
 #include <QDialog>
 #include <QImageReader>
+#include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QSignalSpy>
@@ -359,6 +360,36 @@ class TestStudioMainWindow : public glip::test::StudioWindowTest {
     QVERIFY(win->waitForIdle(120000));
     QCOMPARE(doc->undoStack()->count(), 1);  // the edit ran the model on the shown predicted image
     QVERIFY(doc->boxes().size() != 2 || doc->boxes()[0].rect != im.boxes[0].rect);
+  }
+
+  // An autosave that cannot be written (here its path is taken by a folder; full disks and read-only folders fail
+  // alike) is said in the status bar until an autosave or a save succeeds.
+  void autosaveFailureIsShown() {
+    QTemporaryDir dir;
+    const auto set = glip::test::studioSettings(dir);
+    const auto win = glip::test::studioWindow(set.get(), QSize(1000, 700));
+    QVERIFY(win);
+    auto* warning = win->findChild<QLabel*>(QStringLiteral("autosaveWarning"));
+    QVERIFY(warning);
+    QVERIFY(!warning->isVisible());
+    Project* p = win->project();
+    ImageDocument* doc = p->addImage(golden("astronaut.png"), QSize(512, 512));
+    const QString file = dir.filePath(QStringLiteral("p.glipstudio"));
+    QVERIFY(p->saveAs(file));
+    QVERIFY(QDir().mkpath(p->autosavePath()));
+    p->setAutosaveInterval(100);
+    QSignalSpy failed(p, &Project::autosaveFailed);
+    doc->addBox(glip::test::makeBox(QStringLiteral("x"), QRectF(1, 1, 20, 20)));
+    QVERIFY(failed.wait(5000));
+    QTRY_VERIFY(warning->isVisible());
+    QVERIFY2(warning->toolTip().contains(QStringLiteral("Save the project")), qPrintable(warning->toolTip()));
+    QVERIFY(QDir(p->autosavePath()).removeRecursively());
+    QSignalSpy saved(p, &Project::autosaved);
+    doc->addBox(glip::test::makeBox(QStringLiteral("y"), QRectF(5, 5, 20, 20)));
+    QVERIFY(saved.wait(5000));
+    QVERIFY(!warning->isVisible());
+    QVERIFY(QFileInfo(p->autosavePath()).isFile());
+    QVERIFY(p->save());  // leaves nothing behind
   }
 };
 

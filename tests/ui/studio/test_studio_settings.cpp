@@ -63,7 +63,7 @@ class TestStudioSettings : public QObject {
     QCOMPARE(s.precision(), QStringLiteral("fp32"));
     QCOMPARE(s.scoreThreshold(), 0.5);
     QCOMPARE(s.promptMode(), StudioSettings::PromptMode::Caption);
-    QCOMPARE(s.autosaveSeconds(), 60);
+    QCOMPARE(s.autosaveSeconds(), 2);
     QCOMPARE(s.batchReplacesBoxes(), false);
     QCOMPARE(s.previewSize(), 0);  // off: the model's size
     QCOMPARE(s.shortcut("run", QKeySequence("Ctrl+Return")), QKeySequence("Ctrl+Return"));
@@ -83,7 +83,7 @@ class TestStudioSettings : public QObject {
       s.setScoreThreshold(0.25);
       s.setBatchReplacesBoxes(true);
       s.setLanguage("zh_CN");
-      s.setAutosaveSeconds(15);
+      s.setAutosaveSeconds(4);
       s.setPreviewSize(480);
       s.setShortcut("run", QKeySequence("Ctrl+Shift+R"));
       s.sync();
@@ -99,7 +99,7 @@ class TestStudioSettings : public QObject {
     QCOMPARE(s.scoreThreshold(), 0.25);
     QCOMPARE(s.batchReplacesBoxes(), true);
     QCOMPARE(s.language(), QStringLiteral("zh_CN"));
-    QCOMPARE(s.autosaveSeconds(), 15);
+    QCOMPARE(s.autosaveSeconds(), 4);
     QCOMPARE(s.previewSize(), 480);
     QCOMPARE(s.shortcut("run", QKeySequence("Ctrl+Return")), QKeySequence("Ctrl+Shift+R"));
     s.resetShortcuts();
@@ -129,6 +129,8 @@ class TestStudioSettings : public QObject {
     QCOMPARE(s.precision(), QStringLiteral("fp16"));  // a CUDA precision: kept (loading on the CPU says why not)
     s.setAutosaveSeconds(-5);
     QCOMPARE(s.autosaveSeconds(), 0);
+    s.setAutosaveSeconds(60);  // an interval a crash could cost: the studio autosaves at most 5 s after a change
+    QCOMPARE(s.autosaveSeconds(), 5);
     // Preview size: 0 (off) or 32..4096.
     s.setPreviewSize(640);
     QCOMPARE(s.previewSize(), 640);
