@@ -1533,6 +1533,10 @@ Until an autosave succeeds, a crash loses the changes made since the last save. 
         <source>Autosave failed: %1</source>
         <translation>自动保存失败：%1</translation>
     </message>
+    <message>
+        <source>Autosave works again</source>
+        <translation>自动保存已恢复正常</translation>
+    </message>
 </context>
 <context>
     <name>glip::studio::ModelDialog</name>

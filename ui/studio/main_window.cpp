@@ -412,7 +412,11 @@ void MainWindow::buildStatusBar() {
     autosaveWarning_->show();
     statusBar()->showMessage(tr("Autosave failed: %1").arg(error), 15000);
   });
-  connect(project_, &Project::autosaved, autosaveWarning_, &QWidget::hide);
+  connect(project_, &Project::autosaved, this, [this] {
+    if (autosaveWarning_->isHidden()) return;
+    autosaveWarning_->hide();
+    statusBar()->showMessage(tr("Autosave works again"), 5000);  // replaces the failure's message
+  });
   connect(project_, &Project::modifiedChanged, this, [this](bool modified) {
     if (!modified) autosaveWarning_->hide();
   });

@@ -6,6 +6,7 @@
 #include <QDialog>
 #include <QImageReader>
 #include <QLabel>
+#include <QStatusBar>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QSignalSpy>
@@ -388,6 +389,7 @@ class TestStudioMainWindow : public glip::test::StudioWindowTest {
     doc->addBox(glip::test::makeBox(QStringLiteral("y"), QRectF(5, 5, 20, 20)));
     QVERIFY(saved.wait(5000));
     QVERIFY(!warning->isVisible());
+    QCOMPARE(win->statusBar()->currentMessage(), QStringLiteral("Autosave works again"));
     QVERIFY(QFileInfo(p->autosavePath()).isFile());
     QVERIFY(p->save());  // leaves nothing behind
   }
