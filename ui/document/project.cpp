@@ -22,16 +22,11 @@ QString absoluteClean(const QString& path) { return QDir::cleanPath(QFileInfo(pa
 
 QString newUntitledId() { return QUuid::createUuid().toString(QUuid::WithoutBraces); }
 
-// The lock of an untitled recovery file: never stale by age, only when the process that took it is gone.
-std::unique_ptr<QLockFile> recoveryLockFor(const QString& recoveryFile) {
+// The lock of an untitled recovery file ("<file>.lock"), taken when no running process holds it; nullptr otherwise.
+// It is never stale by age, only when the process that took it is gone (then it is taken over).
+std::unique_ptr<QLockFile> tryLockRecovery(const QString& recoveryFile) {
   auto lock = std::make_unique<QLockFile>(recoveryFile + QStringLiteral(".lock"));
   lock->setStaleLockTime(0);
-  return lock;
-}
-
-// Takes the lock when no running process holds it (a stale lock is taken over); nullptr otherwise.
-std::unique_ptr<QLockFile> tryLockRecovery(const QString& recoveryFile) {
-  std::unique_ptr<QLockFile> lock = recoveryLockFor(recoveryFile);
   if (!lock->tryLock(0)) return nullptr;
   return lock;
 }

@@ -125,8 +125,7 @@ bool MainWindow::offerRecovery(bool askedFor) {
     const bool readable = ProjectFile::read(file, &state, &error);
     int boxes = 0;
     for (const ImageState& im : state.images) boxes += static_cast<int>(im.boxes.size());
-    const QString when =
-        QLocale().toString(QFileInfo(file).lastModified(), QLocale::ShortFormat);
+    const QString when = QLocale().toString(QFileInfo(file).lastModified(), QLocale::ShortFormat);
     QMessageBox box(this);
     box.setObjectName(QStringLiteral("recoveryQuestion"));
     box.setIcon(readable ? QMessageBox::Question : QMessageBox::Warning);
