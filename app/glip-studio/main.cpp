@@ -174,6 +174,9 @@ int main(int argc, char** argv) {
     if (!j.exportCoco.isEmpty()) std::printf("%s\n", qPrintable(j.exportCoco));
     return 0;
   }
+  // A scripted render is not work to keep: it never autosaves (no recovery file to offer at the next start, nothing
+  // written beside an opened project).
+  if (cli.isSet(screenshot)) w.project()->setAutosaveInterval(0);
   if (!paths.isEmpty()) w.openPaths(paths);
   if (viewRequest.set) w.showInspector(viewRequest.attention());
 
@@ -183,7 +186,6 @@ int main(int argc, char** argv) {
     w.show();
     w.runCurrent();
     if (!w.waitForIdle(600000)) {
-      if (w.project()->isUntitled()) w.project()->discardRecovery();
       std::fprintf(stderr, "glip-studio: inference did not finish\n");
       return 1;
     }
@@ -192,8 +194,6 @@ int main(int argc, char** argv) {
       glip::inspect::applyView(w.inspector(), viewRequest);
       QApplication::processEvents();
     }
-    // A scripted render is not work to offer back at the next start (a project's own autosave is left alone).
-    if (w.project()->isUntitled()) w.project()->discardRecovery();
     const QString out = cli.value(screenshot);
     if (!w.grab().save(out)) {
       std::fprintf(stderr, "glip-studio: cannot write %s\n", qPrintable(out));

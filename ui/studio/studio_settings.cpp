@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "core/engine/engine.h"
+#include "ui/document/project.h"
 
 namespace glip::studio {
 
@@ -100,10 +101,15 @@ void StudioSettings::addRecentProject(const QString& path) {
   while (list.size() > kMaxRecent) list.removeLast();
   s_->setValue(kRecent, list);
 }
+static_assert(StudioSettings::kMaxAutosaveSeconds * 1000 == Project::kMaxAutosaveIntervalMs,
+              "the setting's bound is Project's");
 int StudioSettings::autosaveSeconds() const {
-  return std::clamp(s_->value(kAutosave, 2).toInt(), 0, kMaxAutosaveSeconds);  // older files may hold up to 3600
+  constexpr int kDefault = Project::kDefaultAutosaveIntervalMs / 1000;
+  return std::clamp(s_->value(kAutosave, kDefault).toInt(), 0, kMaxAutosaveSeconds);  // older files: up to 3600
 }
-void StudioSettings::setAutosaveSeconds(int seconds) { s_->setValue(kAutosave, std::clamp(seconds, 0, kMaxAutosaveSeconds)); }
+void StudioSettings::setAutosaveSeconds(int seconds) {
+  s_->setValue(kAutosave, std::clamp(seconds, 0, kMaxAutosaveSeconds));
+}
 
 QString StudioSettings::language() const { return s_->value(kLanguage).toString(); }
 void StudioSettings::setLanguage(const QString& language) { s_->setValue(kLanguage, language); }

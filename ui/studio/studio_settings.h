@@ -62,7 +62,8 @@ class StudioSettings {
   void setLastDirectory(const QString& dir);
   QStringList recentProjects() const;  // most recent first, at most 8
   void addRecentProject(const QString& path);
-  // Autosave delay after a change: default 2 s, at most 5 s (Project's bound on the work a crash can take); 0: off.
+  // Autosave delay after a change: Project's default (2 s), at most its bound on the work a crash can take (5 s); 0:
+  // off.
   static constexpr int kMaxAutosaveSeconds = 5;
   int autosaveSeconds() const;
   void setAutosaveSeconds(int seconds);

@@ -50,20 +50,6 @@ bool kill(QProcess* child, QByteArray* out) {
   return ok;
 }
 
-// Answers the next message box with the button `text`, remembering its text.
-void answerMessage(QObject* context, const QString& text, QString* seen) {
-  whenModal<QMessageBox>(context, [text, seen](QMessageBox* m) {
-    *seen = m->text();
-    for (QAbstractButton* b : m->buttons())
-      if (b->text().remove(QLatin1Char('&')) == text) {
-        QTest::mouseClick(b, Qt::LeftButton);
-        return;
-      }
-    m->reject();  // fail, but do not leave the test waiting on the dialog
-    QFAIL(qPrintable("no button " + text + " in: " + m->text()));
-  });
-}
-
 // Answers the next message boxes, one after the other, with these buttons; their texts are appended to *seen.
 void answerMessages(QObject* context, QStringList buttons, QStringList* seen) {
   if (buttons.isEmpty()) return;
@@ -110,11 +96,11 @@ class TestJourneyCrashRecovery : public QObject {
     Studio s(tmp.filePath(QStringLiteral("studio")));
     MainWindow* w = s.window.get();
     QVERIFY(QTest::qWaitForWindowExposed(w));
-    QString seen;
-    answerMessage(this, QStringLiteral("OK"), &seen);
+    QStringList seen;  // the texts of the message boxes answered
+    answerMessages(this, {QStringLiteral("OK")}, &seen);
     QVERIFY(menuTrigger(w, QStringLiteral("recover_work")));
-    QTRY_VERIFY(!seen.isEmpty());
-    QVERIFY2(seen.contains(QStringLiteral("no unsaved work")), qPrintable(seen));
+    QTRY_COMPARE(seen.size(), 1);
+    QVERIFY2(seen.value(0).contains(QStringLiteral("no unsaved work")), qPrintable(seen.value(0)));
     QCOMPARE(listRows(w).size(), 0);
 
     QVERIFY(kill(&dying, &out));
@@ -129,16 +115,17 @@ class TestJourneyCrashRecovery : public QObject {
     QVERIFY(QTest::qWaitForWindowExposed(w2));
     w2->action("auto_run")->setChecked(false);
     seen.clear();
-    answerMessage(this, QStringLiteral("Later"), &seen);
+    answerMessages(this, {QStringLiteral("Later")}, &seen);
     QVERIFY(!w2->offerRecovery());
-    QVERIFY2(seen.contains(QStringLiteral("closed without saving")) && seen.contains(QStringLiteral("1 image")),
-             qPrintable(seen));
+    QVERIFY2(seen.value(0).contains(QStringLiteral("closed without saving")) &&
+                 seen.value(0).contains(QStringLiteral("1 image")),
+             qPrintable(seen.value(0)));
     QCOMPARE(autosaveFiles(), 1);
     QCOMPARE(listRows(w2).size(), 0);
 
     // File ▸ Recover unsaved work, "Recover": the image, edited, with the boxes the dead studio had autosaved.
     seen.clear();
-    answerMessage(this, QStringLiteral("Recover"), &seen);
+    answerMessages(this, {QStringLiteral("Recover")}, &seen);
     QVERIFY(menuTrigger(w2, QStringLiteral("recover_work")));
     QTRY_COMPARE(listRows(w2).size(), 1);
     QVERIFY(w2->waitForIdle(60000));
@@ -148,7 +135,8 @@ class TestJourneyCrashRecovery : public QObject {
     auto* boxes = w2->findChild<QTreeWidget*>(QStringLiteral("boxList"));
     QTRY_VERIFY(boxes->topLevelItemCount() > 0);
     const int recovered = boxes->topLevelItemCount();
-    QVERIFY2(recovered <= edits && seen.contains(QStringLiteral("%1 box").arg(recovered)), qPrintable(seen));
+    QVERIFY2(recovered <= edits && seen.value(0).contains(QStringLiteral("%1 box").arg(recovered)),
+             qPrintable(seen.value(0)));
     QVERIFY(w2->isWindowModified());  // recovered work is unsaved work
 
     // Export COCO: the recovered boxes, labelled as the dead studio made them, in order.
@@ -174,9 +162,9 @@ class TestJourneyCrashRecovery : public QObject {
 
     // Closing, "Discard": the user decided, nothing is left to recover.
     seen.clear();
-    answerMessage(this, QStringLiteral("Discard"), &seen);
+    answerMessages(this, {QStringLiteral("Discard")}, &seen);
     QVERIFY(w2->close());
-    QVERIFY2(seen.contains(QStringLiteral("unsaved changes")), qPrintable(seen));
+    QVERIFY2(seen.value(0).contains(QStringLiteral("unsaved changes")), qPrintable(seen.value(0)));
     QCOMPARE(recoveryEntries(), QStringList());
   }
 
